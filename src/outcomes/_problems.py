@@ -33,6 +33,7 @@ class CatalogueProblemRow:
 
     file: str
     indicator: str = ""
+    item: str = ""
     key: str = ""
     value: str = ""
     problem: CatalogueProblem
@@ -42,7 +43,9 @@ class CatalogueProblemRow:
     def __str__(self) -> str:
         where = self.file
         if self.indicator:
-            where += f", {self.indicator}"
+            where += f", indicator {self.indicator}"
+        if self.item:
+            where += f", item {self.item}"
         if self.key:
             where += f", key {self.key!r}"
         text = f"{where}: {self.message}"

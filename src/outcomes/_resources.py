@@ -28,7 +28,9 @@ def bundled_path(name: str) -> Path:
     True
     """
     if name not in _SOURCE_LAYOUT:
-        raise ValueError(f"unknown bundled folder {name!r}; expected one of {sorted(_SOURCE_LAYOUT)}")
+        raise ValueError(
+            f"unknown bundled folder {name!r}; expected one of {sorted(_SOURCE_LAYOUT)}"
+        )
     candidates = (_PACKAGE / "_bundled" / name, _PACKAGE.parent.parent / _SOURCE_LAYOUT[name])
     for candidate in candidates:
         if candidate.is_dir():

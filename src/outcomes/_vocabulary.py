@@ -61,3 +61,31 @@ class ItemKind(enum.StrEnum):
     WEEKS = "weeks"
     SD = "sd"
     SCORE = "score"
+
+
+class ReturnSection(enum.StrEnum):
+    """The five sections of the self-assessment return (implementation plan, annex C)."""
+
+    CHILDREN_FAMILIES = "children_families"
+    COMMUNITY_CARE = "community_care"
+    CRIMINAL_JUSTICE = "criminal_justice"
+    WHOLE_SERVICE = "whole_service"
+    NATIONAL_PRIORITIES = "national_priorities"
+
+
+class Evidence(enum.StrEnum):
+    """How a recommendation is evidenced in an annual report."""
+
+    #: By indicators of the catalogue, and by the self-assessment.
+    INDICATORS = "indicators"
+    #: By the self-assessment only: no indicator measures it honestly.
+    SELF_ASSESSMENT = "self_assessment"
+    #: A task for the Scottish Government, not for councils.
+    NATIONAL = "national"
+
+
+class Scope(enum.StrEnum):
+    """Who acts on a recommendation."""
+
+    LOCAL = "local"
+    NATIONAL = "national"

@@ -1,0 +1,188 @@
+"""The ``outcomes`` command: a thin layer over the public API, made for people and for CI.
+
+Exit codes: 0 success, 1 invalid input (the message names the file and place), 2 usage
+error. Errors a user can cause never show a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from outcomes._catalogue import BUNDLED, Catalogue, load_catalogue
+from outcomes._errors import OutcomesError
+from outcomes._io import write_text_atomic
+from outcomes._vocabulary import Branch, OutcomeGroup
+
+Command = Callable[[argparse.Namespace, TextIO], int]
+
+_EPILOG = """\
+examples:
+  outcomes example inputs/                      write the example inputs
+  outcomes catalogue --branch community_care    list indicators of one branch
+  outcomes catalogue --recommendation 11 --format csv --out rec11.csv
+  outcomes dataset --format md --out dataset.md the minimal national dataset
+  outcomes catalogue --indicators bundled --indicators my-indicators/
+                                                bundled catalogue plus your own
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    command: Command | None = getattr(arguments, "command", None)
+    if command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return command(arguments, sys.stdout)
+    except OutcomesError as error:
+        if arguments.debug:
+            raise
+        print(f"outcomes: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    from outcomes import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="outcomes",
+        description="Outcomes-based performance improvement reporting for social work "
+        "(Changing Lives, recommendation 11).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"outcomes {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    common.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    common.add_argument(
+        "--indicators",
+        action="append",
+        metavar="PATH",
+        help="indicator definitions: a folder or .toml file; 'bundled' for the catalogue "
+        "shipped with outcomes (default). Repeat to merge; later ones override earlier ones.",
+    )
+    parser.set_defaults(debug=False, quiet=False)
+    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    example = verbs.add_parser(
+        "example",
+        parents=[common],
+        help="write the example inputs to a folder",
+        description="Write the bundled example inputs (data.csv, areas.csv, deflators.csv) "
+        "for the 32 Scottish councils to DIR.",
+    )
+    example.add_argument("directory", metavar="DIR", type=Path)
+    example.add_argument("--force", action="store_true", help="overwrite existing files")
+    example.set_defaults(command=_example)
+
+    catalogue = verbs.add_parser(
+        "catalogue",
+        parents=[common],
+        help="list the indicators",
+        description="List the indicators of the catalogue, optionally filtered.",
+        epilog="example:\n  outcomes catalogue --branch criminal_justice --format csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    catalogue.add_argument("--branch", choices=[b.value for b in Branch])
+    catalogue.add_argument("--recommendation", type=int, choices=range(1, 14), metavar="1-13")
+    catalogue.add_argument("--outcome-for", choices=[g.value for g in OutcomeGroup])
+    catalogue.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    catalogue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    catalogue.set_defaults(command=_catalogue)
+
+    dataset = verbs.add_parser(
+        "dataset",
+        parents=[common],
+        help="write the minimal national dataset",
+        description="Write the minimal national dataset: every data item the indicators "
+        "need, with title, unit, kind and the indicators using it.",
+        epilog="example:\n  outcomes dataset --format md --out minimal-dataset.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    dataset.add_argument("--format", choices=["csv", "md"], default="csv")
+    dataset.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    dataset.set_defaults(command=_dataset)
+    return parser
+
+
+def _load(arguments: argparse.Namespace) -> Catalogue:
+    catalogue = load_catalogue(*(arguments.indicators or [BUNDLED]))
+    if not arguments.quiet:
+        for warning in catalogue.warnings:
+            print(f"outcomes: warning: {warning}", file=sys.stderr)
+    return catalogue
+
+
+def _emit(text: str, out: str | None, stdout: TextIO, arguments: argparse.Namespace) -> None:
+    if out is None or out == "-":
+        stdout.write(text)
+        return
+    path = write_text_atomic(out, text)
+    if not arguments.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def _example(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._example import write_example
+
+    written = write_example(arguments.directory, overwrite=arguments.force)
+    if not arguments.quiet:
+        print(f"wrote {len(written)} example files to {arguments.directory}", file=sys.stderr)
+    return 0
+
+
+def _catalogue(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    catalogue = _load(arguments).filter(
+        branch=arguments.branch,
+        recommendation=arguments.recommendation,
+        outcome_for=arguments.outcome_for,
+    )
+    frame = catalogue.to_frame()
+    if arguments.format == "csv":
+        text = frame.to_csv(index=False, lineterminator="\n")
+    elif arguments.format == "json":
+        records = json.loads(frame.to_json(orient="records"))
+        text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _table(catalogue)
+    _emit(text, arguments.out, stdout, arguments)
+    return 0
+
+
+def _table(catalogue: Catalogue) -> str:
+    """A fixed-width listing for people reading a terminal."""
+    header = ("id", "branch", "measure", "polarity", "recs", "title")
+    rows = [
+        (
+            i.id,
+            i.branch.value,
+            i.measure.value,
+            i.polarity.value,
+            ",".join(map(str, i.recommendations)),
+            i.title,
+        )
+        for i in catalogue.indicators
+    ]
+    widths = [max(len(row[n]) for row in [header, *rows]) for n in range(len(header) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  ".join([*cells, textwrap.shorten(row[-1], 70)]))
+    lines.append(f"{len(rows)} indicator(s)")
+    return "\n".join(lines) + "\n"
+
+
+def _dataset(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    spec = _load(arguments).dataset_spec()
+    text = spec.to_markdown() if arguments.format == "md" else spec.to_csv()
+    _emit(text, arguments.out, stdout, arguments)
+    return 0
