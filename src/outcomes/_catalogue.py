@@ -507,116 +507,89 @@ _ITEM_KEYS: Parsers = {
 _TABLES = {"indicator": _INDICATOR_KEYS, "item": _ITEM_KEYS}
 
 
-def _load_file(path: Path) -> tuple[list[Indicator], list[DataItem], list[CatalogueProblemRow]]:
-    """Read one TOML file: its indicators and items, and every problem in it."""
+@attrs.frozen
+class _Layer:
+    """What one source (the bundled folder, a user folder or file) defines."""
+
+    indicators: list[Indicator] = attrs.Factory(list)
+    items: list[DataItem] = attrs.Factory(list)
+    problems: list[CatalogueProblemRow] = attrs.Factory(list)
+    #: Items named by indicator tables that could not be loaded: not reported as unused.
+    mentioned: set[str] = attrs.Factory(set)
+
+
+def _load_file(path: Path, layer: _Layer) -> None:
+    """Read one TOML file into ``layer``: its indicators, items and every problem in it."""
     file = str(path)
     try:
         with path.open("rb") as stream:
             document = tomllib.load(stream)
     except tomllib.TOMLDecodeError as error:
-        return (
-            [],
-            [],
-            [
-                CatalogueProblemRow(
-                    file=file,
-                    problem=CatalogueProblem.TOML_SYNTAX,
-                    message=f"not valid TOML: {error}",
-                )
-            ],
-        )
+        message = f"not valid TOML: {error}"
+        layer.problems.append(_file_problem(file, CatalogueProblem.TOML_SYNTAX, message))
+        return
     except (OSError, UnicodeDecodeError) as error:
-        return (
-            [],
-            [],
-            [
-                CatalogueProblemRow(
-                    file=file,
-                    problem=CatalogueProblem.UNREADABLE,
-                    message=f"cannot read the file: {error}",
-                )
-            ],
-        )
-    rows: list[CatalogueProblemRow] = []
+        message = f"cannot read the file: {error}"
+        layer.problems.append(_file_problem(file, CatalogueProblem.UNREADABLE, message))
+        return
     for table in sorted(set(document) - set(_TABLES)):
-        rows.append(
-            CatalogueProblemRow(
-                file=file,
-                key=table,
-                problem=CatalogueProblem.UNKNOWN_TABLE,
-                message=f"unknown table {table!r}",
-                hint=did_you_mean(table, _TABLES) + " (write [[indicator]] or [[item]])",
-            )
+        hint = did_you_mean(table, _TABLES) + " (write [[indicator]] or [[item]])"
+        message = f"unknown table {table!r}"
+        layer.problems.append(
+            _file_problem(file, CatalogueProblem.UNKNOWN_TABLE, message, table, hint)
         )
-    indicators: list[Indicator] = []
-    items: list[DataItem] = []
     for table, keys in _TABLES.items():
         entries = document.get(table, [])
         if not isinstance(entries, list):
-            rows.append(
-                CatalogueProblemRow(
-                    file=file,
-                    key=table,
-                    problem=CatalogueProblem.WRONG_TYPE,
-                    message=f"write [[{table}]] (an array of tables), not [{table}]",
-                )
-            )
+            message = f"write [[{table}]] (an array of tables), not [{table}]"
+            layer.problems.append(_file_problem(file, CatalogueProblem.WRONG_TYPE, message, table))
             continue
         for position, raw in enumerate(entries, start=1):
             fields, problems = parse_table(raw, keys, f"[[{table}]] #{position}")
-            name = fields.get("id" if table == "indicator" else "name", f"#{position}")
-            where = {"indicator": name} if table == "indicator" else {"item": name}
-            rows += problem_rows(file, problems, **where)
+            if table == "indicator":
+                where = {"indicator": str(fields.get("id", f"#{position}"))}
+                if isinstance(raw, dict):
+                    layer.mentioned.update(
+                        str(raw.get(key)) for key in ("numerator", "denominator", "sd")
+                    )
+            else:
+                where = {"item": str(fields.get("name", f"#{position}"))}
+            layer.problems.extend(problem_rows(file, problems, **where))
             if problems:
                 continue
             try:
                 if table == "indicator":
                     fields["multiplier"], fields["multiplier_text"] = fields["multiplier"]
-                    indicators.append(Indicator(**fields, defined_in=file))
+                    layer.indicators.append(Indicator(**fields, defined_in=file))
                 else:
-                    items.append(DataItem(**fields, defined_in=file))
+                    layer.items.append(DataItem(**fields, defined_in=file))
             except CatalogueError as error:
-                rows += error.problems
-    return indicators, items, rows
+                layer.problems.extend(error.problems)
 
 
-@attrs.frozen
-class _Layer:
-    """What one source (the bundled folder, a user folder or file) defines."""
-
-    label: str
-    indicators: list[Indicator]
-    items: list[DataItem]
-    problems: list[CatalogueProblemRow]
+def _file_problem(
+    file: str, kind: CatalogueProblem, message: str, key: str = "", hint: str = ""
+) -> CatalogueProblemRow:
+    return CatalogueProblemRow(file=file, key=key, problem=kind, message=message, hint=hint)
 
 
 def _load_source(source: str | os.PathLike[str]) -> _Layer:
     bundled = isinstance(source, str) and source == BUNDLED
     path = bundled_path("indicators") if bundled else Path(source)
-    label = "bundled catalogue" if bundled else str(path)
+    layer = _Layer()
     if path.is_dir():
         files = sorted(path.rglob("*.toml"))
     elif path.is_file():
         files = [path]
     else:
-        problem = CatalogueProblemRow(
-            file=str(path), problem=CatalogueProblem.UNREADABLE, message="no such file or directory"
-        )
-        return _Layer(label, [], [], [problem])
-    layer = _Layer(label, [], [], [])
-    for file in files:
-        indicators, items, problems = _load_file(file)
-        layer.indicators.extend(indicators)
-        layer.items.extend(items)
-        layer.problems.extend(problems)
+        message = "no such file or directory"
+        layer.problems.append(_file_problem(str(path), CatalogueProblem.UNREADABLE, message))
+        return layer
     if not files:
-        layer.problems.append(
-            CatalogueProblemRow(
-                file=str(path),
-                problem=CatalogueProblem.NO_DEFINITIONS,
-                message="the folder holds no .toml files",
-            )
-        )
+        message = "the folder holds no .toml files"
+        layer.problems.append(_file_problem(str(path), CatalogueProblem.NO_DEFINITIONS, message))
+    for file in files:
+        _load_file(file, layer)
     seen: dict[str, DataItem] = {}
     for item in layer.items:
         if item.name in seen:
@@ -689,7 +662,13 @@ def load_catalogue(*sources: str | os.PathLike[str]) -> Catalogue:
             indicators=[*indicators.values(), *duplicate_ids], items=items, warnings=warnings
         )
     except CatalogueError as error:
-        problems += error.problems
+        # An item named by an indicator that failed to load is not "unused": say it once.
+        mentioned = {name for layer in layers for name in layer.mentioned}
+        problems += [
+            row
+            for row in error.problems
+            if not (row.problem is CatalogueProblem.DANGLING_ITEM and row.item in mentioned)
+        ]
     if problems:
         raise CatalogueError(tuple(problems))
     return catalogue

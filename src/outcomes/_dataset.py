@@ -38,9 +38,10 @@ class DatasetSpec:
     indicator needs). Items are sorted by name; each lists the indicators using it.
 
     >>> from outcomes import load_catalogue
-    >>> spec = load_catalogue().dataset_spec()
-    >>> "SW6" in spec["hospital_discharges"].indicators
-    True
+    >>> catalogue = load_catalogue()
+    >>> spec = catalogue.dataset_spec()
+    >>> spec[catalogue["SW6"].numerator].indicators
+    ('SW6',)
     """
 
     items: tuple[DatasetItem, ...]

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """Return a hint naming the closest choices, or listing them all when none is close.
 
-    >>> did_you_mean("lower_is_beter", ["higher_is_better", "lower_is_better", "neutral"])
-    "did you mean 'lower_is_better'?"
+    >>> did_you_mean("comunity_care", ["children_families", "community_care", "whole_service"])
+    "did you mean 'community_care'?"
     """
     options = sorted(set(choices))
     close = difflib.get_close_matches(value, options, n=3, cutoff=0.6)

@@ -1,0 +1,128 @@
+"""The ``outcomes`` command line: verbs, exit codes and messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from outcomes import load_catalogue
+from outcomes._cli import main
+from tests.strategies import toml_document, valid_indicator, valid_items
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_catalogue_csv_lists_every_indicator(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalogue", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert [row["id"] for row in rows] == list(load_catalogue().ids)
+
+
+def test_catalogue_filters_by_branch_and_recommendation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "catalogue", "--branch", "community_care", "--recommendation", "3",
+        "--format", "json",
+    )  # fmt: skip
+    records = json.loads(out)
+    assert code == 0
+    assert records
+    assert all(r["branch"] == "community_care" for r in records)
+    assert all("3" in r["recommendations"].split(";") for r in records)
+
+
+def test_catalogue_table_is_readable_in_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalogue")
+    assert code == 0
+    assert out.splitlines()[0].split()[:3] == ["id", "branch", "measure"]
+    assert out.rstrip().endswith(f"{len(load_catalogue())} indicator(s)")
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("csv", "item,title,unit,kind,indicators"),
+                                             ("md", "# Minimal national dataset")])  # fmt: skip
+def test_dataset_is_written_to_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str, marker: str
+) -> None:
+    target = tmp_path / "out" / f"dataset.{fmt}"
+    code, out, err = run(capsys, "dataset", "--format", fmt, "--out", str(target))
+    assert code == 0
+    assert out == ""
+    assert str(target) in err
+    assert target.read_text(encoding="utf-8").startswith(marker)
+
+
+def test_example_writes_the_fixed_file_names_and_keeps_existing_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, _ = run(capsys, "example", str(tmp_path))
+    assert code == 0
+    for name in ("data.csv", "areas.csv", "deflators.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    (tmp_path / "areas.csv").write_text("edited by an analyst\n", encoding="utf-8")
+    code, _, err = run(capsys, "example", str(tmp_path))
+    assert code == 1
+    assert "already exist" in err
+    assert (tmp_path / "areas.csv").read_text(encoding="utf-8") == "edited by an analyst\n"
+    code, _, _ = run(capsys, "example", str(tmp_path), "--force")
+    assert code == 0
+    assert (tmp_path / "areas.csv").read_text(encoding="utf-8") != "edited by an analyst\n"
+
+
+def test_a_broken_catalogue_exits_1_naming_file_indicator_and_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = {"indicator": [valid_indicator(polarity="upwards")], "item": valid_items()}
+    (tmp_path / "mine.toml").write_text(toml_document(document), encoding="utf-8")
+    code, out, err = run(capsys, "catalogue", "--indicators", str(tmp_path))
+    assert code == 1
+    assert out == ""
+    assert "mine.toml" in err
+    assert "CC99" in err
+    assert "'polarity'" in err
+    assert "Traceback" not in err
+
+
+def test_merging_prints_override_warnings_unless_quiet(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = {"indicator": [valid_indicator(id="SW6")], "item": valid_items()}
+    (tmp_path / "mine.toml").write_text(toml_document(document), encoding="utf-8")
+    args = ["catalogue", "--indicators", "bundled", "--indicators", str(tmp_path)]
+    code, _, err = run(capsys, *args)
+    assert code == 0
+    assert "warning: indicator SW6" in err
+    _, _, quiet_err = run(capsys, *args, "--quiet")
+    assert quiet_err == ""
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["catalogue", "--branch", "social_care"])
+    assert caught.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_the_installed_command_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "outcomes", "--version"], capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert result.stdout.startswith("outcomes ")
+    script = Path(sys.executable).with_name("outcomes")
+    helped = subprocess.run([script, "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0
+    assert "examples:" in helped.stdout

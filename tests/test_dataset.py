@@ -1,0 +1,60 @@
+"""The minimal national dataset derived from a catalogue."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from outcomes import DatasetSpec, load_catalogue
+from tests.strategies import toml_document, valid_indicator, valid_items
+
+
+def test_the_dataset_is_exactly_the_union_of_items_indicators_use() -> None:
+    catalogue = load_catalogue()
+    spec = catalogue.dataset_spec()
+    used = {name for indicator in catalogue for name in indicator.items}
+    assert set(spec.names) == used
+    assert list(spec.names) == sorted(spec.names)
+    for item in spec:
+        users = [indicator.id for indicator in catalogue if item.name in indicator.items]
+        assert list(item.indicators) == users
+        assert item.title == catalogue.items[item.name].title
+
+
+def test_an_item_shared_by_indicators_is_collected_once(tmp_path: Path) -> None:
+    second = valid_indicator(id="CC98", measure="count", multiplier=1)
+    del second["denominator"]
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    document = {"indicator": [valid_indicator(), second], "item": valid_items()}
+    (folder / "local.toml").write_text(toml_document(document), encoding="utf-8")
+    spec = load_catalogue(folder).dataset_spec()
+    assert spec["adults_feeling_safe"].indicators == ("CC99", "CC98")
+    assert len(spec) == 2
+
+
+def test_csv_export_has_the_fixed_columns_and_round_trips() -> None:
+    spec = load_catalogue().dataset_spec()
+    frame = pd.read_csv(io.StringIO(spec.to_csv()), keep_default_na=False)
+    assert list(frame.columns) == ["item", "title", "unit", "kind", "indicators"]
+    assert frame["item"].tolist() == list(spec.names)
+    assert frame["indicators"].tolist() == [";".join(item.indicators) for item in spec]
+
+
+def test_markdown_dictionary_lists_every_item_and_escapes_table_syntax() -> None:
+    spec = DatasetSpec.from_catalogue(load_catalogue())
+    text = spec.to_markdown()
+    assert f"{len(spec)} data items are needed for" in text
+    for item in spec:
+        assert f"| `{item.name}` |" in text
+    table_rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert all(line.count(" | ") == 4 for line in table_rows), "a cell broke the table"
+
+
+def test_filtering_the_catalogue_shrinks_the_dataset() -> None:
+    catalogue = load_catalogue()
+    justice = catalogue.filter(branch="criminal_justice").dataset_spec()
+    assert 0 < len(justice) < len(catalogue.dataset_spec())
+    assert set(justice.names) <= set(catalogue.dataset_spec().names)

@@ -1,0 +1,181 @@
+"""The committed example inputs are exactly what ``examples/make_example_data.py`` writes, and
+they are a complete, valid tidy dataset for the bundled catalogue."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+
+import outcomes
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+INPUTS = EXAMPLES / "inputs"
+FILES = ("areas.csv", "data.csv", "deflators.csv")
+FLAGS = {"", "provisional", "estimated", "revised", "not_collected"}
+
+
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    """The generator script, imported by path (``examples/`` is not a package)."""
+    path = EXAMPLES / "make_example_data.py"
+    spec = importlib.util.spec_from_file_location("make_example_data", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> outcomes.Catalogue:
+    return outcomes.load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    return pd.read_csv(INPUTS / "data.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def areas() -> pd.DataFrame:
+    return pd.read_csv(INPUTS / "areas.csv", dtype={"population": int}, keep_default_na=False)
+
+
+def _values(data: pd.DataFrame) -> dict[tuple[str, str, str], float | None]:
+    return {
+        (area, period, item): float(value) if value else None
+        for area, period, item, value in zip(
+            data["area"], data["period"], data["item"], data["value"], strict=True
+        )
+    }
+
+
+def test_committed_files_are_what_the_script_writes(script: ModuleType, tmp_path: Path) -> None:
+    messages: list[str] = []
+    assert script.main(["--out", str(tmp_path)], echo=messages.append) == 0
+    for name in FILES:
+        assert (tmp_path / name).read_bytes() == (INPUTS / name).read_bytes(), (
+            f"examples/inputs/{name} is stale: rerun PYTHONPATH=src python "
+            "examples/make_example_data.py and commit the result"
+        )
+
+
+def test_same_seed_same_text_other_seed_other_data(script: ModuleType) -> None:
+    assert script.generate(7) == script.generate(7)
+    assert script.generate(7).data_csv != script.generate(8).data_csv
+
+
+def test_every_item_for_every_area_and_period(
+    data: pd.DataFrame, areas: pd.DataFrame, catalogue: outcomes.Catalogue
+) -> None:
+    spec = catalogue.dataset_spec()
+    assert set(data["item"]) == set(spec.names)
+    assert set(data["area"]) == set(areas["area"])
+    cells = data.groupby("item")[["area", "period"]].nunique()
+    assert (cells["area"] == 32).all()
+    assert (cells["period"] == 10).all()
+    assert len(data) == 32 * 10 * len(spec)
+
+
+def test_no_duplicate_cells(data: pd.DataFrame) -> None:
+    assert not data.duplicated(["area", "period", "item"]).any()
+
+
+def test_rows_are_sorted_by_area_period_start_and_item(
+    data: pd.DataFrame, script: ModuleType, catalogue: outcomes.Catalogue
+) -> None:
+    period_type = script.item_period_types(catalogue)
+    keys = [
+        (area, script.period_start(period, period_type[item]), item)
+        for area, period, item in zip(data["area"], data["period"], data["item"], strict=True)
+    ]
+    assert keys == sorted(keys)
+
+
+def test_value_is_empty_only_when_not_collected(data: pd.DataFrame) -> None:
+    assert set(data["flag"]) <= FLAGS
+    empty = data["value"] == ""
+    assert (data.loc[empty, "flag"] == "not_collected").all()
+    assert empty.any(), "the example should show a missing value"
+    assert {"provisional", "revised", "estimated"} <= set(data["flag"])
+
+
+def test_values_are_plain_numbers(data: pd.DataFrame, catalogue: outcomes.Catalogue) -> None:
+    kinds = {item.name: str(item.kind) for item in catalogue.dataset_spec().items}
+    whole = data["item"].map(kinds).isin(["count", "hours", "days", "weeks"])
+    present = data["value"] != ""
+    assert data.loc[whole & present, "value"].str.fullmatch(r"\d+").all()
+    assert data.loc[~whole & present, "value"].str.fullmatch(r"\d+\.\d{2}").all()
+
+
+def test_proportions_never_exceed_their_denominators(
+    data: pd.DataFrame, catalogue: outcomes.Catalogue
+) -> None:
+    values = _values(data)
+    for indicator in catalogue.indicators:
+        if str(indicator.measure) != "proportion":
+            continue
+        assert indicator.denominator is not None
+        for (area, period, item), numerator in values.items():
+            denominator = values.get((area, period, indicator.denominator))
+            if item != indicator.numerator or numerator is None or denominator is None:
+                continue
+            assert 0 <= numerator <= denominator, (indicator.id, area, period)
+
+
+def test_32_councils_in_four_family_groups_of_eight(areas: pd.DataFrame) -> None:
+    assert list(areas.columns) == ["area", "name", "family_group", "type", "population"]
+    assert len(areas) == 32
+    assert areas["area"].is_unique
+    assert list(areas["area"]) == sorted(areas["area"])
+    assert "Scotland" not in set(areas["area"])
+    assert areas["family_group"].value_counts().to_dict() == {
+        f"People {group}": 8 for group in (1, 2, 3, 4)
+    }
+    assert (areas["type"] == "council").all()
+    assert 5_300_000 < areas["population"].sum() < 5_600_000
+
+
+def test_lgbf_spellings_match_the_real_lgbf_data(areas: pd.DataFrame) -> None:
+    lgbf = Path(__file__).parent / "data" / "lgbf_sw5_sw6.csv"
+    if not lgbf.exists():
+        pytest.skip("the LGBF test data are not in tests/data")
+    councils = set(pd.read_csv(lgbf)["area"]) - {"Scotland"}
+    assert set(areas["area"]) == councils
+
+
+def test_deflators_cover_ten_financial_years_latest_100() -> None:
+    deflators = pd.read_csv(INPUTS / "deflators.csv", dtype={"period": str})
+    assert list(deflators["period"]) == [f"{y}-{(y + 1) % 100:02d}" for y in range(2015, 2025)]
+    assert deflators["deflator"].iloc[-1] == 100
+    assert (deflators["deflator"] > 0).all()
+
+
+def test_every_indicator_has_a_target(script: ModuleType, catalogue: outcomes.Catalogue) -> None:
+    script.check_targets(catalogue)  # raises, naming the indicators without one
+
+
+def test_scotland_values_in_the_latest_year_are_near_their_targets(
+    data: pd.DataFrame, script: ModuleType, catalogue: outcomes.Catalogue
+) -> None:
+    values = _values(data)
+    far: list[str] = []
+    for indicator in catalogue.indicators:
+        target = script.TARGETS[indicator.id].scotland[-1]
+        periods = sorted({p for (_, p, item) in values if item == indicator.numerator})
+        latest = max(periods, key=lambda p: int(p[:4]))
+        value = script.scotland_value(values, indicator, latest)
+        # Counts carry Poisson noise; everything else is calibrated to the target.
+        if not math.isclose(value, target, rel_tol=0.05):
+            far.append(f"{indicator.id}: {value:.2f} vs target {target}")
+    assert not far, far
