@@ -259,7 +259,12 @@ def test_duplicate_ids_across_files_are_an_error(tmp_path: Path) -> None:
 
 
 def test_duplicate_and_dangling_items_are_errors(tmp_path: Path) -> None:
-    spare = {"name": "spare_item", "title": "Not used", "unit": "people", "kind": "count"}
+    spare: dict[str, object] = {
+        "name": "spare_item",
+        "title": "Unused",
+        "unit": "people",
+        "kind": "count",
+    }
     items = [*valid_items(), valid_items()[0], spare]
     problems = problems_of(write_catalogue(tmp_path, [valid_indicator()], items=items))
     assert {(row.problem, row.item) for row in problems} == {
