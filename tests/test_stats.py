@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from numpy.typing import NDArray
 from scipy import stats as scipy_stats
-from tests.strategies import confidence_levels, event_counts, mean_summaries, proportion_counts
 
 from outcomes.stats import mean_ci, newcombe_ci, poisson_ci, rate_ci, wilson_ci
+from tests.strategies import confidence_levels, event_counts, mean_summaries, proportion_counts
 
 TOLERANCE = 1e-6
 
