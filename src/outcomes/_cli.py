@@ -73,24 +73,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(debug=False, quiet=False)
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    example = verbs.add_parser(
+    def verb(name: str, summary: str, description: str, example: str) -> argparse.ArgumentParser:
+        return verbs.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=description,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    example = verb(
         "example",
-        parents=[common],
-        help="write the example inputs to a folder",
-        description="Write the bundled example inputs (data.csv, areas.csv, deflators.csv) "
-        "for the 32 Scottish councils to DIR.",
+        "write the example inputs to a folder",
+        "Write the bundled example inputs (data.csv, areas.csv, deflators.csv) for the 32 "
+        "Scottish councils to DIR. Existing files are kept unless --force is given.",
+        "outcomes example inputs/",
     )
     example.add_argument("directory", metavar="DIR", type=Path)
     example.add_argument("--force", action="store_true", help="overwrite existing files")
     example.set_defaults(command=_example)
 
-    catalogue = verbs.add_parser(
+    catalogue = verb(
         "catalogue",
-        parents=[common],
-        help="list the indicators",
-        description="List the indicators of the catalogue, optionally filtered.",
-        epilog="example:\n  outcomes catalogue --branch criminal_justice --format csv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "list the indicators",
+        "List the indicators of the catalogue, optionally filtered.",
+        "outcomes catalogue --branch criminal_justice --format csv",
     )
     catalogue.add_argument("--branch", choices=[b.value for b in Branch])
     catalogue.add_argument("--recommendation", type=int, choices=range(1, 14), metavar="1-13")
@@ -99,14 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     catalogue.set_defaults(command=_catalogue)
 
-    dataset = verbs.add_parser(
+    dataset = verb(
         "dataset",
-        parents=[common],
-        help="write the minimal national dataset",
-        description="Write the minimal national dataset: every data item the indicators "
-        "need, with title, unit, kind and the indicators using it.",
-        epilog="example:\n  outcomes dataset --format md --out minimal-dataset.md",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "write the minimal national dataset",
+        "Write the minimal national dataset: every data item the indicators need, with "
+        "title, unit, kind and the indicators using it.",
+        "outcomes dataset --format md --out minimal-dataset.md",
     )
     dataset.add_argument("--format", choices=["csv", "md"], default="csv")
     dataset.add_argument("--out", metavar="FILE", help="write here instead of standard output")
