@@ -627,7 +627,10 @@ class _Generator:
         self.groups = np.array([group for _, _, group, _ in COUNCILS], dtype=float)
         self.population = self._population()
         self.values: dict[str, FloatArray] = {}
-        self.kinds = {item.name: str(item.kind) for item in catalogue.dataset_spec().items}
+        self.kinds = {
+            item.name: str(item.kind)
+            for item in outcomes.DatasetSpec.from_catalogue(catalogue).items
+        }
 
     def _population(self) -> FloatArray:
         """Resident population by council and period: the mid-2022 estimate, grown back and
@@ -844,7 +847,7 @@ def generate(
     """Build the three example files from the (bundled) catalogue; same seed, same text."""
     catalogue = catalogue if catalogue is not None else outcomes.load_catalogue()
     check_targets(catalogue)
-    spec = catalogue.dataset_spec()
+    spec = outcomes.DatasetSpec.from_catalogue(catalogue)
     periods = item_periods(catalogue)
     generator = _Generator(catalogue, seed)
     for indicator in _order(catalogue.indicators):

@@ -359,7 +359,7 @@ def test_items_left_unused_by_an_override_are_dropped_with_a_warning(
     merged = load_catalogue(BUNDLED, write_catalogue(tmp_path, [replacement]))
     assert original.numerator not in merged.items
     assert any(original.numerator in warning for warning in merged.warnings)
-    assert original.numerator not in merged.dataset_spec()
+    assert original.numerator not in outcomes.DatasetSpec.from_catalogue(merged)
 
 
 def test_a_local_folder_alone_replaces_the_bundled_catalogue(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from tests.strategies import toml_document, valid_indicator, valid_items
 
 def test_the_dataset_is_exactly_the_union_of_items_indicators_use() -> None:
     catalogue = load_catalogue()
-    spec = catalogue.dataset_spec()
+    spec = DatasetSpec.from_catalogue(catalogue)
     used = {name for indicator in catalogue for name in indicator.items}
     assert set(spec.names) == used
     assert list(spec.names) == sorted(spec.names)
@@ -30,13 +30,13 @@ def test_an_item_shared_by_indicators_is_collected_once(tmp_path: Path) -> None:
     folder.mkdir()
     document = {"indicator": [valid_indicator(), second], "item": valid_items()}
     (folder / "local.toml").write_text(toml_document(document), encoding="utf-8")
-    spec = load_catalogue(folder).dataset_spec()
+    spec = DatasetSpec.from_catalogue(load_catalogue(folder))
     assert spec["adults_feeling_safe"].indicators == ("CC99", "CC98")
     assert len(spec) == 2
 
 
 def test_csv_export_has_the_fixed_columns_and_round_trips() -> None:
-    spec = load_catalogue().dataset_spec()
+    spec = DatasetSpec.from_catalogue(load_catalogue())
     frame = pd.read_csv(io.StringIO(spec.to_csv()), keep_default_na=False)
     assert list(frame.columns) == ["item", "title", "unit", "kind", "indicators"]
     assert frame["item"].tolist() == list(spec.names)
@@ -55,6 +55,6 @@ def test_markdown_dictionary_lists_every_item_and_escapes_table_syntax() -> None
 
 def test_filtering_the_catalogue_shrinks_the_dataset() -> None:
     catalogue = load_catalogue()
-    justice = catalogue.filter(branch="criminal_justice").dataset_spec()
-    assert 0 < len(justice) < len(catalogue.dataset_spec())
-    assert set(justice.names) <= set(catalogue.dataset_spec().names)
+    justice = DatasetSpec.from_catalogue(catalogue.filter(branch="criminal_justice"))
+    assert 0 < len(justice) < len(DatasetSpec.from_catalogue(catalogue))
+    assert set(justice.names) <= set(DatasetSpec.from_catalogue(catalogue).names)

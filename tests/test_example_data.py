@@ -91,7 +91,7 @@ def _expected_periods(catalogue: outcomes.Catalogue) -> dict[str, set[str]]:
 def test_every_item_for_every_area_and_period(
     data: pd.DataFrame, areas: pd.DataFrame, catalogue: outcomes.Catalogue
 ) -> None:
-    spec = catalogue.dataset_spec()
+    spec = outcomes.DatasetSpec.from_catalogue(catalogue)
     assert set(data["item"]) == set(spec.names)
     expected = _expected_periods(catalogue)
     every_area = set(areas["area"])
@@ -131,7 +131,9 @@ def test_value_is_empty_only_when_not_collected(data: pd.DataFrame) -> None:
 
 
 def test_values_are_plain_numbers(data: pd.DataFrame, catalogue: outcomes.Catalogue) -> None:
-    kinds = {item.name: str(item.kind) for item in catalogue.dataset_spec().items}
+    kinds = {
+        item.name: str(item.kind) for item in outcomes.DatasetSpec.from_catalogue(catalogue).items
+    }
     whole = data["item"].map(kinds).isin(["count", "hours", "days", "weeks"])
     present = data["value"] != ""
     assert data.loc[whole & present, "value"].str.fullmatch(r"\d+").all()
@@ -191,7 +193,9 @@ def test_scotland_values_in_the_latest_year_are_near_their_targets(
     """Σ numerators / Σ denominators × multiplier lands near the script's own target: within
     3% plus three standard errors of the sampling noise in a count numerator."""
     values = _values(data)
-    kinds = {item.name: str(item.kind) for item in catalogue.dataset_spec().items}
+    kinds = {
+        item.name: str(item.kind) for item in outcomes.DatasetSpec.from_catalogue(catalogue).items
+    }
     far: list[str] = []
     for indicator in catalogue.indicators:
         target = script.TARGETS[indicator.id].scotland[-1]

@@ -6,8 +6,8 @@ annual performance improvement report published by each Chief Social Work Office
 
 The pipeline, one public function per step::
 
-    catalogue = outcomes.load_catalogue()          # indicators/*.toml
-    spec = catalogue.dataset_spec()                # the minimal national dataset
+    catalogue = outcomes.load_catalogue()                   # indicators/*.toml
+    spec = outcomes.DatasetSpec.from_catalogue(catalogue)   # the minimal national dataset
 """
 
 from __future__ import annotations

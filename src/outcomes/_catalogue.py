@@ -43,8 +43,6 @@ from outcomes._vocabulary import Branch, ItemKind, Measure, OutcomeGroup, Period
 if TYPE_CHECKING:
     import pandas as pd
 
-    from outcomes._dataset import DatasetSpec
-
 __all__ = ["BUNDLED", "Catalogue", "DataItem", "Indicator", "load_catalogue"]
 
 #: Pass as a source to :func:`load_catalogue` to mean the catalogue shipped with the package.
@@ -330,12 +328,6 @@ class Catalogue:
             number: tuple(i for i in self.indicators if number in i.recommendations)
             for number in range(1, _HIGHEST_RECOMMENDATION + 1)
         }
-
-    def dataset_spec(self) -> DatasetSpec:
-        """The minimal national dataset this catalogue needs (see :class:`DatasetSpec`)."""
-        from outcomes._dataset import DatasetSpec
-
-        return DatasetSpec.from_catalogue(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator, lists joined with ``;``, aliases as ``scheme=code``."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from outcomes._catalogue import BUNDLED, Catalogue, load_catalogue
+from outcomes._dataset import DatasetSpec
 from outcomes._errors import OutcomesError
 from outcomes._io import write_text_atomic
 from outcomes._vocabulary import Branch, OutcomeGroup
@@ -188,7 +189,7 @@ def _table(catalogue: Catalogue) -> str:
 
 
 def _dataset(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    spec = _load(arguments).dataset_spec()
+    spec = DatasetSpec.from_catalogue(_load(arguments))
     text = spec.to_markdown() if arguments.format == "md" else spec.to_csv()
     _emit(text, arguments.out, stdout, arguments)
     return 0

@@ -39,7 +39,7 @@ class DatasetSpec:
 
     >>> from outcomes import load_catalogue
     >>> catalogue = load_catalogue()
-    >>> spec = catalogue.dataset_spec()
+    >>> spec = DatasetSpec.from_catalogue(catalogue)
     >>> spec[catalogue["SW6"].numerator].indicators
     ('SW6',)
     """
