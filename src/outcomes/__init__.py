@@ -8,6 +8,8 @@ The pipeline, one public function per step::
 
     catalogue = outcomes.load_catalogue()                   # indicators/*.toml
     spec = outcomes.DatasetSpec.from_catalogue(catalogue)   # the minimal national dataset
+    data = outcomes.read_dataset("data.csv")                # the tidy national dataset
+    areas = outcomes.read_areas("areas.csv")                # names and family groups
 """
 
 from __future__ import annotations
@@ -15,10 +17,25 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from outcomes._catalogue import BUNDLED, Catalogue, DataItem, Indicator, load_catalogue
+from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset
 from outcomes._dataset import DatasetItem, DatasetSpec
-from outcomes._errors import CatalogueError, OutcomesError, OutputError, ResourceError
+from outcomes._errors import (
+    CatalogueError,
+    OutcomesError,
+    OutputError,
+    PeriodError,
+    ResourceError,
+    ValidationError,
+)
 from outcomes._example import write_example
-from outcomes._problems import CatalogueProblem, CatalogueProblemRow
+from outcomes._periods import Period, parse_period
+from outcomes._problems import (
+    CatalogueProblem,
+    CatalogueProblemRow,
+    DataProblem,
+    DataProblemRow,
+    Severity,
+)
 from outcomes._recommendations import Recommendation, load_recommendations
 from outcomes._vocabulary import (
     Branch,
@@ -39,12 +56,17 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "BUNDLED",
+    "SCOTLAND",
+    "Areas",
     "Branch",
     "Catalogue",
     "CatalogueError",
     "CatalogueProblem",
     "CatalogueProblemRow",
     "DataItem",
+    "DataProblem",
+    "DataProblemRow",
+    "Dataset",
     "DatasetItem",
     "DatasetSpec",
     "Evidence",
@@ -54,14 +76,21 @@ __all__ = [
     "OutcomeGroup",
     "OutcomesError",
     "OutputError",
+    "Period",
+    "PeriodError",
     "PeriodType",
     "Polarity",
     "Recommendation",
     "ResourceError",
     "ReturnSection",
     "Scope",
+    "Severity",
+    "ValidationError",
     "__version__",
     "load_catalogue",
     "load_recommendations",
+    "parse_period",
+    "read_areas",
+    "read_dataset",
     "write_example",
 ]

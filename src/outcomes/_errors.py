@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from outcomes._problems import CatalogueProblemRow
+from typing import TYPE_CHECKING
+
+from outcomes._problems import CatalogueProblemRow, DataProblemRow, Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class OutcomesError(Exception):
@@ -40,3 +45,30 @@ class ResourceError(OutcomesError, FileNotFoundError):
 
 class OutputError(OutcomesError, OSError):
     """An output file cannot be written."""
+
+
+class PeriodError(OutcomesError, ValueError):
+    """A period label is malformed or impossible."""
+
+
+class ValidationError(OutcomesError, ValueError):
+    """Data (a return, the tidy dataset, an areas file) has errors.
+
+    ``problems`` lists every problem found, errors and warnings, each with its file,
+    sheet, row and column; :meth:`to_frame` gives them as the problems table.
+    """
+
+    def __init__(self, problems: tuple[DataProblemRow, ...]) -> None:
+        self.problems = problems
+        errors = [row for row in problems if row.severity is Severity.ERROR]
+        shown = errors[:20]
+        lines = [f"{len(errors)} error(s) in the data:"] + [f"  {row}" for row in shown]
+        if len(errors) > len(shown):
+            lines.append(f"  ... and {len(errors) - len(shown)} more")
+        super().__init__("\n".join(lines))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems table (DESIGN.md §3 columns)."""
+        from outcomes._problems import problems_frame
+
+        return problems_frame(self.problems)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class CatalogueProblem(enum.Enum):
@@ -50,3 +55,86 @@ class CatalogueProblemRow:
             where += f", key {self.key!r}"
         text = f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+
+class Severity(enum.StrEnum):
+    """An error stops collation and gives exit code 1; a warning is reported only."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class DataProblem(enum.Enum):
+    """Every kind of problem found in data: returns, the tidy dataset, areas files."""
+
+    UNREADABLE_FILE = "the file cannot be read"
+    MISSING_COLUMN = "a required column is missing"
+    EXTRA_COLUMN = "a column is not part of the layout"
+    UNKNOWN_ITEM = "the data item is not in the minimal dataset"
+    UNKNOWN_AREA = "the area is not in the areas file"
+    BAD_PERIOD = "the period is malformed or impossible"
+    NOT_A_NUMBER = "the value is not a number"
+    AMBIGUOUS_NUMBER = "the value could be read more than one way"
+    NEGATIVE_COUNT = "a count, amount or duration is negative"
+    NUMERATOR_ABOVE_DENOMINATOR = "a proportion's numerator exceeds its denominator"
+    DUPLICATE_ROW = "the same area, period and item appear more than once"
+    MISSING_ITEM = "a data item of the minimal dataset is missing"
+    EMPTY_VALUE = "the value is empty but not flagged not_collected"
+    UNKNOWN_FLAG = "the flag is not one of the known flags"
+    CONFLICTING_VALUES = "files give different values for the same cell"
+    IMPLAUSIBLE_CHANGE = "the value changed implausibly since the previous period"
+    DUPLICATE_AREA = "the area is listed twice"
+    RESERVED_AREA = "the area name is reserved for computed rows"
+
+
+#: Columns of the problems table (``outcomes validate --report``), in order.
+PROBLEM_COLUMNS = (
+    "file", "sheet", "row", "column", "area", "period", "item", "value", "severity",
+    "problem", "hint",
+)  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class DataProblemRow:
+    """One problem in data, located to the file, sheet, row and column.
+
+    ``row`` is the line or spreadsheet row a person sees (the header is row 1).
+    """
+
+    file: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    area: str = ""
+    period: str = ""
+    item: str = ""
+    value: str = ""
+    severity: Severity = Severity.ERROR
+    problem: DataProblem
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f", sheet {self.sheet}"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        text = f"{where}: {self.problem.value}"
+        if self.value:
+            text += f" ({self.value!r})"
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+def problems_frame(problems: Iterable[DataProblemRow]) -> pd.DataFrame:
+    """The problems table with the columns of :data:`PROBLEM_COLUMNS`."""
+    import pandas as pd
+
+    rows = [
+        {**attrs.asdict(row), "severity": row.severity.value, "problem": row.problem.name}
+        for row in problems
+    ]
+    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame

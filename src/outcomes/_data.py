@@ -1,0 +1,218 @@
+"""The tidy national dataset (area, period, item, value, flag) and the areas table.
+
+Reading checks every row and raises one :class:`ValidationError` listing every problem,
+each with its file, row and column. Values are kept as floats; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from outcomes._errors import PeriodError, ValidationError
+from outcomes._periods import parse_period
+from outcomes._problems import DataProblem, DataProblemRow
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset"]
+
+#: The name of the computed national row; never listed in an areas file.
+SCOTLAND = "Scotland"
+#: Flags a value may carry in the tidy dataset.
+FLAGS = ("provisional", "estimated", "revised", "not_collected")
+DATASET_COLUMNS = ("area", "period", "item", "value", "flag")
+AREA_COLUMNS = ("area", "name", "family_group", "type")
+_HEADER_ROWS = 1
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """The tidy dataset: one row per area x period x item.
+
+    ``frame`` has the columns ``area, period, item, value, flag`` (``value`` float, NaN
+    where not collected; ``flag`` text, empty when none). ``source`` names where it came
+    from, for messages.
+    """
+
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+    source: str = ""
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> Dataset:
+        """Check a frame with the tidy columns and wrap it (same checks as reading a file)."""
+        return cls(frame=_checked_dataset(frame, source), source=source)
+
+    @property
+    def periods(self) -> list[str]:
+        """Period labels present, in time order."""
+        labels = self.frame["period"].unique().tolist()
+        return sorted(labels, key=lambda label: parse_period(label).start)
+
+    @property
+    def areas(self) -> list[str]:
+        """Areas present, sorted."""
+        return sorted(self.frame["area"].unique().tolist())
+
+
+@attrs.frozen(kw_only=True)
+class Areas:
+    """The areas a dataset reports on, with their names and family groups.
+
+    ``frame`` has the columns ``area, name, family_group, type`` (text; empty where not
+    given) and any extra columns of the file (such as ``population``).
+    """
+
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+    source: str = ""
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> Areas:
+        """Check a frame with at least ``area`` and ``name`` and wrap it."""
+        return cls(frame=_checked_areas(frame, source), source=source)
+
+    @property
+    def names(self) -> list[str]:
+        """Area codes (the ``area`` column) in file order."""
+        return self.frame["area"].tolist()
+
+    def family_group(self, area: str) -> str:
+        """The family group of ``area``, or ``""`` when it has none."""
+        match = self.frame.loc[self.frame["area"] == area, "family_group"]
+        return str(match.iloc[0]) if len(match) else ""
+
+    @property
+    def family_groups(self) -> dict[str, list[str]]:
+        """Each family group's member areas, sorted."""
+        grouped = self.frame[self.frame["family_group"] != ""].groupby("family_group")["area"]
+        return {str(group): sorted(members) for group, members in grouped}
+
+
+def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
+        )
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ValidationError(
+            (DataProblemRow(file=str(path), problem=DataProblem.UNREADABLE_FILE, hint=str(error)),)
+        ) from error
+
+
+def read_dataset(path: str | os.PathLike[str]) -> Dataset:
+    """Read the tidy dataset CSV (``area, period, item, value[, flag]``), checking every row.
+
+    >>> from outcomes._resources import bundled_path
+    >>> data = read_dataset(bundled_path("example") / "data.csv")
+    >>> data.periods[-1]
+    '2024-25'
+    """
+    return Dataset(frame=_checked_dataset(_read_csv(path), str(path)), source=str(path))
+
+
+def read_areas(path: str | os.PathLike[str]) -> Areas:
+    """Read an areas CSV (``area, name`` and optionally ``family_group, type``)."""
+    return Areas(frame=_checked_areas(_read_csv(path), str(path)), source=str(path))
+
+
+def _missing_columns(
+    frame: pd.DataFrame, required: Iterable[str], file: str
+) -> list[DataProblemRow]:
+    return [
+        DataProblemRow(
+            file=file, row=_HEADER_ROWS, column=column, problem=DataProblem.MISSING_COLUMN,
+            hint=f"the header has {', '.join(map(str, frame.columns)) or 'no columns'}",
+        )
+        for column in required
+        if column not in frame.columns
+    ]  # fmt: skip
+
+
+def _checked_dataset(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    frame = raw.copy()
+    frame.columns = [str(column).strip() for column in frame.columns]
+    problems = _missing_columns(frame, DATASET_COLUMNS[:4], file)
+    if problems:
+        raise ValidationError(tuple(problems))
+    if "flag" not in frame.columns:
+        frame["flag"] = ""
+    for column in DATASET_COLUMNS:
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    line = pd.Series(np.arange(len(frame)) + _HEADER_ROWS + 1, index=frame.index)
+
+    def rows(mask: pd.Series, column: str, problem: DataProblem, hint: str) -> list[DataProblemRow]:
+        return [
+            DataProblemRow(
+                file=file, row=int(line[i]), column=column, area=str(frame.at[i, "area"]),
+                period=str(frame.at[i, "period"]), item=str(frame.at[i, "item"]),
+                value=str(frame.at[i, column]), problem=problem, hint=hint,
+            )
+            for i in frame.index[mask]
+        ]  # fmt: skip
+
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    empty = frame["value"] == ""
+    not_collected = frame["flag"] == "not_collected"
+    problems += rows(~empty & values.isna(), "value", DataProblem.NOT_A_NUMBER,
+                     "write a plain number such as 1234.5")  # fmt: skip
+    problems += rows(empty & ~not_collected, "value", DataProblem.EMPTY_VALUE,
+                     "give a value, or flag the cell not_collected")  # fmt: skip
+    problems += rows(~frame["flag"].isin(["", *FLAGS]), "flag", DataProblem.UNKNOWN_FLAG,
+                     "use one of: " + ", ".join(FLAGS))  # fmt: skip
+    problems += rows(frame["area"] == "", "area", DataProblem.UNKNOWN_AREA, "name the area")
+    problems += rows(frame["item"] == "", "item", DataProblem.UNKNOWN_ITEM, "name the data item")
+    for label in frame["period"].unique():
+        try:
+            parse_period(label)
+        except PeriodError as error:
+            problems += rows(frame["period"] == label, "period", DataProblem.BAD_PERIOD, str(error))
+    duplicated = frame.duplicated(["area", "period", "item"], keep="first")
+    problems += rows(duplicated, "item", DataProblem.DUPLICATE_ROW,
+                     "keep one row per area, period and item")  # fmt: skip
+    if problems:
+        raise ValidationError(tuple(problems))
+    frame["value"] = values.astype(float)
+    return frame[list(DATASET_COLUMNS)].reset_index(drop=True)
+
+
+def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    frame = raw.copy()
+    frame.columns = [str(column).strip() for column in frame.columns]
+    problems = _missing_columns(frame, AREA_COLUMNS[:2], file)
+    if problems:
+        raise ValidationError(tuple(problems))
+    for column in AREA_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    for position, area in enumerate(frame["area"]):
+        row = position + _HEADER_ROWS + 1
+        if area == SCOTLAND:
+            problems.append(DataProblemRow(
+                file=file, row=row, column="area", area=area, value=area,
+                problem=DataProblem.RESERVED_AREA,
+                hint="Scotland is computed from the areas; do not list it",
+            ))  # fmt: skip
+        elif area == "":
+            problems.append(DataProblemRow(
+                file=file, row=row, column="area", problem=DataProblem.UNKNOWN_AREA,
+                hint="every row needs an area",
+            ))  # fmt: skip
+    for position in frame.index[frame.duplicated("area")]:
+        problems.append(DataProblemRow(
+            file=file, row=int(position) + _HEADER_ROWS + 1, column="area",
+            area=str(frame.at[position, "area"]), value=str(frame.at[position, "area"]),
+            problem=DataProblem.DUPLICATE_AREA, hint="list each area once",
+        ))  # fmt: skip
+    if problems:
+        raise ValidationError(tuple(problems))
+    return frame.reset_index(drop=True)
