@@ -137,3 +137,84 @@ def faulty_catalogue_documents(draw: st.DrawFn) -> str:
         cut = draw(st.integers(min_value=0, max_value=len(text)))
         text = text[:cut] + draw(_text) + text[cut:]
     return text
+
+
+# --- Changes, trends and control charts (outcomes.stats) ---------------------------------
+
+
+@st.composite
+def rate_counts(draw: st.DrawFn, max_events: int = 1_000_000) -> tuple[int, int]:
+    """``(x, n)``: a count of events and a positive denominator, for a rate."""
+    x = draw(st.one_of(st.integers(min_value=0, max_value=30), st.integers(0, max_events)))
+    n = draw(st.integers(min_value=1, max_value=10_000_000))
+    return x, n
+
+
+@st.composite
+def trend_series(
+    draw: st.DrawFn, kind: str = "proportion", max_series: int = 10, max_periods: int = 8
+) -> tuple[list[list[int]], list[list[int]]]:
+    """``(x, n)`` as (series, periods) nested lists of counts, for the trend tests.
+
+    ``kind`` is ``"proportion"`` (0 ≤ x ≤ n) or ``"rate"`` (any x ≥ 0). Some series
+    are level or empty, and some drift, so both significant and flat trends appear.
+    """
+    series = draw(st.integers(min_value=1, max_value=max_series))
+    periods = draw(st.integers(min_value=2, max_value=max_periods))
+    events: list[list[int]] = []
+    denominators: list[list[int]] = []
+    for _ in range(series):
+        sizes = draw(st.lists(st.integers(1, 5_000), min_size=periods, max_size=periods))
+        if kind == "proportion":
+            row = [draw(st.one_of(st.just(0), st.just(n), st.integers(0, n))) for n in sizes]
+        else:
+            row = draw(st.lists(st.integers(0, 3_000), min_size=periods, max_size=periods))
+        events.append(row)
+        denominators.append(sizes)
+    return events, denominators
+
+
+@st.composite
+def spc_series(
+    draw: st.DrawFn, max_series: int = 6, min_periods: int = 1, max_periods: int = 30
+) -> list[list[float]]:
+    """(series, periods) values for control charts: small whole numbers, so ties, runs
+    and points on the centre line are common, or floats with a planted level shift."""
+    series = draw(st.integers(min_value=1, max_value=max_series))
+    periods = draw(st.integers(min_value=min_periods, max_value=max_periods))
+    rows: list[list[float]] = []
+    for _ in range(series):
+        if draw(st.booleans()):
+            top = draw(st.integers(min_value=0, max_value=6))
+            values = st.integers(0, top).map(float)
+        else:
+            values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+        row = draw(st.lists(values, min_size=periods, max_size=periods))
+        shift_at = draw(st.integers(min_value=0, max_value=periods))
+        shift = draw(st.sampled_from([0.0, 5.0, -40.0]))
+        rows.append([v + (shift if t >= shift_at else 0.0) for t, v in enumerate(row)])
+    return rows
+
+
+# --- Datasets for the statistics engine ----------------------------------------------------
+
+
+@st.composite
+def proportion_panels(
+    draw: st.DrawFn, max_areas: int = 8, periods: tuple[str, ...] = ("2023-24", "2024-25")
+) -> list[tuple[str, str, int, int]]:
+    """Rows ``(area, period, numerator, denominator)`` for one proportion indicator, with
+    small counts often enough to exercise suppression."""
+    areas = [f"Area {n}" for n in range(draw(st.integers(min_value=2, max_value=max_areas)))]
+    rows = []
+    for area in areas:
+        for period in periods:
+            denominator = draw(st.integers(min_value=1, max_value=400))
+            numerator = draw(
+                st.one_of(
+                    st.integers(min_value=0, max_value=min(6, denominator)),
+                    st.integers(min_value=0, max_value=denominator),
+                )
+            )
+            rows.append((area, period, numerator, denominator))
+    return rows

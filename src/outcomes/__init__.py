@@ -10,6 +10,8 @@ The pipeline, one public function per step::
     spec = outcomes.DatasetSpec.from_catalogue(catalogue)   # the minimal national dataset
     data = outcomes.read_dataset("data.csv")                # the tidy national dataset
     areas = outcomes.read_areas("areas.csv")                # names and family groups
+    results = outcomes.compute(data, catalogue, areas)      # values, change, benchmarks
+    results.published().to_csv("results.csv")              # small counts suppressed
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from outcomes._catalogue import BUNDLED, Catalogue, DataItem, Indicator, load_catalogue
-from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset
+from outcomes._compute import compute
+from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
 from outcomes._dataset import DatasetItem, DatasetSpec
 from outcomes._errors import (
     CatalogueError,
@@ -37,6 +40,7 @@ from outcomes._problems import (
     Severity,
 )
 from outcomes._recommendations import Recommendation, load_recommendations
+from outcomes._results import RESULT_COLUMNS, Results
 from outcomes._vocabulary import (
     Branch,
     Evidence,
@@ -56,6 +60,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "BUNDLED",
+    "RESULT_COLUMNS",
     "SCOTLAND",
     "Areas",
     "Branch",
@@ -82,15 +87,18 @@ __all__ = [
     "Polarity",
     "Recommendation",
     "ResourceError",
+    "Results",
     "ReturnSection",
     "Scope",
     "Severity",
     "ValidationError",
     "__version__",
+    "compute",
     "load_catalogue",
     "load_recommendations",
     "parse_period",
     "read_areas",
     "read_dataset",
+    "read_deflators",
     "write_example",
 ]

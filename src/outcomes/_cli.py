@@ -118,6 +118,27 @@ def _parser() -> argparse.ArgumentParser:
     dataset.add_argument("--format", choices=["csv", "md"], default="csv")
     dataset.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     dataset.set_defaults(command=_dataset)
+
+    compute = verb(
+        "compute",
+        "compute values, intervals, change, benchmarks, ranks and trends",
+        "Compute every indicator for every area and period of the tidy dataset: value and "
+        "confidence interval, change on the previous period, comparison with Scotland and the "
+        "family group, rank, quartile and trend. Small counts are suppressed on output.",
+        "outcomes compute --data data.csv --areas areas.csv --deflators deflators.csv "
+        "--base-period 2024-25 --out results.csv",
+    )
+    compute.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+    compute.add_argument("--areas", metavar="FILE", help="areas CSV with family groups")
+    compute.add_argument("--confidence", type=float, default=0.95, help="default 0.95")
+    compute.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
+    compute.add_argument("--base-period", metavar="P", help="prices of this period for costs")
+    compute.add_argument(
+        "--suppress-below", type=int, metavar="N",
+        help="suppress counts from 1 to N-1 where an indicator sets no threshold (default 5)",
+    )  # fmt: skip
+    compute.add_argument("--out", required=True, metavar="FILE", help="results CSV")
+    compute.set_defaults(command=_compute)
     return parser
 
 
@@ -192,4 +213,25 @@ def _dataset(arguments: argparse.Namespace, stdout: TextIO) -> int:
     spec = DatasetSpec.from_catalogue(_load(arguments))
     text = spec.to_markdown() if arguments.format == "md" else spec.to_csv()
     _emit(text, arguments.out, stdout, arguments)
+    return 0
+
+
+def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._compute import compute
+    from outcomes._data import read_areas, read_dataset, read_deflators
+
+    if (arguments.deflators is None) != (arguments.base_period is None):
+        print("outcomes: error: --deflators and --base-period go together", file=sys.stderr)
+        return 2
+    catalogue = _load(arguments)
+    results = compute(
+        read_dataset(arguments.data),
+        catalogue,
+        read_areas(arguments.areas) if arguments.areas else None,
+        arguments.confidence,
+        deflators=read_deflators(arguments.deflators) if arguments.deflators else None,
+        base_period=arguments.base_period,
+    )
+    published = results.published(arguments.suppress_below)
+    _emit(published.to_csv(), arguments.out, stdout, arguments)
     return 0

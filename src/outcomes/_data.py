@@ -19,7 +19,7 @@ from outcomes._problems import DataProblem, DataProblemRow
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset"]
+__all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset", "read_deflators"]
 
 #: The name of the computed national row; never listed in an areas file.
 SCOTLAND = "Scotland"
@@ -80,10 +80,10 @@ class Areas:
         """Area codes (the ``area`` column) in file order."""
         return self.frame["area"].tolist()
 
-    def family_group(self, area: str) -> str:
-        """The family group of ``area``, or ``""`` when it has none."""
-        match = self.frame.loc[self.frame["area"] == area, "family_group"]
-        return str(match.iloc[0]) if len(match) else ""
+    @property
+    def family_group_of(self) -> dict[str, str]:
+        """Each area's family group (``""`` when it has none)."""
+        return dict(zip(self.frame["area"], self.frame["family_group"], strict=True))
 
     @property
     def family_groups(self) -> dict[str, list[str]]:
@@ -216,3 +216,43 @@ def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     if problems:
         raise ValidationError(tuple(problems))
     return frame.reset_index(drop=True)
+
+
+def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
+    """Read a deflator table (``period, deflator``) into ``{period: index}``.
+
+    Every period must be valid and appear once; every deflator a positive number.
+    """
+    import pandas as pd
+
+    file = str(path)
+    frame = _read_csv(path)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    problems = _missing_columns(frame, ("period", "deflator"), file)
+    if problems:
+        raise ValidationError(tuple(problems))
+    values = pd.to_numeric(frame["deflator"].str.strip(), errors="coerce")
+    for position, (label, text, value) in enumerate(
+        zip(frame["period"].str.strip(), frame["deflator"], values, strict=True)
+    ):
+        row = position + _HEADER_ROWS + 1
+        try:
+            parse_period(label)
+        except PeriodError as error:
+            problems.append(DataProblemRow(file=file, row=row, column="period", period=label,
+                                           value=label, problem=DataProblem.BAD_PERIOD,
+                                           hint=str(error)))  # fmt: skip
+        if not value > 0:
+            problems.append(DataProblemRow(file=file, row=row, column="deflator", period=label,
+                                           value=text, problem=DataProblem.NOT_A_NUMBER,
+                                           hint="a deflator is a positive number"))  # fmt: skip
+    duplicated = frame["period"].str.strip().duplicated()
+    problems += [
+        DataProblemRow(file=file, row=int(i) + _HEADER_ROWS + 1, column="period",
+                       value=str(frame.at[i, "period"]), problem=DataProblem.DUPLICATE_ROW,
+                       hint="give each period once")
+        for i in frame.index[duplicated]
+    ]  # fmt: skip
+    if problems:
+        raise ValidationError(tuple(problems))
+    return dict(zip(frame["period"].str.strip(), values.astype(float), strict=True))

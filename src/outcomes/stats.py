@@ -1,7 +1,12 @@
-"""Confidence intervals for indicator values and for changes between periods.
+"""Confidence intervals, tests for trend and control-chart signals for indicators.
+
+Confidence intervals cover indicator values and changes between periods; the
+trend tests and :func:`spc_signals` look along time series, one row per series
+(for example 32 areas by 5 periods), with periods in time order on the last axis.
 
 Every function works on whole columns at once: numpy arrays, pandas Series or
-scalars go in (broadcast against each other), float64 numpy arrays come out.
+scalars go in (broadcast against each other), float64 numpy arrays come out
+(flags as bool arrays, trend directions as int64 arrays of -1, 0 and +1).
 Missing values (NaN, ``None``, ``pd.NA``) give NaN bounds rather than an error,
 so one unreported area never stops a national run. Inputs that cannot be right
 (a confidence outside (0, 1), negative counts, more events than the denominator)
@@ -15,23 +20,48 @@ from __future__ import annotations
 
 from typing import Final
 
+import attrs
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats as scipy_stats
 
-__all__ = ["mean_ci", "newcombe_ci", "poisson_ci", "rate_ci", "wilson_ci"]
+__all__ = [
+    "SpcSignals",
+    "mean_change_ci",
+    "mean_ci",
+    "newcombe_ci",
+    "poisson_ci",
+    "proportion_trend_test",
+    "rate_change_ci",
+    "rate_ci",
+    "rate_trend_test",
+    "spc_signals",
+    "wilson_ci",
+]
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+SignArray = NDArray[np.int64]
 
 # Below this many events the exact (chi-square) Poisson limits are used; from it
 # upward Byar's approximation, as PHE Fingertips and PHEindicatormethods do.
 BYAR_MINIMUM_EVENTS: Final = 10
 
+# Trend tests are judged at 99.8% by default, as PHE Fingertips' trend markers are.
+TREND_CONFIDENCE: Final = 0.998
+
+# XmR chart constants (Wheeler & Chambers 1992): d2 = 1.128 for moving ranges of two,
+# so sigma = mean moving range / 1.128 and the 3-sigma limits sit 3 / 1.128 ≈ 2.66
+# mean moving ranges from the centre line.
+XMR_LIMIT_FACTOR: Final = 2.66
+XMR_D2: Final = 1.128
+SPC_RUN_LENGTH: Final = 7
+
 
 def _as_float_array(values: ArrayLike) -> FloatArray:
     """Turn arrays, Series, lists or scalars into float64, with missing values as NaN."""
-    if isinstance(values, pd.Series | pd.Index):
+    if isinstance(values, pd.Series | pd.Index | pd.DataFrame):
         # Nullable pandas dtypes (Int64, Float64) hold pd.NA, which numpy cannot cast.
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
     return np.asarray(values, dtype=np.float64)
@@ -264,4 +294,383 @@ def newcombe_ci(
         np.asarray(difference, dtype=np.float64),
         np.asarray(lower, dtype=np.float64),
         np.asarray(upper, dtype=np.float64),
+    )
+
+
+# Positional, one column per argument, like newcombe_ci: the results engine calls it so.
+def rate_change_ci(  # noqa: PLR0917
+    x1: ArrayLike,
+    n1: ArrayLike,
+    x2: ArrayLike,
+    n2: ArrayLike,
+    multiplier: ArrayLike = 1,
+    confidence: float = 0.95,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Difference ``(x1/n1 - x2/n2) * multiplier`` of two independent rates, with its interval.
+
+    MOVER, the method of variance estimates recovery (Zou & Donner 2008, "Construction
+    of confidence limits about effect measures: a general approach", *Statistics in
+    Medicine* 27:1693-1702), applied to the intervals (l1, u1) and (l2, u2) that
+    :func:`rate_ci` gives each rate (exact Poisson limits below 10 events, Byar's
+    method from 10). With rates r1, r2 and D = r1 - r2,
+    lower = D - √((r1 - l1)² + (u2 - r2)²) and
+    upper = D + √((u1 - r1)² + (r2 - l2)²).
+    This is Newcombe's construction for proportions with Poisson limits in place of
+    Wilson's: it keeps the skew of each rate's interval at small counts, and for large
+    counts it tends to the Wald interval D ± z √(x1/n1² + x2/n2²) × multiplier. Use it
+    for the change in a rate between two periods. A zero denominator or a missing
+    value gives NaN.
+
+    Returns ``(difference, lower, upper)``.
+
+    >>> difference, lower, upper = rate_change_ci(
+    ...     [30, 4], [10_000, 1_000], [18, 1], [9_000, 1_000], multiplier=1000
+    ... )
+    >>> difference.round(4).tolist(), lower.round(4).tolist(), upper.round(4).tolist()
+    ([1.0, 3.0], [-0.517, -2.4193], [2.52, 9.3172])
+    """
+    alpha = _alpha_for(confidence)
+    z = _z_for(confidence)
+    first_events, first_exposure, second_events, second_exposure, scale = np.broadcast_arrays(
+        _as_float_array(x1),
+        _as_float_array(n1),
+        _as_float_array(x2),
+        _as_float_array(n2),
+        _as_float_array(multiplier),
+    )
+    _reject_negative(first_events, "x1 (events)")
+    _reject_negative(first_exposure, "n1 (denominator)")
+    _reject_negative(second_events, "x2 (events)")
+    _reject_negative(second_exposure, "n2 (denominator)")
+    _reject_negative(scale, "multiplier")
+    first_per_event = scale / np.where(first_exposure == 0, np.nan, first_exposure)
+    second_per_event = scale / np.where(second_exposure == 0, np.nan, second_exposure)
+    first_lower, first_upper = _poisson_bounds(first_events, alpha, z)
+    second_lower, second_upper = _poisson_bounds(second_events, alpha, z)
+    first = first_events * first_per_event
+    second = second_events * second_per_event
+    difference = first - second
+    lower = difference - np.hypot(
+        (first_events - first_lower) * first_per_event,
+        (second_upper - second_events) * second_per_event,
+    )
+    upper = difference + np.hypot(
+        (first_upper - first_events) * first_per_event,
+        (second_events - second_lower) * second_per_event,
+    )
+    return (
+        np.asarray(difference, dtype=np.float64),
+        np.asarray(lower, dtype=np.float64),
+        np.asarray(upper, dtype=np.float64),
+    )
+
+
+def mean_change_ci(  # noqa: PLR0917
+    mean1: ArrayLike,
+    sd1: ArrayLike,
+    n1: ArrayLike,
+    mean2: ArrayLike,
+    sd2: ArrayLike,
+    n2: ArrayLike,
+    confidence: float = 0.95,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Difference ``mean1 - mean2`` of two independent means, with Welch's interval.
+
+    Welch's t interval (Welch 1947, *Biometrika* 34:28-35), which does not assume
+    equal variances: with v1 = sd1²/n1 and v2 = sd2²/n2,
+    D ± t(1 - alpha/2; df) √(v1 + v2), where df is the Welch-Satterthwaite degrees of
+    freedom (v1 + v2)² / (v1²/(n1 - 1) + v2²/(n2 - 1)) (Satterthwaite 1946,
+    *Biometrics Bulletin* 2:110-114). Standard deviations are sample ones (divisor
+    n - 1). If both are 0 the interval has zero width, as :func:`mean_ci` does. Fewer
+    than 2 observations in either group, or a missing value, gives NaN.
+
+    Returns ``(difference, lower, upper)``.
+
+    >>> difference, lower, upper = mean_change_ci([12.0], [4.0], [25], [10.5], [6.0], [40])
+    >>> difference.round(4).tolist(), lower.round(4).tolist(), upper.round(4).tolist()
+    ([1.5], [-0.9801], [3.9801])
+    """
+    alpha = _alpha_for(confidence)
+    first_mean, first_sd, first_size, second_mean, second_sd, second_size = np.broadcast_arrays(
+        _as_float_array(mean1),
+        _as_float_array(sd1),
+        _as_float_array(n1),
+        _as_float_array(mean2),
+        _as_float_array(sd2),
+        _as_float_array(n2),
+    )
+    _reject_negative(first_sd, "sd1 (standard deviation)")
+    _reject_negative(second_sd, "sd2 (standard deviation)")
+    _reject_negative(first_size, "n1 (number of observations)")
+    _reject_negative(second_size, "n2 (number of observations)")
+    first_size = np.where(first_size >= 2, first_size, np.nan)
+    second_size = np.where(second_size >= 2, second_size, np.nan)
+    first_variance = first_sd**2 / first_size
+    second_variance = second_sd**2 / second_size
+    total_variance = first_variance + second_variance
+    no_spread = total_variance == 0
+    # Written with variance shares, which lie in [0, 1], the degrees of freedom cannot
+    # underflow to 0/0 however small the standard deviations are.
+    safe_total = np.where(no_spread, 1.0, total_variance)
+    first_share = first_variance / safe_total
+    second_share = second_variance / safe_total
+    inverse_df = first_share**2 / (first_size - 1) + second_share**2 / (second_size - 1)
+    degrees_of_freedom = 1 / np.where(no_spread, 1.0, inverse_df)
+    t_quantile = scipy_stats.t.isf(alpha / 2, degrees_of_freedom)
+    half_width = np.where(no_spread, 0.0, t_quantile * np.sqrt(total_variance))
+    difference = first_mean - second_mean
+    return (
+        np.asarray(difference, dtype=np.float64),
+        np.asarray(difference - half_width, dtype=np.float64),
+        np.asarray(difference + half_width, dtype=np.float64),
+    )
+
+
+def _trend_sums(
+    events: FloatArray, denominators: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Sums shared by the trend tests, for scores 0, 1, ..., k - 1 along the last axis.
+
+    Returns ``(N, X, A, B, usable)`` per series, where N = Σn and X = Σx are the totals,
+    A = N Σtx - X Σtn is N times the score statistic Σt(x - nX/N), and
+    B = N Σnt² - (Σnt)² is N times the n-weighted sum of squares of the scores.
+    Written this way every product is of whole numbers when the counts are, so A is
+    exact and its sign (the direction of the trend) flips exactly when time is reversed.
+    """
+    if events.ndim == 0:
+        raise ValueError("trend tests need an array with periods along its last axis")
+    periods = events.shape[-1]
+    complete = ~np.any(np.isnan(events) | np.isnan(denominators), axis=-1)
+    # A period with no denominator has no proportion or rate, so the series is incomplete.
+    usable = complete & ~np.any(denominators == 0, axis=-1) & (periods >= 2)
+    events = np.where(usable[..., np.newaxis], events, 0.0)
+    denominators = np.where(usable[..., np.newaxis], denominators, 1.0)
+    scores = np.arange(periods, dtype=np.float64)
+    total_denominator = denominators.sum(axis=-1)
+    total_events = events.sum(axis=-1)
+    score_denominator = denominators @ scores
+    score_statistic = total_denominator * (events @ scores) - total_events * score_denominator
+    score_spread = total_denominator * (denominators @ scores**2) - score_denominator**2
+    return total_denominator, total_events, score_statistic, score_spread, usable
+
+
+def _trend_result(
+    statistic: FloatArray, score_statistic: FloatArray, usable: BoolArray, alpha: float
+) -> tuple[FloatArray, FloatArray, BoolArray, SignArray]:
+    """Chi-square (1 df) p-values, significance and direction from a trend statistic."""
+    statistic = np.where(usable, statistic, np.nan)
+    p_value = np.clip(scipy_stats.chi2.sf(statistic, 1), 0.0, 1.0)
+    significant = p_value < alpha  # NaN compares False
+    slope_sign = np.where(usable, np.sign(score_statistic), 0.0).astype(np.int64)
+    return (
+        np.asarray(statistic, dtype=np.float64),
+        np.asarray(p_value, dtype=np.float64),
+        np.asarray(significant, dtype=np.bool_),
+        np.asarray(slope_sign, dtype=np.int64),
+    )
+
+
+def proportion_trend_test(
+    x: ArrayLike, n: ArrayLike, confidence: float = TREND_CONFIDENCE
+) -> tuple[FloatArray, FloatArray, BoolArray, SignArray]:
+    """Cochran-Armitage chi-square test for a linear trend in proportions over time.
+
+    ``x`` and ``n`` are shaped (series, periods), periods in time order; each series
+    is tested along its periods with scores 0, 1, ..., k - 1 (Armitage 1955,
+    "Tests for linear trends in proportions and frequencies", *Biometrics*
+    11:375-386; Cochran 1954; Agresti, *Categorical Data Analysis*, "Cochran-Armitage
+    trend test"). With p̄ = Σx/Σn, T = Σ t(x - n p̄) and
+    χ² = T² / (p̄(1 - p̄) [Σ n t² - (Σ n t)² / Σn]) on 1 degree of freedom. This is the
+    score test for the slope of a logistic (or linear probability) model and equals
+    R's ``prop.trend.test``.
+
+    Returns ``(statistic, p_value, significant, slope_sign)`` per series:
+    ``significant`` is p < 1 - confidence (99.8% by default, as Fingertips uses) and
+    ``slope_sign`` is +1, -1 or 0 as the proportion rises, falls or is level (the sign
+    of T). A series with any missing value or zero denominator, or fewer than 2
+    periods, gives NaN statistic and p, not significant, sign 0. A series whose
+    proportions are all 0 or all 1 has no variation to test: statistic 0, p 1.
+
+    >>> x = [[10, 14, 18, 25, 30], [20, 21, 19, 21, 20]]
+    >>> n = [[100, 100, 100, 100, 100], [100, 100, 100, 100, 100]]
+    >>> statistic, p_value, significant, slope_sign = proportion_trend_test(x, n)
+    >>> statistic.round(4).tolist(), p_value.round(6).tolist()
+    ([16.6343, 0.0], [4.5e-05, 1.0])
+    >>> significant.tolist(), slope_sign.tolist()
+    ([True, False], [1, 0])
+    """
+    alpha = _alpha_for(confidence)
+    events, trials = _checked_proportion_inputs(x, n)
+    total_trials, total_events, score_statistic, score_spread, usable = _trend_sums(events, trials)
+    # χ² = A² N / (X (N - X) B) is T² / (p̄(1 - p̄) S) with every term multiplied out.
+    outcome_variation = total_events * (total_trials - total_events)
+    varies = outcome_variation > 0
+    statistic = np.where(
+        varies,
+        score_statistic**2 * total_trials / np.where(varies, outcome_variation * score_spread, 1.0),
+        0.0,
+    )
+    return _trend_result(statistic, score_statistic, usable, alpha)
+
+
+def rate_trend_test(
+    x: ArrayLike, n: ArrayLike, confidence: float = TREND_CONFIDENCE
+) -> tuple[FloatArray, FloatArray, BoolArray, SignArray]:
+    """Chi-square test for a linear trend in Poisson rates over time.
+
+    The score test for the slope β in the log-linear Poisson model
+    log E[x] = log n + α + β t, with scores t = 0, 1, ..., k - 1 and the denominator
+    ``n`` (population or person-time) as offset; it is the chi-square for trend in
+    counts with person-time denominators of Breslow & Day (1987, *Statistical Methods
+    in Cancer Research* II, IARC, section 3.6). With expected counts E = n Σx/Σn,
+    χ² = [Σ t(x - E)]² / [Σ t² E - (Σ t E)² / Σ E] on 1 degree of freedom. It equals
+    the Cochran-Armitage statistic times (N - X)/N, so the two agree for rare events.
+    Inputs, outputs and conventions are those of :func:`proportion_trend_test`
+    (``x`` and ``n`` shaped (series, periods), 99.8% by default); a series with no
+    events at all has statistic 0 and p 1. The multiplier of a rate does not change
+    the test, so none is taken.
+
+    >>> x = [[40, 45, 52, 60, 71], [9, 7, 8, 10, 9]]
+    >>> n = [[20_000, 20_100, 20_300, 20_200, 20_400], [5_000, 5_000, 5_000, 5_000, 5_000]]
+    >>> statistic, p_value, significant, slope_sign = rate_trend_test(x, n)
+    >>> statistic.round(4).tolist(), significant.tolist(), slope_sign.tolist()
+    ([10.3916, 0.1047], [True, False], [1, 1])
+    """
+    alpha = _alpha_for(confidence)
+    events, exposure = np.broadcast_arrays(_as_float_array(x), _as_float_array(n))
+    _reject_negative(events, "x (events)")
+    _reject_negative(exposure, "n (denominator)")
+    _, total_events, score_statistic, score_spread, usable = _trend_sums(events, exposure)
+    # χ² = A² / (X B) is U² / I with U = A/N and the profiled information I = X B / N².
+    information = total_events * score_spread
+    has_events = information > 0
+    statistic = np.where(
+        has_events, score_statistic**2 / np.where(has_events, information, 1.0), 0.0
+    )
+    return _trend_result(statistic, score_statistic, usable, alpha)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class SpcSignals:
+    """An XmR (individuals) control chart per series, with the points that signal.
+
+    ``centre``, ``lower_limit`` and ``upper_limit`` have one value per series; the
+    four signal arrays are boolean with the shape of the values, one flag per point.
+    """
+
+    centre: FloatArray
+    lower_limit: FloatArray
+    upper_limit: FloatArray
+    outside_limits: BoolArray
+    run_of_7: BoolArray
+    trend_of_7: BoolArray
+    two_of_three_beyond_2_sigma: BoolArray
+
+
+def _in_long_runs(states: NDArray[np.int8], minimum: int) -> BoolArray:
+    """Whether each position lies in a run of at least ``minimum`` equal non-zero states.
+
+    Runs are read along the last axis; a zero state (on the line, or level) ends a run.
+    """
+    periods = states.shape[-1]
+    length_so_far = np.zeros(states.shape, dtype=np.int64)
+    for t in range(periods):
+        here = states[..., t]
+        if t == 0:
+            length_so_far[..., t] = here != 0
+        else:
+            continues = here == states[..., t - 1]
+            length_so_far[..., t] = np.where(
+                here == 0, 0, np.where(continues, length_so_far[..., t - 1] + 1, 1)
+            )
+    # Carry each run's full length back from its last point to its earlier ones.
+    run_length = length_so_far.copy()
+    for t in range(periods - 2, -1, -1):
+        continues = (states[..., t] == states[..., t + 1]) & (states[..., t] != 0)
+        run_length[..., t] = np.where(continues, run_length[..., t + 1], length_so_far[..., t])
+    return np.asarray(run_length >= minimum, dtype=np.bool_)
+
+
+def spc_signals(values: ArrayLike) -> SpcSignals:
+    """XmR control chart for each series, with the usual special-cause signals.
+
+    ``values`` is shaped (series, periods), periods in time order. For each series
+    the centre line is the mean, the moving ranges are |v(t) - v(t - 1)|, and the
+    limits are centre ± 2.66 × mean moving range; sigma = mean moving range / 1.128
+    (Wheeler & Chambers 1992, *Understanding Statistical Process Control*; NHS
+    England, *Making Data Count*). Per point it flags:
+
+    - ``outside_limits``: strictly above the upper or below the lower limit;
+    - ``run_of_7``: in a run of 7 or more consecutive points strictly on one side of
+      the centre line (a point on the line ends a run);
+    - ``trend_of_7``: in a run of 7 or more consecutive points each strictly higher
+      (or each strictly lower) than the one before (an equal value ends a trend);
+    - ``two_of_three_beyond_2_sigma``: more than 2 sigma (about two thirds of the
+      way to a limit) from the centre, on the same side as at least one other such
+      point among 3 consecutive points; the points beyond 2 sigma are flagged.
+
+    A series with any missing or infinite value, or fewer than 2 periods, has NaN
+    centre and limits and no signals. Returns an :class:`SpcSignals`.
+
+    >>> chart = spc_signals([[5, 6, 5, 6, 5, 6, 9, 9, 9, 9, 9, 9, 9]])
+    >>> chart.centre.round(4).tolist(), chart.upper_limit.round(4).tolist()
+    ([7.3846], [9.1579])
+    >>> chart.run_of_7.astype(int).tolist()
+    [[0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1]]
+    """
+    observed = _as_float_array(values)
+    if observed.ndim == 0:
+        raise ValueError("spc_signals needs an array with periods along its last axis")
+    periods = observed.shape[-1]
+    usable = np.all(np.isfinite(observed), axis=-1) & (periods >= 2)
+    point_usable = np.broadcast_to(usable[..., np.newaxis], observed.shape)
+    no_signal = np.zeros(observed.shape, dtype=np.bool_)
+    if periods < 2:
+        missing = np.full(observed.shape[:-1], np.nan)
+        return SpcSignals(
+            centre=missing,
+            lower_limit=missing.copy(),
+            upper_limit=missing.copy(),
+            outside_limits=no_signal,
+            run_of_7=no_signal.copy(),
+            trend_of_7=no_signal.copy(),
+            two_of_three_beyond_2_sigma=no_signal.copy(),
+        )
+    filled = np.where(point_usable, observed, 0.0)
+    mean_moving_range = np.abs(np.diff(filled, axis=-1)).mean(axis=-1)
+    # A level series must sit exactly on its centre line; a rounded mean could put every
+    # point one ulp to one side and fake a run.
+    level = np.all(filled == filled[..., :1], axis=-1)
+    centre = np.where(level, filled[..., 0], filled.mean(axis=-1))
+    half_width = XMR_LIMIT_FACTOR * mean_moving_range
+    two_sigma = 2 * mean_moving_range / XMR_D2
+    deviation = filled - centre[..., np.newaxis]
+
+    outside = np.abs(deviation) > half_width[..., np.newaxis]
+    side = np.sign(deviation).astype(np.int8)
+    run = _in_long_runs(side, SPC_RUN_LENGTH)
+    step = np.sign(np.diff(filled, axis=-1)).astype(np.int8)
+    # A trend of 7 points is 6 steps in the same direction; flag both ends of each step.
+    steps_in_trend = _in_long_runs(step, SPC_RUN_LENGTH - 1)
+    trend = no_signal.copy()
+    trend[..., 1:] |= steps_in_trend
+    trend[..., :-1] |= steps_in_trend
+    beyond = np.where(np.abs(deviation) > two_sigma[..., np.newaxis], side, 0)
+    two_of_three = no_signal.copy()
+    for start in range(periods - 2):
+        window = beyond[..., start : start + 3]
+        for direction in (1, -1):
+            on_side = window == direction
+            enough = on_side.sum(axis=-1) >= 2
+            two_of_three[..., start : start + 3] |= on_side & enough[..., np.newaxis]
+
+    nan_unless_usable = np.where(usable, 0.0, np.nan)
+    return SpcSignals(
+        centre=np.asarray(centre + nan_unless_usable, dtype=np.float64),
+        lower_limit=np.asarray(centre - half_width + nan_unless_usable, dtype=np.float64),
+        upper_limit=np.asarray(centre + half_width + nan_unless_usable, dtype=np.float64),
+        outside_limits=np.asarray(outside & point_usable, dtype=np.bool_),
+        run_of_7=np.asarray(run & point_usable, dtype=np.bool_),
+        trend_of_7=np.asarray(trend & point_usable, dtype=np.bool_),
+        two_of_three_beyond_2_sigma=np.asarray(two_of_three & point_usable, dtype=np.bool_),
     )
