@@ -281,3 +281,37 @@ def test_unknown_areas_in_the_data_are_reported() -> None:
     with pytest.raises(outcomes.ValidationError) as caught:
         compute(data, one_indicator_catalogue(), areas)
     assert [row.area for row in caught.value.problems] == ["Z"]
+
+
+def test_the_compute_command_writes_the_published_results(tmp_path: Path) -> None:
+    from outcomes._cli import main
+
+    out = tmp_path / "results.csv"
+    code = main([
+        "compute", "--data", str(EXAMPLE / "data.csv"), "--areas", str(EXAMPLE / "areas.csv"),
+        "--deflators", str(EXAMPLE / "deflators.csv"), "--base-period", "2024-25",
+        "--out", str(out), "--quiet",
+    ])  # fmt: skip
+    assert code == 0
+    written = pd.read_csv(out, keep_default_na=False, dtype=str)
+    assert tuple(written.columns) == RESULT_COLUMNS
+    assert set(written["suppressed"]) == {"true", "false"}
+    hidden = written[written["suppressed"] == "true"]
+    assert (hidden["numerator"] == "").all()
+    assert (hidden["direction"] == "suppressed").all()
+
+
+def test_the_compute_command_reports_bad_data_with_file_and_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from outcomes._cli import main
+
+    data = tmp_path / "data.csv"
+    data.write_text("area,period,item,value\nA,2024-25,supported,12\nA,2024-26,assessed,x\n",
+                    encoding="utf-8")  # fmt: skip
+    code = main(["compute", "--data", str(data), "--out", str(tmp_path / "r.csv")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{data}, row 3, column period" in err
+    assert f"{data}, row 3, column value" in err
+    assert not (tmp_path / "r.csv").exists()
