@@ -315,3 +315,13 @@ def test_the_compute_command_reports_bad_data_with_file_and_row(
     assert f"{data}, row 3, column period" in err
     assert f"{data}, row 3, column value" in err
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_spc_view_flags_a_sustained_shift() -> None:
+    periods = [f"{year}-{(year + 1) % 100:02d}" for year in range(2010, 2024)]
+    shares = [40, 41, 39, 40, 41, 40, 55, 56, 55, 56, 55, 56, 55, 56]
+    rows = [("A", p, share * 10, 1000) for p, share in zip(periods, shares, strict=True)]
+    chart = compute(panel_dataset(rows), one_indicator_catalogue()).spc("P1", "A")
+    assert chart["period"].tolist() == periods
+    assert chart["run_of_7"].tolist() == [False] * 6 + [True] * 8
+    assert (chart["lower_limit"] < chart["centre"]).all()

@@ -57,6 +57,42 @@ class Results:
             raise KeyError(f"no result for {indicator}, {area}, {period}")
         return match.iloc[0]
 
+    def spc(self, indicator: str, area: str) -> pd.DataFrame:
+        """An XmR control chart of one area's series, for long series (an optional view).
+
+        One row per period in time order with ``period, value, centre, lower_limit,
+        upper_limit`` and the signal columns ``outside_limits, run_of_7, trend_of_7,
+        two_of_three_beyond_2_sigma`` (see :func:`outcomes.stats.spc_signals`). A series
+        with a missing value has no limits and no signals.
+
+        >>> import outcomes
+        >>> from outcomes._resources import bundled_path
+        >>> example = bundled_path("example")
+        >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
+        ...                            outcomes.load_catalogue())
+        >>> chart = results.spc("SW6", "Scotland")
+        >>> len(chart), bool((chart["lower_limit"] < chart["centre"]).all())
+        (10, True)
+        """
+        from outcomes import stats
+        from outcomes._periods import parse_period
+
+        frame = self.frame
+        series = frame[(frame["indicator"] == indicator) & (frame["area"] == area)]
+        if series.empty:
+            raise KeyError(f"no results for {indicator}, {area}")
+        series = series.assign(start=series["period"].map(lambda p: parse_period(p).start))
+        series = series.sort_values("start")
+        chart = stats.spc_signals(series["value"].to_numpy(dtype=float)[np.newaxis, :])
+        view = pd.DataFrame({"period": series["period"].to_numpy(),
+                             "value": series["value"].to_numpy(dtype=float)})  # fmt: skip
+        view["centre"] = chart.centre[0]
+        view["lower_limit"] = chart.lower_limit[0]
+        view["upper_limit"] = chart.upper_limit[0]
+        for signal in ("outside_limits", "run_of_7", "trend_of_7", "two_of_three_beyond_2_sigma"):
+            view[signal] = getattr(chart, signal)[0]
+        return view
+
     def published(self, suppress_below: int | None = None) -> Results:
         """The results as they may be published: small counts suppressed.
 
