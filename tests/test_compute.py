@@ -325,3 +325,16 @@ def test_the_spc_view_flags_a_sustained_shift() -> None:
     assert chart["period"].tolist() == periods
     assert chart["run_of_7"].tolist() == [False] * 6 + [True] * 8
     assert (chart["lower_limit"] < chart["centre"]).all()
+
+
+def test_an_impossible_proportion_is_computed_and_explained_not_fatal() -> None:
+    periods = ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+    rows = [("A", p, 120 if p == "2021-22" else 50, 100) for p in periods]
+    rows += [("B", p, 50, 100) for p in periods]
+    results = compute(panel_dataset(rows), one_indicator_catalogue())
+    odd = results.row("P1", "A", "2021-22")
+    assert odd["value"] == 120
+    assert pd.isna(odd["lower"])
+    assert "numerator exceeds denominator" in odd["note"]
+    assert results.row("P1", "A", "2023-24")["trend"] == "not_enough_data"
+    assert results.row("P1", "B", "2023-24")["trend"] == "no_significant_trend"

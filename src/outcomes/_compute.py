@@ -290,7 +290,9 @@ def _add_values(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
     frame["upper"] = np.nan
     model = _interval_model(frame)
     usable = numerator.notna() & denominator.notna() & (denominator > 0)
-    pick = model["proportion"] & usable & (numerator <= denominator)
+    impossible = (frame["measure"] == Measure.PROPORTION.value) & (numerator > denominator)
+    frame.loc[impossible, "note"] += "; numerator exceeds denominator: no interval"
+    pick = model["proportion"] & usable & ~impossible
     lower, upper = stats.wilson_ci(numerator[pick], denominator[pick], confidence)
     frame.loc[pick, "lower"] = lower * multiplier[pick]
     frame.loc[pick, "upper"] = upper * multiplier[pick]
@@ -467,6 +469,8 @@ def _add_trend(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
             numerator.to_numpy(dtype=float), TREND_PERIODS, axis=1)  # fmt: skip
         windows_n = np.lib.stride_tricks.sliding_window_view(
             denominator.to_numpy(dtype=float), TREND_PERIODS, axis=1)  # fmt: skip
+        # An impossible proportion (numerator above denominator) cannot be tested.
+        windows_x = np.where(windows_x > windows_n, np.nan, windows_x)
         shape = windows_x.shape
         _, _, significant, sign = test(
             windows_x.reshape(-1, TREND_PERIODS), windows_n.reshape(-1, TREND_PERIODS),
