@@ -218,3 +218,160 @@ def proportion_panels(
             )
             rows.append((area, period, numerator, denominator))
     return rows
+
+
+# --- Data returns (templates, validation, collation) -------------------------------------
+
+#: Areas and values of the clean return that :func:`malformed_returns` starts from.
+RETURN_AREAS = ("Fife", "Angus")
+RETURN_VALUES = {"adults_feeling_safe": 40, "adults_surveyed": 50, "social_workers_wte": 12.5}
+
+
+def return_catalogue_document() -> str:
+    """TOML for a small catalogue: a financial-year proportion and a calendar-year count,
+    so a return holds both kinds of period label."""
+    count = valid_indicator(
+        id="WS99", title="Social workers", measure="count", numerator="social_workers_wte",
+        multiplier=1, unit="WTE", branch="whole_service", period_type="calendar_year",
+    )  # fmt: skip
+    del count["denominator"]
+    items: list[dict[str, object]] = [
+        *valid_items(),
+        {"name": "social_workers_wte", "title": "Social workers", "unit": "WTE", "kind": "count"},
+    ]
+    return toml_document({"indicator": [valid_indicator(), count], "item": items})
+
+
+def clean_return_rows() -> list[dict[str, str]]:
+    """The clean return for :data:`RETURN_AREAS` in 2024-25, as text cells."""
+    return [
+        {"area": area, "period": "2024" if item == "social_workers_wte" else "2024-25",
+         "item": item, "value": f"{value:g}", "flag": ""}
+        for area in RETURN_AREAS
+        for item, value in RETURN_VALUES.items()
+    ]  # fmt: skip
+
+
+#: ``(problem name, file, row, area, period, item)`` of one planted fault; ``row`` is 0
+#: for a fault with no row (a missing item) and 1 for the header.
+Planted = tuple[str, str, int, str, str, str]
+
+_ROW_FAULTS: dict[str, tuple[str, str, st.SearchStrategy[str]]] = {
+    # fault: (problem, column, replacement text)
+    "not_a_number": ("NOT_A_NUMBER", "value",
+                     st.sampled_from(["abc", "n/a", "#DIV/0!", "twelve", "=A1*2", "1.2.3x"])),
+    "ambiguous": ("AMBIGUOUS_NUMBER", "value", st.sampled_from(["12,5", "1,23", "1,2345"])),
+    "date": ("DATE_VALUE", "value", st.sampled_from(["2024-03-31", "31/03/2024", "1-Apr"])),
+    "percent": ("PERCENTAGE", "value", st.sampled_from(["45%", "12.5 %", "1,000%"])),
+    "negative": ("NEGATIVE_COUNT", "value", st.sampled_from(["-5", "(3)", "-1,200"])),
+    "empty": ("EMPTY_VALUE", "value", st.just("")),
+    "unknown_item": ("UNKNOWN_ITEM", "item", st.sampled_from(["adults_feeling_sade", "x"])),
+    "bad_period": ("BAD_PERIOD", "period", st.sampled_from(["2024-26", "24/25", "FY2024"])),
+    "unknown_area": ("UNKNOWN_AREA", "area", st.sampled_from(["Fiffe", "Glasgow"])),
+    "reserved_area": ("RESERVED_AREA", "area", st.sampled_from(["Scotland", "family_group:A"])),
+    "unknown_flag": ("UNKNOWN_FLAG", "flag", st.sampled_from(["maybe", "final", "est"])),
+    "not_collected": ("VALUE_NOT_COLLECTED", "flag", st.just("not_collected")),
+}  # fmt: skip
+#: Spellings of a clean value that must be read as the same number.
+_SPELLINGS = {
+    40: ["40", " 40 ", "40.0", "'40", "40\u00a0", "£40", "+40"],
+    50: ["50", "50.00", " 50", "'50"],
+    12.5: ["12.5", "12.50", "'12.5", " 12.5 "],
+}
+
+
+@st.composite
+def malformed_returns(
+    draw: st.DrawFn,
+) -> tuple[list[list[dict[str, str]]], list[Planted], bool]:
+    """A return (and sometimes a second file) with faults planted on distinct rows.
+
+    Returns ``(files, planted, column_fault)``: ``files`` is a list of files, each a list
+    of rows (dicts of text cells; the first file is ``main.csv``, a second ``other.csv``);
+    ``planted`` lists what validation must report. When ``column_fault`` is true a
+    required column was removed, so only that is expected.
+    """
+    rows = clean_return_rows()
+    for row in rows:
+        row["value"] = draw(st.sampled_from(_SPELLINGS[RETURN_VALUES[row["item"]]]))
+    if draw(st.integers(min_value=0, max_value=19)) == 0:
+        column = draw(st.sampled_from(["area", "period", "item", "value"]))
+        for row in rows:
+            del row[column]
+        return [rows], [("MISSING_COLUMN", "main.csv", 1, "", "", "")], True
+    order = draw(st.permutations(range(len(rows))))
+    free = list(order)
+    faults = draw(st.lists(st.sampled_from([*_ROW_FAULTS, "numerator_above", "missing",
+                                            "duplicate", "conflict", "jump"]),
+                           min_size=1, max_size=4))  # fmt: skip
+    marks: dict[int, list[tuple[str, str]]] = {}  # row index -> (problem, column)
+    dropped: list[int] = []
+    duplicates: list[int] = []
+    other: list[dict[str, str]] = []
+    other_marks: list[str] = []
+    for fault in faults:
+        if fault == "numerator_above":
+            # Rows are area by area, items in RETURN_VALUES order: numerator, denominator.
+            first = len(RETURN_VALUES) * draw(st.integers(0, len(RETURN_AREAS) - 1))
+            pair = [first, first + 1]
+            if not all(i in free for i in pair):
+                continue
+            for i in pair:
+                free.remove(i)
+            rows[pair[0]]["value"] = "60"
+            marks[pair[0]] = [("NUMERATOR_ABOVE_DENOMINATOR", "value")]
+            continue
+        if not free:
+            break
+        i = free.pop()
+        if fault == "missing":
+            dropped.append(i)
+        elif fault == "duplicate":
+            duplicates.append(i)
+        elif fault == "conflict":
+            copy = dict(rows[i], value="7", flag="")
+            other.append(copy)
+            other_marks.append("CONFLICTING_VALUES")
+            marks[i] = [("CONFLICTING_VALUES", "value")]
+        elif fault == "jump":
+            rows[i]["value"] = "1000"
+            rows[i]["flag"] = ""
+            marks[i] = [("IMPLAUSIBLE_CHANGE", "value")]
+        else:
+            problem, column, text = _ROW_FAULTS[fault]
+            rows[i][column] = draw(text)
+            if fault == "not_collected":
+                rows[i]["value"] = draw(st.sampled_from(["3", "0"]))
+            marks[i] = [(problem, column)]
+    planted: list[Planted] = []
+    kept = [i for i in range(len(rows)) if i not in dropped]
+    written = [rows[i] for i in kept] + [dict(rows[i]) for i in duplicates]
+    for position, i in enumerate(kept):
+        for problem, _column in marks.get(i, []):
+            planted.append((problem, "main.csv", position + 2, "", "", ""))
+    for n, _ in enumerate(duplicates):
+        planted.append(("DUPLICATE_ROW", "main.csv", len(kept) + n + 2, "", "", ""))
+    for i in dropped:
+        row = rows[i]
+        # A missing item is only noticed in a block (area and year) something else returns.
+        alive = any(r["area"] == row["area"] and r["period"] in ("2024", "2024-25")
+                    for r in written + other)  # fmt: skip
+        if alive:
+            planted.append(("MISSING_ITEM", "main.csv", 0, row["area"], row["period"],
+                            row["item"]))  # fmt: skip
+    for n, problem in enumerate(other_marks):
+        planted.append((problem, "other.csv", n + 2, "", "", ""))
+    if draw(st.booleans()):
+        for row in written:
+            row["notes"] = draw(st.sampled_from(["", "checked by JS", "=1+1"]))
+        if any(row["notes"] for row in written):
+            planted.append(("EXTRA_COLUMN", "main.csv", 1, "", "", ""))
+    files = [written, other] if other else [written]
+    return files, planted, False
+
+
+#: Text cells for fuzzing readers: anything, plus the characters that matter to CSV.
+return_cells = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["", ",", '"', "\n", "\r\n", "=1+1", "1,234", "12,5", "-", "\ufeff", "%"]),
+)

@@ -338,3 +338,12 @@ def test_an_impossible_proportion_is_computed_and_explained_not_fatal() -> None:
     assert "numerator exceeds denominator" in odd["note"]
     assert results.row("P1", "A", "2023-24")["trend"] == "not_enough_data"
     assert results.row("P1", "B", "2023-24")["trend"] == "no_significant_trend"
+
+
+def test_deflator_problems_name_the_row_a_person_sees(tmp_path: Path) -> None:
+    path = tmp_path / "deflators.csv"
+    path.write_text("period,deflator\n2023-24,98.1\n\n2024-25,-1\n2024-26,100\n", encoding="utf-8")
+    with pytest.raises(outcomes.ValidationError) as caught:
+        read_deflators(path)
+    found = {(row.row, row.column, row.problem.name) for row in caught.value.problems}
+    assert found == {(4, "deflator", "NOT_A_NUMBER"), (5, "period", "BAD_PERIOD")}

@@ -8,6 +8,9 @@ The pipeline, one public function per step::
 
     catalogue = outcomes.load_catalogue()                   # indicators/*.toml
     spec = outcomes.DatasetSpec.from_catalogue(catalogue)   # the minimal national dataset
+    outcomes.write_template("fife.xlsx", "Fife", "2024-25")  # a blank return
+    checked = outcomes.validate_returns(["fife.xlsx"])      # every problem at once
+    outcomes.collate(["fife.xlsx"], into="data.csv").write("data.csv")
     data = outcomes.read_dataset("data.csv")                # the tidy national dataset
     areas = outcomes.read_areas("areas.csv")                # names and family groups
     results = outcomes.compute(data, catalogue, areas)      # values, change, benchmarks
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from outcomes._burden import Burden, burden
 from outcomes._catalogue import BUNDLED, Catalogue, DataItem, Indicator, load_catalogue
+from outcomes._collate import Collation, collate
 from outcomes._compute import compute
 from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
 from outcomes._dataset import DatasetItem, DatasetSpec
@@ -38,9 +43,12 @@ from outcomes._problems import (
     DataProblem,
     DataProblemRow,
     Severity,
+    problems_frame,
 )
 from outcomes._recommendations import Recommendation, load_recommendations
 from outcomes._results import RESULT_COLUMNS, Results
+from outcomes._returns import Return, blank_return, read_return, read_returns, write_template
+from outcomes._validate import ValidatedReturns, validate_returns
 from outcomes._vocabulary import (
     Branch,
     Evidence,
@@ -64,10 +72,12 @@ __all__ = [
     "SCOTLAND",
     "Areas",
     "Branch",
+    "Burden",
     "Catalogue",
     "CatalogueError",
     "CatalogueProblem",
     "CatalogueProblemRow",
+    "Collation",
     "DataItem",
     "DataProblem",
     "DataProblemRow",
@@ -88,17 +98,27 @@ __all__ = [
     "Recommendation",
     "ResourceError",
     "Results",
+    "Return",
     "ReturnSection",
     "Scope",
     "Severity",
+    "ValidatedReturns",
     "ValidationError",
     "__version__",
+    "blank_return",
+    "burden",
+    "collate",
     "compute",
     "load_catalogue",
     "load_recommendations",
     "parse_period",
+    "problems_frame",
     "read_areas",
     "read_dataset",
     "read_deflators",
+    "read_return",
+    "read_returns",
+    "validate_returns",
     "write_example",
+    "write_template",
 ]

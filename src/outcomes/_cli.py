@@ -16,8 +16,9 @@ from typing import TextIO
 
 from outcomes._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes._dataset import DatasetSpec
-from outcomes._errors import OutcomesError
+from outcomes._errors import OutcomesError, ValidationError
 from outcomes._io import write_text_atomic
+from outcomes._problems import DataProblemRow, Severity
 from outcomes._vocabulary import Branch, OutcomeGroup
 
 Command = Callable[[argparse.Namespace, TextIO], int]
@@ -28,6 +29,10 @@ examples:
   outcomes catalogue --branch community_care    list indicators of one branch
   outcomes catalogue --recommendation 11 --format csv --out rec11.csv
   outcomes dataset --format md --out dataset.md the minimal national dataset
+  outcomes template --area Fife --period 2024-25 --out fife.xlsx
+                                                a blank return to fill in
+  outcomes validate fife.xlsx --report problems.csv
+  outcomes collate returns/*.xlsx --into data.csv --out data.csv
   outcomes catalogue --indicators bundled --indicators my-indicators/
                                                 bundled catalogue plus your own
 """
@@ -139,7 +144,93 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     compute.add_argument("--out", required=True, metavar="FILE", help="results CSV")
     compute.set_defaults(command=_compute)
+    _return_verbs(verb)
     return parser
+
+
+def _return_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
+    """The verbs of the collection side: template, validate, collate, burden."""
+    template = verb(
+        "template",
+        "write a blank return for areas to fill in",
+        "Write a blank return listing every data item of the minimal dataset with its "
+        "title, unit and guidance. Repeat --area, or give --areas FILE, for one return "
+        "covering several areas. The format follows --out's suffix unless --format is given.",
+        "outcomes template --area Fife --period 2024-25 --format xlsx --out fife-2024-25.xlsx",
+    )
+    template.add_argument("--area", action="append", default=[], metavar="A",
+                          help="area to include (repeat for several)")  # fmt: skip
+    template.add_argument("--areas", metavar="FILE", help="include every area of an areas CSV")
+    template.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
+    template.add_argument("--format", choices=["csv", "xlsx"])
+    template.add_argument("--out", required=True, metavar="FILE")
+    template.set_defaults(command=_template)
+
+    validate = verb(
+        "validate",
+        "check returns and list every problem",
+        "Check returns (CSV or XLSX, template or tidy layout) and list every problem at "
+        "once. Exit 1 when any problem is an error; warnings alone exit 0.",
+        "outcomes validate returns/*.xlsx --areas areas.csv --previous data.csv "
+        "--report problems.csv",
+    )
+    validate.add_argument("returns", nargs="+", metavar="RETURN")
+    _checking_options(validate)
+    validate.add_argument("--report", metavar="FILE",
+                          help="write the problems table here as CSV ('-' for standard "
+                          "output)")  # fmt: skip
+    validate.set_defaults(command=_validate)
+
+    collate = verb(
+        "collate",
+        "merge validated returns into the tidy dataset",
+        "Validate returns and merge them into the tidy dataset. Nothing is written while any "
+        "return has an error. With --into, each area and period in the returns replaces "
+        "that block of the existing dataset and the changes are listed in "
+        "OUT.revisions.csv; where every value came from is in OUT.sources.csv.",
+        "outcomes collate returns/*.xlsx --into data.csv --out data.csv",
+    )
+    collate.add_argument("returns", nargs="+", metavar="RETURN")
+    collate.add_argument("--into", metavar="FILE", help="existing tidy dataset to update")
+    _checking_options(collate, previous=False)
+    collate.add_argument("--report", metavar="FILE", help="write the problems table here")
+    collate.add_argument("--out", required=True, metavar="FILE", help="tidy dataset CSV")
+    collate.set_defaults(command=_collate)
+
+    burden = verb(
+        "burden",
+        "report what the dataset asks of councils",
+        "Items collected but used by no indicator, items used by one indicator only, "
+        "indicators duplicating another, and the cells each area fills per year.",
+        "outcomes burden --data data.csv --format md --out burden.md",
+    )
+    burden.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+    burden.add_argument("--format", choices=["csv", "md"], default="csv")
+    burden.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    burden.set_defaults(command=_burden)
+
+
+def _jump_factor(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (value > 1 and value < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a number above 1, not {text!r}")
+    return value
+
+
+def _checking_options(parser: argparse.ArgumentParser, *, previous: bool = True) -> None:
+    from outcomes._validate import DEFAULT_JUMP_FACTOR
+
+    parser.add_argument("--areas", metavar="FILE", help="areas CSV: report unknown areas")
+    if previous:
+        parser.add_argument("--previous", metavar="FILE",
+                            help="tidy dataset with earlier years: warn of implausible "
+                            "changes")  # fmt: skip
+    parser.add_argument("--jump-factor", type=_jump_factor, default=DEFAULT_JUMP_FACTOR,
+                        metavar="F", help="warn when a value is more than F times, or less "
+                        f"than 1/F of, last year's (default {DEFAULT_JUMP_FACTOR:g})")  # fmt: skip
 
 
 def _load(arguments: argparse.Namespace) -> Catalogue:
@@ -234,4 +325,91 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     )
     published = results.published(arguments.suppress_below)
     _emit(published.to_csv(), arguments.out, stdout, arguments)
+    return 0
+
+
+def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._data import read_areas
+    from outcomes._returns import write_template
+
+    areas = list(arguments.area)
+    if arguments.areas:
+        areas += [a for a in read_areas(arguments.areas).names if a not in areas]
+    if not areas:
+        print("outcomes: error: give --area (repeatable) or --areas FILE", file=sys.stderr)
+        return 2
+    path = write_template(arguments.out, areas, arguments.period, catalogue=_load(arguments),
+                          format=arguments.format)  # fmt: skip
+    if not arguments.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _report_problems(problems: Sequence[DataProblemRow], report: str | None,
+                     stdout: TextIO, arguments: argparse.Namespace) -> None:  # fmt: skip
+    from outcomes._io import csv_text
+    from outcomes._problems import problems_frame
+
+    errors = sum(row.severity is Severity.ERROR for row in problems)
+    warnings = len(problems) - errors
+    if report is not None:
+        _emit(csv_text(problems_frame(problems)), report, stdout, arguments)
+    if not arguments.quiet:
+        shown = problems if report is None else []
+        for row in shown:
+            print(f"{row.severity.value}: {row} [{row.problem.name}]", file=sys.stderr)
+    if errors or not arguments.quiet:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def _validate(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._data import read_areas, read_dataset
+    from outcomes._validate import validate_returns
+
+    catalogue = _load(arguments)
+    areas = read_areas(arguments.areas) if arguments.areas else None
+    previous = read_dataset(arguments.previous) if arguments.previous else None
+    try:
+        checked = validate_returns(
+            arguments.returns, catalogue=catalogue, areas=areas, previous=previous,
+            jump_factor=arguments.jump_factor,
+        )  # fmt: skip
+    except ValidationError as error:
+        _report_problems(error.problems, arguments.report, stdout, arguments)
+        return 1
+    _report_problems(checked.problems, arguments.report, stdout, arguments)
+    return 0
+
+
+def _collate(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._collate import collate
+    from outcomes._data import read_areas
+
+    catalogue = _load(arguments)
+    areas = read_areas(arguments.areas) if arguments.areas else None
+    try:
+        result = collate(arguments.returns, into=arguments.into, catalogue=catalogue,
+                         areas=areas, jump_factor=arguments.jump_factor)  # fmt: skip
+    except ValidationError as error:
+        _report_problems(error.problems, arguments.report, stdout, arguments)
+        print(f"outcomes: error: nothing written to {arguments.out}", file=sys.stderr)
+        return 1
+    if arguments.report is not None or result.problems:
+        _report_problems(result.problems, arguments.report, stdout, arguments)
+    written = result.write(arguments.out)
+    if not arguments.quiet:
+        changes = len(result.revisions)
+        print(f"wrote {', '.join(map(str, written))}; {changes} value(s) revised",
+              file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _burden(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._burden import burden
+    from outcomes._data import read_dataset
+    from outcomes._io import csv_text
+
+    report = burden(read_dataset(arguments.data), _load(arguments))
+    text = report.to_markdown() if arguments.format == "md" else csv_text(report.to_frame())
+    _emit(text, arguments.out, stdout, arguments)
     return 0

@@ -14,7 +14,9 @@ import attrs
 
 from outcomes._errors import PeriodError, ValidationError
 from outcomes._periods import parse_period
-from outcomes._problems import DataProblem, DataProblemRow
+from outcomes._problems import DataProblem, DataProblemRow, Severity
+from outcomes._rows import FLAGS, TIDY_COLUMNS, check_rows
+from outcomes._tables import pop_row_numbers, read_tables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,9 +25,7 @@ __all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset"
 
 #: The name of the computed national row; never listed in an areas file.
 SCOTLAND = "Scotland"
-#: Flags a value may carry in the tidy dataset.
-FLAGS = ("provisional", "estimated", "revised", "not_collected")
-DATASET_COLUMNS = ("area", "period", "item", "value", "flag")
+DATASET_COLUMNS = TIDY_COLUMNS
 AREA_COLUMNS = ("area", "name", "family_group", "type")
 _HEADER_ROWS = 1
 
@@ -93,16 +93,12 @@ class Areas:
 
 
 def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
-        )
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ValidationError(
-            (DataProblemRow(file=str(path), problem=DataProblem.UNREADABLE_FILE, hint=str(error)),)
-        ) from error
+    """The first table of a CSV (or XLSX) file as text, with a hidden column of row numbers
+    (see :class:`outcomes._tables.RawTable`); raises when the file cannot be read."""
+    tables, problems = read_tables(path)
+    if any(row.severity is Severity.ERROR for row in problems) or not tables:
+        raise ValidationError(tuple(problems))
+    return tables[0].to_frame()
 
 
 def read_dataset(path: str | os.PathLike[str]) -> Dataset:
@@ -135,57 +131,17 @@ def _missing_columns(
 
 
 def _checked_dataset(raw: pd.DataFrame, file: str) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
-    frame = raw.copy()
-    frame.columns = [str(column).strip() for column in frame.columns]
-    problems = _missing_columns(frame, DATASET_COLUMNS[:4], file)
-    if problems:
-        raise ValidationError(tuple(problems))
-    if "flag" not in frame.columns:
-        frame["flag"] = ""
-    for column in DATASET_COLUMNS:
-        frame[column] = frame[column].fillna("").astype(str).str.strip()
-    line = pd.Series(np.arange(len(frame)) + _HEADER_ROWS + 1, index=frame.index)
-
-    def rows(mask: pd.Series, column: str, problem: DataProblem, hint: str) -> list[DataProblemRow]:
-        return [
-            DataProblemRow(
-                file=file, row=int(line[i]), column=column, area=str(frame.at[i, "area"]),
-                period=str(frame.at[i, "period"]), item=str(frame.at[i, "item"]),
-                value=str(frame.at[i, column]), problem=problem, hint=hint,
-            )
-            for i in frame.index[mask]
-        ]  # fmt: skip
-
-    values = pd.to_numeric(frame["value"], errors="coerce")
-    empty = frame["value"] == ""
-    not_collected = frame["flag"] == "not_collected"
-    problems += rows(~empty & values.isna(), "value", DataProblem.NOT_A_NUMBER,
-                     "write a plain number such as 1234.5")  # fmt: skip
-    problems += rows(empty & ~not_collected, "value", DataProblem.EMPTY_VALUE,
-                     "give a value, or flag the cell not_collected")  # fmt: skip
-    problems += rows(~frame["flag"].isin(["", *FLAGS]), "flag", DataProblem.UNKNOWN_FLAG,
-                     "use one of: " + ", ".join(FLAGS))  # fmt: skip
-    problems += rows(frame["area"] == "", "area", DataProblem.UNKNOWN_AREA, "name the area")
-    problems += rows(frame["item"] == "", "item", DataProblem.UNKNOWN_ITEM, "name the data item")
-    for label in frame["period"].unique():
-        try:
-            parse_period(label)
-        except PeriodError as error:
-            problems += rows(frame["period"] == label, "period", DataProblem.BAD_PERIOD, str(error))
-    duplicated = frame.duplicated(["area", "period", "item"], keep="first")
-    problems += rows(duplicated, "item", DataProblem.DUPLICATE_ROW,
-                     "keep one row per area, period and item")  # fmt: skip
-    if problems:
-        raise ValidationError(tuple(problems))
-    frame["value"] = values.astype(float)
-    return frame[list(DATASET_COLUMNS)].reset_index(drop=True)
+    # The row rules are shared with return validation (outcomes._rows), so they live once.
+    checked = check_rows(raw, file=file, header_row=_HEADER_ROWS)
+    if checked.has_errors:
+        raise ValidationError(checked.problems)
+    return checked.frame[list(DATASET_COLUMNS)].reset_index(drop=True)
 
 
 def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     frame = raw.copy()
+    lines = pop_row_numbers(frame, _HEADER_ROWS)
+    frame = frame.reset_index(drop=True)
     frame.columns = [str(column).strip() for column in frame.columns]
     problems = _missing_columns(frame, AREA_COLUMNS[:2], file)
     if problems:
@@ -195,7 +151,7 @@ def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             frame[column] = ""
         frame[column] = frame[column].fillna("").astype(str).str.strip()
     for position, area in enumerate(frame["area"]):
-        row = position + _HEADER_ROWS + 1
+        row = lines[position]
         if area == SCOTLAND:
             problems.append(DataProblemRow(
                 file=file, row=row, column="area", area=area, value=area,
@@ -209,7 +165,7 @@ def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             ))  # fmt: skip
     for position in frame.index[frame.duplicated("area")]:
         problems.append(DataProblemRow(
-            file=file, row=int(position) + _HEADER_ROWS + 1, column="area",
+            file=file, row=lines[int(position)], column="area",
             area=str(frame.at[position, "area"]), value=str(frame.at[position, "area"]),
             problem=DataProblem.DUPLICATE_AREA, hint="list each area once",
         ))  # fmt: skip
@@ -227,6 +183,7 @@ def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
 
     file = str(path)
     frame = _read_csv(path)
+    lines = pop_row_numbers(frame, _HEADER_ROWS)
     frame.columns = [str(column).strip() for column in frame.columns]
     problems = _missing_columns(frame, ("period", "deflator"), file)
     if problems:
@@ -235,7 +192,7 @@ def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
     for position, (label, text, value) in enumerate(
         zip(frame["period"].str.strip(), frame["deflator"], values, strict=True)
     ):
-        row = position + _HEADER_ROWS + 1
+        row = lines[position]
         try:
             parse_period(label)
         except PeriodError as error:
@@ -248,7 +205,7 @@ def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
                                            hint="a deflator is a positive number"))  # fmt: skip
     duplicated = frame["period"].str.strip().duplicated()
     problems += [
-        DataProblemRow(file=file, row=int(i) + _HEADER_ROWS + 1, column="period",
+        DataProblemRow(file=file, row=lines[int(i)], column="period",
                        value=str(frame.at[i, "period"]), problem=DataProblem.DUPLICATE_ROW,
                        hint="give each period once")
         for i in frame.index[duplicated]

@@ -85,6 +85,10 @@ class DataProblem(enum.Enum):
     IMPLAUSIBLE_CHANGE = "the value changed implausibly since the previous period"
     DUPLICATE_AREA = "the area is listed twice"
     RESERVED_AREA = "the area name is reserved for computed rows"
+    DATE_VALUE = "a date is in a value cell"
+    PERCENTAGE = "the value is a percentage, not a count or amount"
+    VALUE_NOT_COLLECTED = "a value is given but flagged not_collected"
+    NOT_UTF8 = "the file is not UTF-8 and was read as Windows-1252"
 
 
 #: Columns of the problems table (``outcomes validate --report``), in order.
