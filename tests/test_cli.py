@@ -126,3 +126,20 @@ def test_the_installed_command_runs() -> None:
     helped = subprocess.run([script, "--help"], capture_output=True, text=True, check=False)
     assert helped.returncode == 0
     assert "examples:" in helped.stdout
+
+
+def test_example_returns_are_filled_from_the_dataset_and_validate(tmp_path: Path) -> None:
+    import outcomes
+
+    outcomes.write_example(tmp_path)
+    areas = outcomes.read_areas(tmp_path / "areas.csv")
+    returns = sorted((tmp_path / "returns").glob("*.xlsx"))
+    assert len(returns) == len(areas.names)
+    fife = outcomes.read_return(tmp_path / "returns" / "fife.xlsx").frame
+    data = outcomes.read_dataset(tmp_path / "data.csv").frame
+    merged = fife.merge(data, on=["area", "period", "item"], suffixes=("", "_data"))
+    assert len(merged) == len(fife) > 100
+    assert set(merged["period"]) <= {"2024-25", "2024"}
+    assert ((merged["value"] == merged["value_data"]) | merged["value"].isna()).all()
+    checked = outcomes.validate_returns(returns, areas=areas)  # raises on any error
+    assert checked.problems == ()

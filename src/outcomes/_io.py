@@ -113,3 +113,16 @@ def csv_text(frame: pd.DataFrame) -> str:
     body: str = out.to_csv(index=False, header=False, lineterminator="\n")
     head: str = header.to_csv(index=False, header=False, lineterminator="\n")
     return head + body
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of an area name, as used in file names of reports and returns.
+
+    >>> slug("Argyll & Bute"), slug("Na h-Eileanan Siar")
+    ('argyll-bute', 'na-h-eileanan-siar')
+    """
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "area"

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from openpyxl import Workbook
 
+    from outcomes._data import Dataset
+
 __all__ = [
     "TEMPLATE_COLUMNS",
     "Return",
@@ -184,10 +186,15 @@ def _catalogue(catalogue: Catalogue | None) -> Catalogue:
 
 
 def blank_return(
-    areas: str | Sequence[str], period: str | Period, *, catalogue: Catalogue | None = None
+    areas: str | Sequence[str],
+    period: str | Period,
+    *,
+    catalogue: Catalogue | None = None,
+    data: Dataset | None = None,
 ) -> pd.DataFrame:
     """The blank return: one row per area and data item of the minimal dataset, with
-    the columns of :data:`TEMPLATE_COLUMNS` and empty ``value`` and ``flag``.
+    the columns of :data:`TEMPLATE_COLUMNS` and empty ``value`` and ``flag``. With
+    ``data``, the values and flags it holds are filled in (a completed return).
 
     >>> frame = blank_return("Fife", "2024-25")
     >>> frame.columns.tolist()
@@ -208,7 +215,15 @@ def blank_return(
         for item in spec
         for label in item_periods(types[item.name], year)
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS), dtype=object)
+    frame = pd.DataFrame(rows, columns=list(TEMPLATE_COLUMNS), dtype=object)
+    if data is not None:
+        keys = ["area", "period", "item"]
+        known = data.frame.set_index(keys)
+        index = pd.MultiIndex.from_frame(frame[keys])
+        values = known["value"].reindex(index).to_numpy()
+        frame["value"] = ["" if pd.isna(v) else f"{v:.12g}" for v in values]
+        frame["flag"] = known["flag"].reindex(index).fillna("").to_numpy()
+    return frame
 
 
 def write_template(
@@ -218,14 +233,16 @@ def write_template(
     *,
     catalogue: Catalogue | None = None,
     format: str | None = None,
+    data: Dataset | None = None,
 ) -> Path:
     """Write a blank return as CSV or XLSX (``format``, else from the file's suffix).
 
     The CSV starts with a byte-order mark so spreadsheet programs read ``£`` right. The
     XLSX has a frozen header, readable column widths, number checks on the ``value``
     column, a list of flags, and an *Instructions* sheet. Same inputs, same bytes.
+    With ``data``, the return is filled in from it.
     """
-    frame = blank_return(areas, period, catalogue=catalogue)
+    frame = blank_return(areas, period, catalogue=catalogue, data=data)
     chosen = format or ("xlsx" if str(path).lower().endswith((".xlsx", ".xlsm")) else "csv")
     if chosen == "csv":
         return write_bytes_atomic(path, ("\ufeff" + csv_text(frame)).encode("utf-8"))
