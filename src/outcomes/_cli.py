@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"outcomes {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    common.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    common.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     common.add_argument(
         "--indicators",
         action="append",
