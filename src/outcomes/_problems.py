@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def _place(file: str, **parts: str) -> str:
+    """``file, name value, ...`` for the parts that are given, in order."""
+    return ", ".join([file, *(f"{name} {part}" for name, part in parts.items() if part)])
+
+
 class CatalogueProblem(enum.Enum):
     """Every kind of problem the catalogue loader reports."""
 
@@ -46,13 +51,8 @@ class CatalogueProblemRow:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = self.file
-        if self.indicator:
-            where += f", indicator {self.indicator}"
-        if self.item:
-            where += f", item {self.item}"
-        if self.key:
-            where += f", key {self.key!r}"
+        where = _place(self.file, indicator=self.indicator, item=self.item,
+                       key=repr(self.key) if self.key else "")  # fmt: skip
         text = f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
@@ -118,13 +118,8 @@ class DataProblemRow:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = self.file
-        if self.sheet:
-            where += f", sheet {self.sheet}"
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
+        row = "" if self.row is None else str(self.row)
+        where = _place(self.file, sheet=self.sheet, row=row, column=self.column)
         text = f"{where}: {self.problem.value}"
         if self.value:
             text += f" ({self.value!r})"
