@@ -808,7 +808,7 @@ def stage_wilson_outcomes(scale: Scale, options: argparse.Namespace) -> dict[str
 
 def _statsmodels_wilson() -> Callable[..., tuple[FloatArray, FloatArray]] | None:
     try:
-        from statsmodels.stats.proportion import (  # type: ignore[import-untyped]
+        from statsmodels.stats.proportion import (
             proportion_confint,
         )
     except ImportError:
