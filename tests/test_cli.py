@@ -143,3 +143,14 @@ def test_example_returns_are_filled_from_the_dataset_and_validate(tmp_path: Path
     assert ((merged["value"] == merged["value_data"]) | merged["value"].isna()).all()
     checked = outcomes.validate_returns(returns, areas=areas)  # raises on any error
     assert checked.problems == ()
+
+
+def test_the_command_line_starts_without_loading_pandas_or_scipy() -> None:
+    """`outcomes --help` must stay quick: heavy libraries load only when a verb needs them."""
+    probe = (
+        "import sys, outcomes, outcomes._cli; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'scipy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    assert result.stdout.strip() == "[]"

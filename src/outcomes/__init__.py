@@ -19,13 +19,11 @@ The pipeline, one public function per step::
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from outcomes._burden import Burden, burden
 from outcomes._catalogue import BUNDLED, Catalogue, DataItem, Indicator, load_catalogue
-from outcomes._collate import Collation, collate
-from outcomes._compute import compute
-from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
 from outcomes._dataset import DatasetItem, DatasetSpec
 from outcomes._errors import (
     CatalogueError,
@@ -35,7 +33,6 @@ from outcomes._errors import (
     ResourceError,
     ValidationError,
 )
-from outcomes._example import write_example
 from outcomes._periods import Period, parse_period
 from outcomes._problems import (
     CatalogueProblem,
@@ -46,9 +43,6 @@ from outcomes._problems import (
     problems_frame,
 )
 from outcomes._recommendations import Recommendation, load_recommendations
-from outcomes._results import RESULT_COLUMNS, Results
-from outcomes._returns import Return, blank_return, read_return, read_returns, write_template
-from outcomes._validate import ValidatedReturns, validate_returns
 from outcomes._vocabulary import (
     Branch,
     Evidence,
@@ -60,6 +54,51 @@ from outcomes._vocabulary import (
     ReturnSection,
     Scope,
 )
+
+# Names whose modules import pandas, numpy or scipy are loaded on first use, so that
+# `import outcomes` and `outcomes --help` stay quick.
+_LAZY = {
+    "Burden": "outcomes._burden",
+    "burden": "outcomes._burden",
+    "Collation": "outcomes._collate",
+    "collate": "outcomes._collate",
+    "compute": "outcomes._compute",
+    "SCOTLAND": "outcomes._data",
+    "Areas": "outcomes._data",
+    "Dataset": "outcomes._data",
+    "read_areas": "outcomes._data",
+    "read_dataset": "outcomes._data",
+    "read_deflators": "outcomes._data",
+    "write_example": "outcomes._example",
+    "RESULT_COLUMNS": "outcomes._results",
+    "Results": "outcomes._results",
+    "Return": "outcomes._returns",
+    "blank_return": "outcomes._returns",
+    "read_return": "outcomes._returns",
+    "read_returns": "outcomes._returns",
+    "write_template": "outcomes._returns",
+    "ValidatedReturns": "outcomes._validate",
+    "validate_returns": "outcomes._validate",
+}
+
+if TYPE_CHECKING:
+    from outcomes._burden import Burden, burden
+    from outcomes._collate import Collation, collate
+    from outcomes._compute import compute
+    from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
+    from outcomes._example import write_example
+    from outcomes._results import RESULT_COLUMNS, Results
+    from outcomes._returns import Return, blank_return, read_return, read_returns, write_template
+    from outcomes._validate import ValidatedReturns, validate_returns
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'outcomes' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 try:
     __version__ = version("outcomes")
