@@ -253,6 +253,24 @@ def mean_ci(
     )
 
 
+def _mover(
+    first: tuple[FloatArray, FloatArray, FloatArray],
+    second: tuple[FloatArray, FloatArray, FloatArray],
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Difference of two estimates with the MOVER interval built from each one's own
+    ``(estimate, lower, upper)`` limits (Newcombe 1998; Zou & Donner 2008)."""
+    estimate1, lower1, upper1 = first
+    estimate2, lower2, upper2 = second
+    difference = estimate1 - estimate2
+    lower = difference - np.hypot(estimate1 - lower1, upper2 - estimate2)
+    upper = difference + np.hypot(upper1 - estimate1, estimate2 - lower2)
+    return (
+        np.asarray(difference, dtype=np.float64),
+        np.asarray(lower, dtype=np.float64),
+        np.asarray(upper, dtype=np.float64),
+    )
+
+
 def newcombe_ci(
     x1: ArrayLike,
     n1: ArrayLike,
@@ -287,14 +305,7 @@ def newcombe_ci(
     second_lower, second_upper = _wilson_bounds(second_events, second_trials, z)
     first = first_events / np.where(first_trials == 0, np.nan, first_trials)
     second = second_events / np.where(second_trials == 0, np.nan, second_trials)
-    difference = first - second
-    lower = difference - np.hypot(first - first_lower, second_upper - second)
-    upper = difference + np.hypot(first_upper - first, second - second_lower)
-    return (
-        np.asarray(difference, dtype=np.float64),
-        np.asarray(lower, dtype=np.float64),
-        np.asarray(upper, dtype=np.float64),
-    )
+    return _mover((first, first_lower, first_upper), (second, second_lower, second_upper))
 
 
 # Positional, one column per argument, like newcombe_ci: the results engine calls it so.
@@ -347,22 +358,12 @@ def rate_change_ci(  # noqa: PLR0917
     second_per_event = scale / np.where(second_exposure == 0, np.nan, second_exposure)
     first_lower, first_upper = _poisson_bounds(first_events, alpha, z)
     second_lower, second_upper = _poisson_bounds(second_events, alpha, z)
-    first = first_events * first_per_event
-    second = second_events * second_per_event
-    difference = first - second
-    lower = difference - np.hypot(
-        (first_events - first_lower) * first_per_event,
-        (second_upper - second_events) * second_per_event,
-    )
-    upper = difference + np.hypot(
-        (first_upper - first_events) * first_per_event,
-        (second_events - second_lower) * second_per_event,
-    )
-    return (
-        np.asarray(difference, dtype=np.float64),
-        np.asarray(lower, dtype=np.float64),
-        np.asarray(upper, dtype=np.float64),
-    )
+    return _mover(
+        (first_events * first_per_event, first_lower * first_per_event,
+         first_upper * first_per_event),
+        (second_events * second_per_event, second_lower * second_per_event,
+         second_upper * second_per_event),
+    )  # fmt: skip
 
 
 def mean_change_ci(  # noqa: PLR0917
