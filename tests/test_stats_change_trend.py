@@ -134,7 +134,8 @@ def sign(value: float | Fraction) -> int:
 def xmr_reference(row: list[float]) -> dict[str, object]:
     """The XmR chart and its four rules for one series, in plain Python."""
     k = len(row)
-    centre = sum(row) / k
+    # A level series has its own value as centre: a rounded mean must not fake signals.
+    centre = row[0] if len(set(row)) == 1 else sum(row) / k
     ranges = [abs(b - a) for a, b in itertools.pairwise(row)]
     mean_range = sum(ranges) / len(ranges)
     upper, lower = centre + 2.66 * mean_range, centre - 2.66 * mean_range
