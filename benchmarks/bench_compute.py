@@ -752,9 +752,8 @@ def stage_from_frame(scale: Scale, options: argparse.Namespace) -> dict[str, Any
 
 def stage_compute(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     inputs = synthetic_inputs(scale)
-    result, results = measure(
-        lambda: outcomes.compute(inputs.dataset, inputs.catalogue, inputs.areas)
-    )
+    compute = outcomes.compute
+    result, results = measure(lambda: compute(inputs.dataset, inputs.catalogue, inputs.areas))
     result.update(
         cells=len(inputs.dataset.frame),
         result_rows=len(results.frame),

@@ -1,26 +1,27 @@
 """The statistics engine: from the tidy dataset to one results row per indicator x area x period.
 
-Everything is computed on whole columns. The steps, in order:
+The tidy dataset is coded once (indicator, period, area) and scattered into dense arrays
+shaped (indicator, period, row), where the row axis holds Scotland, then the family groups,
+then the areas in the areas table's order: exactly the order of the results table. Every
+step then works on whole arrays: the previous period and the five-period trend windows are
+index arrays along the period axis, Scotland and family groups are sums along the row axis,
+ranks sort along it. Notes are made only for the few rows that need one, and the results
+frame is built once at the end.
 
-1. gather each indicator's numerator, denominator and sd items (one merge for all indicators);
-2. Scotland and family-group rows: sum of numerators over sum of denominators of the areas
-   that reported both (never an average of rates);
-3. value and confidence interval by measure;
-4. change against the period immediately before, with its interval and significance;
-5. comparison with Scotland and the family group, ranks and quartiles, trend;
-6. notes that explain anything unusual.
-
-Suppression of small counts is *not* done here: it belongs to publication
-(:meth:`Results.published`), so every computed figure stays exact and reproducible.
+The methods are in ``docs/methods.md``. ``tests/reference_engine.py`` computes the same table
+step by step with plain pandas; ``tests/test_compute_reference.py`` requires both to write the same
+CSV byte for byte. Suppression is not done here but at publication (:meth:`Results.published`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats as scipy_stats
 
 from outcomes import stats
 from outcomes._catalogue import Catalogue
@@ -39,6 +40,24 @@ FAMILY_GROUP_PREFIX = "family_group:"
 TREND_PERIODS = 5
 TREND_CONFIDENCE = 0.998
 
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
+ScalarT = TypeVar("ScalarT", bound=np.generic)
+
+#: Flags that a note mentions, coded 1, 2, 3 (0: none).
+_NOTED_FLAGS = ("provisional", "estimated", "revised")
+_ROLES = ("numerator", "denominator", "sd")
+DIRECTIONS = (
+    "not_comparable", "increased", "decreased", "improved", "worsened",
+    "no_significant_change", "no_change", "suppressed",
+)  # fmt: skip
+COMPARISONS = ("not_compared", "similar", "higher", "lower", "better", "worse")
+TRENDS = (
+    "not_enough_data", "increasing", "decreasing", "improving", "worsening",
+    "no_significant_trend",
+)  # fmt: skip
+
 
 def compute(
     dataset: Dataset,
@@ -53,11 +72,7 @@ def compute(
 ) -> Results:
     """Compute every indicator of ``catalogue`` for every area and period of ``dataset``.
 
-    ``areas`` names the reporting areas and their family groups; without it every area
-    in the data reports and no family-group rows are made. ``deflators`` (period ->
-    index) with ``base_period`` turns costs marked ``deflate = true`` into real terms at
-    the base period's prices. ``published`` (columns ``indicator, area, period, value``)
-    lets the notes say where a published figure differs from the one computed here.
+    Same arguments and results as :func:`outcomes._compute.compute`.
 
     >>> import outcomes
     >>> from outcomes._resources import bundled_path
@@ -68,464 +83,722 @@ def compute(
     >>> bool(row["lower"] < row["value"] < row["upper"])
     True
     """
-    from outcomes._results import RESULT_COLUMNS, Results
+    from outcomes._results import Results
 
     stats.wilson_ci(0, 1, confidence)  # rejects an impossible confidence before any work
     if (deflators is None) != (base_period is None):
         raise ValueError("give both deflators and base_period, or neither")
-    frame = _gather(dataset, catalogue, areas)
+    cube = _Cube.build(dataset, catalogue, areas)
     if deflators is not None and base_period is not None:
-        frame = _deflate(frame, catalogue, deflators, base_period, dataset.source)
-    frame = _add_comparators(frame, catalogue, areas)
+        cube.deflate(deflators, base_period, dataset.source)
+    cube.add_comparators()
     if base_period is not None:
-        deflated = frame["indicator"].isin([i.id for i in catalogue if i.deflate])
-        frame.loc[deflated, "note"] += f"; real terms at {base_period} prices"
-    frame = frame.merge(_indicator_table(catalogue), on="indicator")
-    frame = _add_values(frame, confidence)
-    frame = _add_change(frame, confidence)
-    frame = _add_comparisons(frame)
-    frame = _add_ranks(frame)
-    frame = _add_trend(frame, trend_confidence)
-    frame = _add_published_notes(frame, published)
-    frame["suppressed"] = False
-    frame["note"] = frame["note"].str.strip("; ")
-    frame = frame.sort_values(["indicator_order", "first_year", "area_order", "area"])
+        cube.add_indicator_note(cube.deflated, f"; real terms at {base_period} prices")
+    figures = _Figures.compute(cube, confidence)
+    trend = _trend_codes(cube, trend_confidence)
+    if published is not None:
+        _add_published_notes(cube, figures.value, published)
+    frame = _assemble(cube, figures, trend)
     family_groups = {} if areas is None else areas.family_group_of
-    return Results(
-        frame=frame[list(RESULT_COLUMNS)].reset_index(drop=True),
-        catalogue=catalogue,
-        family_groups=family_groups,
-    )
+    return Results(frame=frame, catalogue=catalogue, family_groups=family_groups)
 
 
-# --- 1. gather ----------------------------------------------------------------------------
+# --- 1. coding and scattering ----------------------------------------------------------------
 
 
-def _gather(dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> pd.DataFrame:
-    """One row per indicator x area x period with numerator, denominator, sd and flags."""
-    data = dataset.frame
-    if areas is not None:
-        unknown = sorted(set(data["area"]) - set(areas.names))
-        if unknown:
-            raise ValidationError(
-                tuple(
-                    DataProblemRow(
-                        file=dataset.source, column="area", area=area, value=area,
-                        problem=DataProblem.UNKNOWN_AREA,
-                        hint=f"add it to {areas.source or 'the areas file'}",
-                    )
-                    for area in unknown
-                )
-            )  # fmt: skip
-    roles = pd.DataFrame(
-        [
-            (order, indicator.id, role, item, indicator.period_type.value)
-            for order, indicator in enumerate(catalogue)
-            for role, item in (
-                ("numerator", indicator.numerator),
-                ("denominator", indicator.denominator),
-                ("sd", indicator.sd),
-            )
-            if item is not None
-        ],
-        columns=["indicator_order", "indicator", "role", "item", "period_type"],
-    )
-    periods = pd.DataFrame({"period": data["period"].unique()})
-    parsed = [parse_period(label) for label in periods["period"]]
-    periods["calendar"] = [p.type is PeriodType.CALENDAR_YEAR for p in parsed]
-    periods["first_year"] = [p.first_year for p in parsed]
-    cells = data.merge(roles, on="item").merge(periods, on="period")
-    # A calendar-year indicator reads '2024' labels; the others read '2024-25' labels.
-    cells = cells[cells["calendar"] == (cells["period_type"] == PeriodType.CALENDAR_YEAR.value)]
-    keys = ["indicator_order", "indicator", "area", "period", "first_year"]
-    # An item can fill two roles of one indicator only in a broken catalogue; keep the first.
-    cells = cells.drop_duplicates([*keys, "role"])
-    wide = cells.set_index([*keys, "role"])["value"].unstack("role")
-    wide = wide.reindex(columns=["numerator", "denominator", "sd"])
-    flags = cells[cells["flag"].isin(["provisional", "estimated", "revised"])]
-    notes = (
-        flags.assign(note=flags["role"] + " " + flags["flag"])
-        .groupby(keys)["note"]
-        .agg(lambda notes: "; ".join(sorted(set(notes))))
-    )
-    frame = wide.join(notes).reset_index()
-    frame["note"] = frame["note"].fillna("")
-    # Present every area for every period its indicator has, so a missing area shows.
-    area_names = list(areas.names) if areas is not None else sorted(data["area"].unique())
-    grid = frame[["indicator_order", "indicator", "period", "first_year"]].drop_duplicates()
-    grid = grid.merge(pd.DataFrame({"area": area_names}), how="cross")
-    frame = grid.merge(frame, on=keys, how="left")
-    frame["note"] = frame["note"].fillna("")
-    frame.loc[frame["numerator"].isna() & frame["denominator"].isna(), "note"] += "; not reported"
-    frame["area_order"] = frame["area"].map({name: i for i, name in enumerate(area_names)})
-    return frame
+def _codes(column: pd.Series, labels: Sequence[str]) -> IntArray:
+    """Position of each cell of ``column`` in ``labels`` (-1 when absent), cheaply for
+    categorical columns."""
+    index = pd.Index(list(labels), dtype=object)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        uniques = pd.Index(column.cat.categories.astype(object))
+    else:
+        codes, uniques = pd.factorize(column)
+    where = np.append(index.get_indexer(pd.Index(uniques).astype(object)), -1)
+    # A code of -1 (a missing cell) picks the appended -1.
+    return where[codes].astype(np.intp)
 
 
-def _deflate(
-    frame: pd.DataFrame,
-    catalogue: Catalogue,
-    deflators: Mapping[str, float],
-    base_period: str,
-    source: str,
-) -> pd.DataFrame:
-    deflated_ids = [indicator.id for indicator in catalogue if indicator.deflate]
-    mask = frame["indicator"].isin(deflated_ids)
-    needed = sorted(set(frame.loc[mask, "period"]) | {base_period})
-    missing = [period for period in needed if period not in deflators]
-    if missing:
+def _check_areas(dataset: Dataset, areas: Areas) -> None:
+    unknown = sorted(set(dataset.frame["area"].unique().tolist()) - set(areas.names))
+    if unknown:
         raise ValidationError(
             tuple(
-                DataProblemRow(file="deflators", column="period", period=period, value=period,
-                               problem=DataProblem.MISSING_ITEM,
-                               hint=f"the deflator table needs every period of {source}")
-                for period in missing
+                DataProblemRow(
+                    file=dataset.source, column="area", area=area, value=area,
+                    problem=DataProblem.UNKNOWN_AREA,
+                    hint=f"add it to {areas.source or 'the areas file'}",
+                )
+                for area in unknown
             )
         )  # fmt: skip
-    factor = frame.loc[mask, "period"].map(lambda p: deflators[base_period] / deflators[p])
-    frame.loc[mask, "numerator"] = frame.loc[mask, "numerator"] * factor
-    return frame
 
 
-# --- 2. Scotland and family groups ---------------------------------------------------------
+class _Cube:
+    """Numerators, denominators and sds as arrays (indicator, period, row).
 
+    Rows are Scotland, the family groups (sorted) and the areas; ``grid`` (indicator,
+    period) says which periods an indicator has rows for.
+    """
 
-def _add_comparators(
-    frame: pd.DataFrame, catalogue: Catalogue, areas: Areas | None
-) -> pd.DataFrame:
-    """Append Scotland and family-group rows: Σ numerators / Σ denominators over the areas
-    that reported both, with a pooled standard deviation for means."""
-    count_ids = [i.id for i in catalogue if i.measure is Measure.COUNT]
-    reported = frame["numerator"].notna() & (
-        frame["denominator"].notna() | frame["indicator"].isin(count_ids)
-    )
-    frame = frame.assign(
-        family_group=frame["area"].map(areas.family_group_of) if areas is not None else ""
-    )
-    everyone = pd.Series(True, index=frame.index)
-    groups = [("", SCOTLAND, everyone)]
-    if areas is not None:
-        groups += [
-            ("family_group", FAMILY_GROUP_PREFIX + group, frame["family_group"] == group)
-            for group in areas.family_groups
-        ]
-    keys = ["indicator_order", "indicator", "period", "first_year"]
-    pieces = [frame]
-    for _, name, members in groups:
-        rows = frame[members & reported]
-        summed = _pool(rows, keys)
-        expected = frame[members].groupby(keys)["area"].size().rename("expected")
-        summed = summed.join(expected, how="right")
-        missing = (
-            frame[members & ~reported]
-            .groupby(keys)["area"]
-            .agg(lambda names: ", ".join(sorted(names)))
+    def __init__(self) -> None:
+        self.catalogue: Catalogue
+        self.indicators: list[str] = []
+        self.period_labels: list[str] = []
+        self.first_year: NDArray[np.int64]
+        self.period_types: list[PeriodType] = []
+        self.area_names: list[str] = []
+        self.group_names: list[str] = []
+        self.group_members: list[IntArray] = []  # area positions, in area order
+        self.grid: BoolArray
+        self.numerator: FloatArray  # (indicator, period, area) until comparators are added
+        self.denominator: FloatArray
+        self.sd: FloatArray
+        self.flag_combo: NDArray[np.int8]  # (indicator, period, area): 16 num + 4 den + sd
+        self.deflated: BoolArray
+        self.impossible: BoolArray
+        self.first_seen: NDArray[np.int64]
+        self.published_notes: dict[int, str] = {}
+        self.notes: dict[int, str] = {}  # flat (indicator, period, row) position -> note
+        self.indicator_notes: list[tuple[BoolArray, str]] = []
+
+    @property
+    def comparators(self) -> int:
+        return 1 + len(self.group_names)
+
+    @property
+    def row_names(self) -> list[str]:
+        return [SCOTLAND, *(FAMILY_GROUP_PREFIX + g for g in self.group_names), *self.area_names]
+
+    @classmethod
+    def build(cls, dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> _Cube:
+        cube = cls()
+        cube.catalogue = catalogue
+        data = dataset.frame
+        if areas is not None:
+            _check_areas(dataset, areas)
+        indicators = list(catalogue)
+        cube.indicators = [i.id for i in indicators]
+        cube.area_names = (
+            list(areas.names) if areas is not None else sorted(data["area"].unique().tolist())
         )
-        summed = summed.join(missing.rename("missing_areas"))
-        summed["note"] = np.where(
-            summed["missing_areas"].notna(),
-            "total excludes " + summed["missing_areas"].fillna("") + " (not reported)",
-            "",
+        if areas is not None:
+            position = {name: k for k, name in enumerate(cube.area_names)}
+            for group, members in areas.family_groups.items():
+                cube.group_names.append(group)
+                cube.group_members.append(np.array(sorted(position[m] for m in members),
+                                                   dtype=np.intp))  # fmt: skip
+        labels = sorted(
+            ((parse_period(label), label) for label in data["period"].unique().tolist()),
+            key=lambda pair: (pair[0].first_year, pair[1]),
         )
-        summed["area"] = name
-        summed["area_order"] = -1 if name == SCOTLAND else -0.5
-        pieces.append(summed.reset_index().drop(columns=["expected", "missing_areas"]))
-    combined = pd.concat(pieces, ignore_index=True)
-    combined["family_group"] = combined["family_group"].fillna("")
-    return combined
+        parsed = [period for period, _ in labels]
+        cube.period_labels = [label for _, label in labels]
+        cube.first_year = np.array([p.first_year for p in parsed], dtype=np.int64)
+        cube.period_types = [p.type for p in parsed]
+        calendar = np.array([t is PeriodType.CALENDAR_YEAR for t in cube.period_types])
+
+        items = sorted({getattr(i, role) for i in indicators for role in _ROLES} - {None})
+        n_items, n_areas, n_periods = len(items) + 1, len(cube.area_names), len(parsed)
+        item = _codes(data["item"], items)
+        keep = item >= 0
+        item = item[keep]
+        area = _codes(data["area"], cube.area_names)[keep]
+        period = _codes(data["period"], cube.period_labels)[keep]
+        flags = data["flag"]
+        flag = (_codes(flags, _NOTED_FLAGS) + 1).astype(np.int8)[keep]
+        values = data["value"].to_numpy(dtype=np.float64)[keep]
+        cell = (item * n_periods + period) * n_areas + area
+        present = np.zeros(n_items * n_periods * n_areas, dtype=bool)
+        present[cell] = True
+        if np.count_nonzero(present) != len(cell):
+            # A repeated cell: the first one counts, as in the pandas engine.
+            _, first = np.unique(cell, return_index=True)
+            cell, values, flag = cell[first], values[first], flag[first]
+        dense = np.full(n_items * n_periods * n_areas, np.nan)
+        dense[cell] = values
+        flagged = np.zeros(n_items * n_periods * n_areas, dtype=np.int8)
+        flagged[cell] = flag
+        shape = (n_items, n_periods, n_areas)
+        dense_3d, flagged_3d = dense.reshape(shape), flagged.reshape(shape)
+        present_3d = present.reshape(shape)
+        has_cells = np.asarray(present_3d.any(axis=2), dtype=bool)  # (item, period)
+        del dense, flagged
+
+        absent = n_items - 1  # an all-NaN item for roles an indicator does not have
+        role_items = {
+            role: np.array([items.index(getattr(i, role)) if getattr(i, role) is not None
+                            else absent for i in indicators], dtype=np.intp)
+            for role in _ROLES
+        }  # fmt: skip
+        wants_calendar = np.array([i.period_type is PeriodType.CALENDAR_YEAR for i in indicators])
+        # A calendar-year indicator reads '2024' labels; the others read '2024-25' labels.
+        right_type = wants_calendar[:, np.newaxis] == calendar[np.newaxis, :]
+        cube.grid = right_type & (
+            has_cells[role_items["numerator"]]
+            | has_cells[role_items["denominator"]]
+            | has_cells[role_items["sd"]]
+        )
+        masked = ~right_type[:, :, np.newaxis]
+        # The order in which the pandas engine first meets each (indicator, period): areas
+        # sorted by name, each area's periods in order. Its sums depend on it.
+        by_name = np.argsort(np.array(cube.area_names, dtype=object), kind="stable")
+        has_cell = (
+            present_3d[role_items["numerator"]]
+            | present_3d[role_items["denominator"]]
+            | present_3d[role_items["sd"]]
+        )[:, :, by_name] & right_type[:, :, np.newaxis]
+        first_area = np.where(has_cell.any(axis=2), has_cell.argmax(axis=2), n_areas)
+        cube.first_seen = first_area * n_periods + np.arange(n_periods)[np.newaxis, :]
+        del has_cell, present, present_3d
+        cube.numerator = np.where(masked, np.nan, dense_3d[role_items["numerator"]])
+        cube.denominator = np.where(masked, np.nan, dense_3d[role_items["denominator"]])
+        cube.sd = np.where(masked, np.nan, dense_3d[role_items["sd"]])
+        combo = (
+            flagged_3d[role_items["numerator"]] * 16
+            + flagged_3d[role_items["denominator"]] * 4
+            + flagged_3d[role_items["sd"]]
+        ).astype(np.int8)
+        cube.flag_combo = np.where(masked, np.int8(0), combo).astype(np.int8)
+        cube.deflated = np.array([i.deflate for i in indicators])
+        return cube
+
+    # --- real terms ---
+
+    def deflate(self, deflators: Mapping[str, float], base_period: str, source: str) -> None:
+        used = np.asarray(self.grid[self.deflated].any(axis=0), dtype=bool)
+        needed = sorted({self.period_labels[p] for p in np.flatnonzero(used)} | {base_period})
+        missing = [period for period in needed if period not in deflators]
+        if missing:
+            raise ValidationError(
+                tuple(
+                    DataProblemRow(file="deflators", column="period", period=period,
+                                   value=period, problem=DataProblem.MISSING_ITEM,
+                                   hint=f"the deflator table needs every period of {source}")
+                    for period in missing
+                )
+            )  # fmt: skip
+        factor = np.array([deflators[base_period] / deflators[label] if used[p] else 1.0
+                           for p, label in enumerate(self.period_labels)])  # fmt: skip
+        rows = np.flatnonzero(self.deflated)
+        self.numerator[rows] = self.numerator[rows] * factor[np.newaxis, :, np.newaxis]
+
+    # --- 2. Scotland and family groups ---
+
+    def add_comparators(self) -> None:
+        """Prepend Scotland and family-group rows: Σ numerators / Σ denominators over the
+        areas that reported both, with a pooled standard deviation for means."""
+        indicators = list(self.catalogue)
+        is_count = np.array([i.measure is Measure.COUNT for i in indicators])
+        numerator, denominator, sd = self.numerator, self.denominator, self.sd
+        reported = ~np.isnan(numerator) & (
+            ~np.isnan(denominator) | is_count[:, np.newaxis, np.newaxis]
+        )
+        n_areas = len(self.area_names)
+        groups = [np.arange(n_areas, dtype=np.intp), *self.group_members]
+        shape = (*numerator.shape[:2], len(groups))
+        comp_num, comp_den, comp_sd = (np.full(shape, np.nan) for _ in range(3))
+        means = np.flatnonzero([i.measure is Measure.MEAN and i.sd is not None
+                                for i in indicators])  # fmt: skip
+        for g, members in enumerate(groups):
+            # Each total is its own pandas groupby in the pandas engine, and pandas sums a
+            # column pairwise when the groups are in order and the column has no NaN, else
+            # with Kahan compensation: the same choice here gives the same last bit.
+            included = reported[:, :, members]
+            num, den = numerator[:, :, members], denominator[:, :, members]
+            in_order = self._groups_in_order(included.any(axis=2))
+            block_pairwise = in_order and not np.isnan(den[included]).any()
+            comp_num[:, :, g] = _pandas_sum(num, included, pairwise=block_pairwise)
+            comp_den[:, :, g] = _pandas_sum(den, included, pairwise=block_pairwise)
+            if not means.size:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                grand = _pandas_sum(num, included, pairwise=in_order) / comp_den[:, :, g]
+                within = (den - 1) * sd[:, :, members] ** 2
+                between = den * (num / den - grand[:, :, np.newaxis]) ** 2
+                within_sum = _pandas_sum(
+                    within[means], included[means],
+                    pairwise=in_order and not np.isnan(within[included]).any(),
+                )  # fmt: skip
+                between_sum = _pandas_sum(
+                    between[means], included[means],
+                    pairwise=in_order and not np.isnan(between[included]).any(),
+                )  # fmt: skip
+                comp_sd[means, :, g] = np.sqrt(
+                    (within_sum + between_sum) / (comp_den[means, :, g] - 1)
+                )
+        self._comparator_notes(reported, groups)
+        self.numerator = np.concatenate([comp_num, numerator], axis=2)
+        self.denominator = np.concatenate([comp_den, denominator], axis=2)
+        self.sd = np.concatenate([comp_sd, sd], axis=2)
+        n_comp = len(groups)
+        self.flag_combo = np.concatenate(
+            [np.zeros((*self.flag_combo.shape[:2], n_comp), dtype=np.int8), self.flag_combo],
+            axis=2,
+        )
+
+    def _groups_in_order(self, has_rows: BoolArray) -> bool:
+        """Whether (indicator, period) groups with rows come in sorted order in the pandas
+        engine's frame."""
+        for i in range(has_rows.shape[0]):
+            periods = np.flatnonzero(has_rows[i])
+            met = periods[np.argsort(self.first_seen[i, periods], kind="stable")]
+            if (np.diff(met) < 0).any():
+                return False
+        return True
+
+    def _comparator_notes(self, reported: BoolArray, groups: list[IntArray]) -> None:
+        """Notes of area rows (flags, not reported) and of totals (areas they exclude)."""
+        n_rows = self.comparators + len(self.area_names)
+        n_periods = len(self.period_labels)
+        n_comp = len(groups)
+        # Flags on the cells used, then 'not reported'.
+        flag_notes = [_flag_note(combo) for combo in range(64)]
+        not_reported = np.isnan(self.numerator) & np.isnan(self.denominator)
+        wanted = self.grid[:, :, np.newaxis] & ((self.flag_combo > 0) | not_reported)
+        for i, p, a in zip(*np.nonzero(wanted), strict=True):
+            note = flag_notes[self.flag_combo[i, p, a]]
+            if not_reported[i, p, a]:
+                note += "; not reported"
+            self.notes[(i * n_periods + p) * n_rows + n_comp + a] = note
+        # Totals name the member areas that did not report, sorted by name.
+        sort_key = np.argsort(np.argsort(np.array(self.area_names, dtype=object)))
+        missing = self.grid[:, :, np.newaxis] & ~reported
+        for g, members in enumerate(groups):
+            member_missing = missing[:, :, members]
+            for i, p in zip(*np.nonzero(member_missing.any(axis=2)), strict=True):
+                absent = members[member_missing[i, p]]
+                absent = absent[np.argsort(sort_key[absent], kind="stable")]
+                names = ", ".join(self.area_names[a] for a in absent)
+                self.notes[(i * n_periods + p) * n_rows + g] = (
+                    f"total excludes {names} (not reported)"
+                )
+
+    def add_indicator_note(self, indicators: BoolArray, text: str) -> None:
+        self.indicator_notes.append((indicators, text))
 
 
-def _pool(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Σ numerator, Σ denominator and the pooled sd of means, per key."""
-    grouped = rows.groupby(keys)
-    pooled = grouped[["numerator", "denominator"]].sum(min_count=1)
-    n = rows["denominator"]
-    mean = rows["numerator"] / n
-    total_n = n.groupby([rows[k] for k in keys]).transform("sum")
-    grand = rows["numerator"].groupby([rows[k] for k in keys]).transform("sum") / total_n
-    within = ((n - 1) * rows["sd"] ** 2).groupby([rows[k] for k in keys]).sum(min_count=1)
-    between = (n * (mean - grand) ** 2).groupby([rows[k] for k in keys]).sum(min_count=1)
-    pooled["sd"] = np.sqrt((within + between) / (pooled["denominator"] - 1))
-    return pooled
+def _flag_note(combo: int) -> str:
+    codes = (combo // 16, combo // 4 % 4, combo % 4)
+    notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in zip(_ROLES, codes, strict=True)
+             if code}  # fmt: skip
+    return "; ".join(sorted(notes))
 
 
-# --- 3. values and intervals ----------------------------------------------------------------
+def _pandas_sum(values: FloatArray, included: BoolArray, *, pairwise: bool) -> FloatArray:
+    """Σ ``values`` along the last axis where ``included`` and not NaN; NaN where none.
+
+    ``pairwise``: numpy's pairwise sum of each run (``np.add.reduceat``, pandas' fast path),
+    else a Kahan-compensated sum in area order (pandas' Cython ``group_sum``).
+    """
+    out = np.full(values.shape[:2], np.nan)
+    if pairwise:
+        counts = np.count_nonzero(included, axis=2).reshape(-1)
+        used = counts > 0
+        if used.any():
+            starts = (np.cumsum(counts) - counts)[used]
+            out.reshape(-1)[used] = np.add.reduceat(values[included], starts)
+        return out
+    total = np.zeros(values.shape[:2])
+    compensation = np.zeros(values.shape[:2])
+    seen = np.zeros(values.shape[:2], dtype=bool)
+    usable = included & ~np.isnan(values)
+    for k in np.flatnonzero(usable.any(axis=(0, 1))):
+        take = usable[:, :, k]
+        y = values[:, :, k] - compensation
+        t = total + y
+        fresh = (t - total) - y
+        fresh[np.isnan(fresh)] = 0.0
+        compensation = np.where(take, fresh, compensation)
+        total = np.where(take, t, total)
+        seen |= take
+    out[seen] = total[seen]
+    return out
 
 
-def _indicator_table(catalogue: Catalogue) -> pd.DataFrame:
-    """What the engine needs to know of each indicator, as columns."""
-    return pd.DataFrame(
-        {
-            "indicator": [i.id for i in catalogue],
-            "measure": [i.measure.value for i in catalogue],
-            "multiplier": [i.multiplier for i in catalogue],
-            "polarity": [i.polarity.value for i in catalogue],
-            "materiality": [i.materiality for i in catalogue],
-            # Sampling models apply to counted events, not to sums of money or hours.
-            "counted": [catalogue.items[i.numerator].kind is ItemKind.COUNT for i in catalogue],
-            "period_type": [i.period_type.value for i in catalogue],
-        }
-    )
+# --- 3. values and intervals; 4. change; 5. comparisons and ranks ------------------------------
 
 
-def _interval_model(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    measure = frame["measure"]
-    return {
-        "proportion": (measure == Measure.PROPORTION.value) & frame["counted"],
-        "rate": (measure == Measure.RATE.value) & frame["counted"],
-        "mean": (measure == Measure.MEAN.value) & frame["sd"].notna(),
-    }
+class _Figures:
+    """Every number and word of the results, as arrays (indicator, period, row)."""
+
+    value: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    previous_value: FloatArray
+    change: FloatArray
+    change_lower: FloatArray
+    change_upper: FloatArray
+    tested: BoolArray
+    significant: BoolArray
+    direction: NDArray[np.int8]
+    vs_scotland: NDArray[np.int8]
+    vs_family_group: NDArray[np.int8]
+    rank: FloatArray
+    rank_of: FloatArray
+
+    @classmethod
+    def compute(cls, cube: _Cube, confidence: float) -> _Figures:
+        figures = cls()
+        per_indicator = _IndicatorColumns(cube.catalogue)
+        num, den, sd = cube.numerator, cube.denominator, cube.sd
+        multiplier = np.broadcast_to(per_indicator.multiplier[:, None, None], num.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = num / np.where(den != 0, den, np.nan)
+            figures.value = np.where(per_indicator.is_count[:, None, None], num, multiplier * ratio)
+        lower = np.full(num.shape, np.nan)
+        upper = np.full(num.shape, np.nan)
+        usable = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
+        impossible = per_indicator.is_proportion[:, None, None] & (num > den)
+        cube.impossible = impossible
+        proportion_model = np.broadcast_to(per_indicator.proportion_model[:, None, None], num.shape)
+        rate_model = np.broadcast_to(per_indicator.rate_model[:, None, None], num.shape)
+        mean_model = per_indicator.is_mean[:, None, None] & ~np.isnan(sd)
+
+        pick = proportion_model & usable & ~impossible
+        low, high = stats.wilson_ci(num[pick], den[pick], confidence)
+        lower[pick], upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        # Each count's Poisson limits once, for its own rate and for both changes it is in;
+        # the arithmetic after is that of stats.rate_ci and stats.rate_change_ci.
+        counted = rate_model & ~np.isnan(num)
+        count_lower = np.full(num.shape, np.nan)
+        count_upper = np.full(num.shape, np.nan)
+        count_lower[counted], count_upper[counted] = stats.poisson_ci(num[counted], confidence)
+        pick = rate_model & usable
+        per_unit = multiplier[pick] / den[pick]
+        lower[pick] = count_lower[pick] * per_unit
+        upper[pick] = count_upper[pick] * per_unit
+        pick = mean_model & usable
+        low, high = stats.mean_ci(ratio[pick], sd[pick], den[pick], confidence)
+        lower[pick], upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        figures.lower, figures.upper = lower, upper
+
+        # --- change against the period immediately before
+        previous = _previous_index(cube)
+        x1, n1, value = num, den, figures.value
+        x2, n2 = _shift(num, previous), _shift(den, previous)
+        previous_sd = _shift(sd, previous)
+        figures.previous_value = _shift(value, previous)
+        figures.change = value - figures.previous_value
+        change_lower = np.full(num.shape, np.nan)
+        change_upper = np.full(num.shape, np.nan)
+        both = ~np.isnan(x1) & ~np.isnan(n1) & ~np.isnan(x2) & ~np.isnan(n2) & (n1 > 0) & (n2 > 0)
+        pick = proportion_model & both & (x1 <= n1) & (x2 <= n2)
+        _, low, high = stats.newcombe_ci(x1[pick], n1[pick], x2[pick], n2[pick], confidence)
+        change_lower[pick], change_upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        tested = pick.copy()
+        pick = rate_model & both
+        first_per_event = multiplier[pick] / n1[pick]
+        second_per_event = multiplier[pick] / n2[pick]
+        # The MOVER step of stats.rate_change_ci.
+        _, low, high = stats._mover(
+            (x1[pick] * first_per_event, count_lower[pick] * first_per_event,
+             count_upper[pick] * first_per_event),
+            (x2[pick] * second_per_event, _shift(count_lower, previous)[pick] * second_per_event,
+             _shift(count_upper, previous)[pick] * second_per_event),
+        )  # fmt: skip
+        change_lower[pick], change_upper[pick] = low, high
+        tested |= pick
+        pick = mean_model & both & ~np.isnan(previous_sd)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            _, low, high = stats.mean_change_ci(
+                x1[pick] / n1[pick], sd[pick], n1[pick],
+                x2[pick] / n2[pick], previous_sd[pick], n2[pick], confidence,
+            )  # fmt: skip
+        change_lower[pick], change_upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        tested |= pick
+        figures.change_lower, figures.change_upper = change_lower, change_upper
+        figures.tested = tested
+        figures.significant = tested & ((change_lower > 0) | (change_upper < 0))
+        figures.direction = _direction_codes(figures, per_indicator)
+
+        # --- comparisons with Scotland and the family group
+        n_comp = cube.comparators
+        n_rows = num.shape[2]
+        scotland = np.broadcast_to(figures.value[:, :, :1], num.shape)
+        figures.vs_scotland = _versus_codes(figures, scotland, per_indicator)
+        figures.vs_scotland[:, :, 0] = 0
+        own_group = np.full(n_rows, -1, dtype=np.intp)
+        for g, members in enumerate(cube.group_members):
+            own_group[n_comp + members] = 1 + g
+        group_value = np.where(own_group >= 0, figures.value[:, :, np.maximum(own_group, 0)],
+                               np.nan)  # fmt: skip
+        figures.vs_family_group = _versus_codes(figures, group_value, per_indicator)
+        figures.vs_family_group[:, :, :n_comp] = 0
+        figures.vs_family_group[:, :, own_group < 0] = 0
+
+        # --- ranks: 1 = best, ties share the lowest; neutral and computed rows unranked
+        areas = figures.value[:, :, n_comp:]
+        ranked_indicator = ~per_indicator.neutral
+        oriented = np.where(per_indicator.lower_is_better[:, None, None], areas, -areas)
+        oriented[~ranked_indicator] = np.nan
+        rank = np.full(num.shape, np.nan)
+        rank_of = np.full(num.shape, np.nan)
+        if oriented.size:
+            rank[:, :, n_comp:] = scipy_stats.rankdata(
+                oriented, method="min", axis=2, nan_policy="omit"
+            )
+            counts = np.count_nonzero(~np.isnan(oriented), axis=2).astype(np.float64)
+            rank_of[:, :, n_comp:] = np.where(~np.isnan(oriented), counts[:, :, np.newaxis], np.nan)
+        figures.rank, figures.rank_of = rank, rank_of
+        return figures
 
 
-def _add_values(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    numerator, denominator, multiplier = (
-        frame["numerator"],
-        frame["denominator"],
-        frame["multiplier"],
-    )
-    is_count = frame["measure"] == Measure.COUNT.value
+class _IndicatorColumns:
+    """What the engine needs to know of each indicator, as arrays over indicators."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        indicators = list(catalogue)
+        measure = [i.measure for i in indicators]
+        # Sampling models apply to counted events, not to sums of money or hours.
+        counted = np.array([catalogue.items[i.numerator].kind is ItemKind.COUNT
+                            for i in indicators], dtype=bool)  # fmt: skip
+        self.multiplier = np.array([i.multiplier for i in indicators], dtype=np.float64)
+        self.materiality = np.array([i.materiality for i in indicators], dtype=np.float64)
+        self.is_count = np.array([m is Measure.COUNT for m in measure], dtype=bool)
+        self.is_proportion = np.array([m is Measure.PROPORTION for m in measure], dtype=bool)
+        self.is_mean = np.array([m is Measure.MEAN for m in measure], dtype=bool)
+        self.proportion_model = self.is_proportion & counted
+        self.rate_model = np.array([m is Measure.RATE for m in measure], dtype=bool) & counted
+        polarity = [i.polarity for i in indicators]
+        self.higher_is_better = np.array([p is Polarity.HIGHER_IS_BETTER for p in polarity])
+        self.lower_is_better = np.array([p is Polarity.LOWER_IS_BETTER for p in polarity])
+        self.neutral = np.array([p is Polarity.NEUTRAL for p in polarity])
+
+
+def _previous_index(cube: _Cube) -> IntArray:
+    position = {label: p for p, label in enumerate(cube.period_labels)}
+    return np.array([position.get(parse_period(label).previous().label, -1)
+                     for label in cube.period_labels], dtype=np.intp)  # fmt: skip
+
+
+def _shift(values: FloatArray, index: IntArray) -> FloatArray:
+    """``values`` at the period ``index`` gives along axis 1 (NaN where it is -1)."""
+    shifted = values[:, np.maximum(index, 0), :]
+    shifted[:, index < 0, :] = np.nan
+    return shifted
+
+
+def _direction_codes(figures: _Figures, indicator: _IndicatorColumns) -> NDArray[np.int8]:
+    """Codes into :data:`DIRECTIONS`, by the rules of :func:`outcomes._compute._direction`."""
+    change, tested, significant = figures.change, figures.tested, figures.significant
+    comparable = ~np.isnan(change)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = numerator / denominator.where(denominator != 0)
-    frame["value"] = np.where(is_count, numerator, multiplier * ratio)
-    frame["lower"] = np.nan
-    frame["upper"] = np.nan
-    model = _interval_model(frame)
-    usable = numerator.notna() & denominator.notna() & (denominator > 0)
-    impossible = (frame["measure"] == Measure.PROPORTION.value) & (numerator > denominator)
-    frame.loc[impossible, "note"] += "; numerator exceeds denominator: no interval"
-    pick = model["proportion"] & usable & ~impossible
-    lower, upper = stats.wilson_ci(numerator[pick], denominator[pick], confidence)
-    frame.loc[pick, "lower"] = lower * multiplier[pick]
-    frame.loc[pick, "upper"] = upper * multiplier[pick]
-    pick = model["rate"] & usable
-    lower, upper = stats.rate_ci(numerator[pick], denominator[pick], multiplier[pick], confidence)
-    frame.loc[pick, "lower"], frame.loc[pick, "upper"] = lower, upper
-    pick = model["mean"] & usable
-    lower, upper = stats.mean_ci(ratio[pick], frame.loc[pick, "sd"], denominator[pick], confidence)
-    frame.loc[pick, "lower"] = lower * multiplier[pick]
-    frame.loc[pick, "upper"] = upper * multiplier[pick]
-    return frame
-
-
-# --- 4. change against the previous period --------------------------------------------------
-
-
-def _add_change(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    labels = frame["period"].unique()
-    previous = {label: parse_period(label).previous().label for label in labels}
-    frame["previous_period"] = frame["period"].map(previous)
-    earlier = frame[["indicator", "area", "period", "numerator", "denominator", "sd", "value"]]
-    earlier = earlier.rename(
-        columns={"period": "previous_period", "numerator": "previous_numerator",
-                 "denominator": "previous_denominator", "sd": "previous_sd",
-                 "value": "previous_value"}
-    )  # fmt: skip
-    frame = frame.merge(earlier, on=["indicator", "area", "previous_period"], how="left")
-    frame["change"] = frame["value"] - frame["previous_value"]
-    frame["change_lower"] = np.nan
-    frame["change_upper"] = np.nan
-    x1, n1 = frame["numerator"], frame["denominator"]
-    x2, n2 = frame["previous_numerator"], frame["previous_denominator"]
-    multiplier = frame["multiplier"]
-    both = x1.notna() & n1.notna() & x2.notna() & n2.notna() & (n1 > 0) & (n2 > 0)
-    model = _interval_model(frame)
-    tested = pd.Series(False, index=frame.index)
-
-    pick = model["proportion"] & both & (x1 <= n1) & (x2 <= n2)
-    _, lower, upper = stats.newcombe_ci(x1[pick], n1[pick], x2[pick], n2[pick], confidence)
-    frame.loc[pick, "change_lower"] = lower * multiplier[pick]
-    frame.loc[pick, "change_upper"] = upper * multiplier[pick]
-    tested |= pick
-
-    pick = model["rate"] & both
-    _, lower, upper = stats.rate_change_ci(
-        x1[pick], n1[pick], x2[pick], n2[pick], multiplier[pick], confidence
-    )
-    frame.loc[pick, "change_lower"], frame.loc[pick, "change_upper"] = lower, upper
-    tested |= pick
-
-    pick = model["mean"] & both & frame["previous_sd"].notna()
-    _, lower, upper = stats.mean_change_ci(
-        x1[pick] / n1[pick], frame.loc[pick, "sd"], n1[pick],
-        x2[pick] / n2[pick], frame.loc[pick, "previous_sd"], n2[pick], confidence,
-    )  # fmt: skip
-    frame.loc[pick, "change_lower"] = lower * multiplier[pick]
-    frame.loc[pick, "change_upper"] = upper * multiplier[pick]
-    tested |= pick
-
-    significant = tested & ((frame["change_lower"] > 0) | (frame["change_upper"] < 0))
-    frame["change_significant"] = significant.astype(object).where(tested, None)
-    frame["direction"] = _direction(frame, tested, significant)
-    return frame
-
-
-def _direction(frame: pd.DataFrame, tested: pd.Series, significant: pd.Series) -> pd.Series:
-    """improved / worsened / no_significant_change for tested changes; for untested ones
-    (costs, counts) a change below the indicator's materiality is no_change. Neutral
-    indicators say increased / decreased instead."""
-    change = frame["change"]
-    comparable = change.notna()
-    relative = (change / frame["previous_value"].abs()).abs()
-    material = (change != 0) & ~(relative < frame["materiality"])
+        relative = np.abs(change / np.abs(figures.previous_value))
+    material = (change != 0) & ~(relative < indicator.materiality[:, None, None])
     moved = (tested & significant) | (~tested & material)
     up = change > 0
-    higher_better = frame["polarity"] == Polarity.HIGHER_IS_BETTER.value
-    neutral = frame["polarity"] == Polarity.NEUTRAL.value
+    higher_better = indicator.higher_is_better[:, None, None]
+    neutral = indicator.neutral[:, None, None]
     better = up == higher_better
-    return pd.Series(
-        np.select(
-            [
-                ~comparable,
-                moved & neutral & up,
-                moved & neutral & ~up,
-                moved & better,
-                moved & ~better,
-                tested,
-            ],
-            ["not_comparable", "increased", "decreased", "improved", "worsened",
-             "no_significant_change"],
-            default="no_change",
-        ),
-        index=frame.index,
+    codes = np.select(
+        [~comparable, moved & neutral & up, moved & neutral & ~up, moved & better,
+         moved & ~better, tested],
+        [0, 1, 2, 3, 4, 5],
+        default=6,
     )  # fmt: skip
+    return codes.astype(np.int8)
 
 
-# --- 5. comparisons, ranks and trend --------------------------------------------------------
-
-
-def _versus(frame: pd.DataFrame, comparator: pd.Series) -> pd.Series:
-    """better / similar / worse (higher / lower when neutral) when the row's interval
-    excludes / includes the comparator's value; not_compared without both."""
-    has = frame["lower"].notna() & comparator.notna()
-    above = frame["lower"] > comparator
-    below = frame["upper"] < comparator
-    higher_better = frame["polarity"] == Polarity.HIGHER_IS_BETTER.value
-    neutral = frame["polarity"] == Polarity.NEUTRAL.value
-    return pd.Series(
-        np.select(
-            [~has, ~(above | below), neutral & above, neutral & below, above == higher_better],
-            ["not_compared", "similar", "higher", "lower", "better"],
-            default="worse",
-        ),
-        index=frame.index,
-    )  # fmt: skip
-
-
-def _add_comparisons(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = ["indicator", "period"]
-    scotland = frame[frame["area"] == SCOTLAND].set_index(keys)["value"]
-    groups = frame[frame["area"].str.startswith(FAMILY_GROUP_PREFIX)]
-    group_value = groups.assign(
-        family_group=groups["area"].str.removeprefix(FAMILY_GROUP_PREFIX)
-    ).set_index([*keys, "family_group"])["value"]
-    index = pd.MultiIndex.from_frame(frame[keys])
-    frame["vs_scotland"] = _versus(frame, pd.Series(scotland.reindex(index).to_numpy(),
-                                                    index=frame.index))  # fmt: skip
-    own_group = pd.MultiIndex.from_frame(frame[[*keys, "family_group"]])
-    frame["vs_family_group"] = _versus(
-        frame, pd.Series(group_value.reindex(own_group).to_numpy(), index=frame.index)
+def _versus_codes(
+    figures: _Figures, comparator: FloatArray, indicator: _IndicatorColumns
+) -> NDArray[np.int8]:
+    """Codes into :data:`COMPARISONS`, by the rules of :func:`outcomes._compute._versus`."""
+    lower, upper = figures.lower, figures.upper
+    has = ~np.isnan(lower) & ~np.isnan(comparator)
+    above = lower > comparator
+    below = upper < comparator
+    higher_better = indicator.higher_is_better[:, None, None]
+    neutral = indicator.neutral[:, None, None]
+    codes = np.select(
+        [~has, ~(above | below), neutral & above, neutral & below, above == higher_better],
+        [0, 1, 2, 3, 4],
+        default=5,
     )
-    computed = frame["area_order"] < 0
-    frame.loc[frame["area"] == SCOTLAND, "vs_scotland"] = "not_compared"
-    frame.loc[computed | (frame["family_group"] == ""), "vs_family_group"] = "not_compared"
-    return frame
+    return codes.astype(np.int8)
 
 
-def _add_ranks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rank 1 = best by polarity, ties share the lowest rank; neutral indicators and
-    computed rows are not ranked. Quartile 1 = best: ceil(4 x rank / number ranked)."""
-    rankable = (
-        (frame["area_order"] >= 0)
-        & frame["value"].notna()
-        & (frame["polarity"] != Polarity.NEUTRAL.value)
-    )
-    oriented = frame["value"].where(frame["polarity"] == Polarity.LOWER_IS_BETTER.value,
-                                    -frame["value"])  # fmt: skip
-    ranked = frame[rankable].assign(oriented=oriented[rankable])
-    groups = ranked.groupby(["indicator", "period"])["oriented"]
-    frame["rank"] = groups.rank(method="min").astype("Int64")
-    frame["rank_of"] = groups.transform("size").astype("Int64")
-    frame["quartile"] = np.ceil(4 * frame["rank"] / frame["rank_of"]).astype("Int64")
-    return frame
+# --- trend ------------------------------------------------------------------------------------
 
 
-def _add_trend(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    """Chi-square test for trend over the five consecutive periods ending at each row's
-    period: Cochran-Armitage for proportions, a Poisson test for rates."""
-    frame["trend"] = None
-    model = _interval_model(frame)
-    for kind, test in (("proportion", stats.proportion_trend_test),
-                       ("rate", stats.rate_trend_test)):  # fmt: skip
-        rows = frame[model[kind]]
-        if rows.empty:
+def _trend_codes(cube: _Cube, confidence: float) -> NDArray[np.int8]:
+    """Codes into :data:`TRENDS` (-1: no trend) of the chi-square test for trend over the
+    five consecutive periods ending at each period."""
+    per_indicator = _IndicatorColumns(cube.catalogue)
+    codes = np.full(cube.numerator.shape, -1, dtype=np.int8)
+    position = {label: p for p, label in enumerate(cube.period_labels)}
+    # window[p, k]: the period k - 4 years before p's (oldest first), -1 when absent.
+    window = np.array(
+        [[position.get(parse_period(label).shifted(k - TREND_PERIODS + 1).label, -1)
+          for k in range(TREND_PERIODS)] for label in cube.period_labels],
+        dtype=np.intp,
+    ).reshape(len(cube.period_labels), TREND_PERIODS)  # fmt: skip
+    for model, test in ((per_indicator.proportion_model, stats.proportion_trend_test),
+                        (per_indicator.rate_model, stats.rate_trend_test)):  # fmt: skip
+        rows = np.flatnonzero(model)
+        used = cube.grid[rows]
+        if not used.any():
             continue
-        # Columns are every year from first to last, so a gap leaves a NaN in the window.
-        years = np.arange(rows["first_year"].min(), rows["first_year"].max() + 1)
-        series = rows.set_index(["indicator", "area", "first_year"])
-        numerator = series["numerator"].unstack("first_year").reindex(columns=years)
-        denominator = series["denominator"].unstack("first_year").reindex(columns=years)
-        if len(years) < TREND_PERIODS:
+        years = cube.first_year[used.any(axis=0)]
+        if years.max() - years.min() + 1 < TREND_PERIODS:
             continue
-        windows_x = np.lib.stride_tricks.sliding_window_view(
-            numerator.to_numpy(dtype=float), TREND_PERIODS, axis=1)  # fmt: skip
-        windows_n = np.lib.stride_tricks.sliding_window_view(
-            denominator.to_numpy(dtype=float), TREND_PERIODS, axis=1)  # fmt: skip
+        x, n = cube.numerator[rows], cube.denominator[rows]
         # An impossible proportion (numerator above denominator) cannot be tested.
-        windows_x = np.where(windows_x > windows_n, np.nan, windows_x)
-        shape = windows_x.shape
-        _, _, significant, sign = test(
-            windows_x.reshape(-1, TREND_PERIODS), windows_n.reshape(-1, TREND_PERIODS),
-            confidence,
-        )  # fmt: skip
-        complete = ~np.isnan(windows_x).any(axis=2) & ~np.isnan(windows_n).any(axis=2)
-        significant = np.asarray(significant).reshape(shape[:2])
-        sign = np.asarray(sign).reshape(shape[:2])
-        end_years = years[TREND_PERIODS - 1 :]
-        index = pd.MultiIndex.from_product([numerator.index.to_list(), end_years.tolist()])
-        result = pd.DataFrame(
-            {"complete": complete.ravel(), "significant": significant.ravel(),
-             "sign": sign.ravel()},
-            index=pd.MultiIndex.from_tuples(
-                [(*key, year) for key, year in index], names=["indicator", "area", "first_year"]
-            ),
-        )  # fmt: skip
-        looked_up = result.reindex(pd.MultiIndex.from_frame(rows[["indicator", "area",
-                                                                  "first_year"]]))  # fmt: skip
-        frame.loc[rows.index, "trend"] = _trend_words(rows, looked_up)
+        testable = ~np.isnan(x) & ~np.isnan(n) & ~(x > n)
+        complete = np.ones(x.shape, dtype=bool)
+        for k in range(TREND_PERIODS):
+            complete &= (window[:, k] >= 0)[np.newaxis, :, np.newaxis]
+            complete &= testable[:, np.maximum(window[:, k], 0), :]
+        which, period, row = np.nonzero(complete)
+        earlier = window[period]  # (window, k)
+        x_complete = x[which[:, np.newaxis], earlier, row[:, np.newaxis]]
+        n_complete = n[which[:, np.newaxis], earlier, row[:, np.newaxis]]
+        _, _, significant, sign = test(x_complete, n_complete, confidence)
+        significant = np.asarray(significant, dtype=bool)
+        up = np.asarray(sign, dtype=np.float64) > 0
+        polarity_neutral = per_indicator.neutral[rows][which]
+        higher_better = per_indicator.higher_is_better[rows][which]
+        better = up == higher_better
+        words = np.select(
+            [significant & polarity_neutral & up, significant & polarity_neutral,
+             significant & better, significant],
+            [1, 2, 3, 4],
+            default=5,
+        ).astype(np.int8)  # fmt: skip
+        block = np.zeros(complete.shape, dtype=np.int8)
+        block[complete] = words
+        codes[rows] = block
+    return codes
+
+
+# --- 6. notes and the results frame -----------------------------------------------------------
+
+
+def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame) -> None:
+    n_rows = value.shape[2]
+    n_periods = len(cube.period_labels)
+    indicator = _codes(published["indicator"], cube.indicators)
+    area = _codes(published["area"], cube.row_names)
+    period = _codes(published["period"], cube.period_labels)
+    given = published["value"].to_numpy(dtype=np.float64)
+    known = (indicator >= 0) & (area >= 0) & (period >= 0)
+    known[known] = cube.grid[indicator[known], period[known]]
+    computed = np.full(len(given), np.nan)
+    computed[known] = value[indicator[known], period[known], area[known]]
+    differs = known & ~np.isnan(given) & ~np.isclose(given, computed, rtol=1e-6, atol=5e-5)
+    cube.published_notes = {
+        int((i * n_periods + p) * n_rows + a): (
+            f"; published value {g:.6g} differs from the computed {c:.6g}"
+        )
+        for i, p, a, g, c in zip(indicator[differs], period[differs], area[differs],
+                                 given[differs], computed[differs], strict=True)
+    }  # fmt: skip
+
+
+def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.DataFrame:
+    """The results frame, columns in :data:`~outcomes._results.RESULT_COLUMNS` order."""
+    from outcomes._results import RESULT_COLUMNS
+
+    grid = cube.grid
+    n_rows = cube.numerator.shape[2]
+    n_periods = len(cube.period_labels)
+    indicator_of, period_of = np.nonzero(grid)
+    n_out = len(indicator_of) * n_rows
+
+    def flat(values: NDArray[ScalarT]) -> NDArray[ScalarT]:
+        return values[grid].reshape(n_out)
+
+    def words(codes: NDArray[np.int8], categories: Sequence[str]) -> pd.Series:
+        return pd.Series(pd.Categorical.from_codes(flat(codes), categories=pd.Index(categories)))
+
+    def labels(names: Sequence[str], codes: IntArray) -> pd.Series:
+        # Plain text (one shared string object per name): the publication step maps and
+        # compares these columns, which a categorical would refuse.
+        return pd.Series(np.array(names, dtype=object)[codes], dtype=object)
+
+    previous_labels = [parse_period(label).previous().label for label in cube.period_labels]
+    tested = flat(figures.tested).astype(bool)
+    significant = flat(figures.significant).astype(bool)
+    change_significant = np.full(n_out, None, dtype=object)
+    change_significant[tested & significant] = True
+    change_significant[tested & ~significant] = False
+
+    rank = flat(figures.rank)
+    rank_of = flat(figures.rank_of)
+    ranked = ~np.isnan(rank)
+    with np.errstate(invalid="ignore"):
+        quartile = np.ceil(4 * rank / rank_of)
+
+    def integers(values: FloatArray) -> pd.Series:
+        return pd.Series(
+            pd.arrays.IntegerArray(np.where(ranked, values, 0).astype(np.int64), ~ranked)
+        )
+
+    # Flat position of every (indicator, period, row) in the output, for the notes.
+    out_position = np.full(grid.shape, -1, dtype=np.int64)
+    out_position[grid] = np.arange(len(indicator_of), dtype=np.int64) * n_rows
+    note = np.full(n_out, "", dtype=object)
+    pieces: dict[int, str] = {}
+    for key, text in cube.notes.items():
+        pieces[key] = text
+    extra: list[tuple[BoolArray, str]] = list(cube.indicator_notes)
+    impossible_text = "; numerator exceeds denominator: no interval"
+    impossible = cube.impossible & grid[:, :, np.newaxis]
+    published_notes = cube.published_notes
+    keys = set(pieces)
+    keys.update(int(k) for k in np.flatnonzero(impossible))
+    keys.update(published_notes)
+    indicator_rows = np.zeros(grid.shape[0], dtype=bool)
+    for chosen, _ in extra:
+        indicator_rows |= chosen
+    if indicator_rows.any():
+        whole = np.broadcast_to((grid & indicator_rows[:, None])[:, :, None],
+                                cube.numerator.shape)  # fmt: skip
+        keys.update(int(k) for k in np.flatnonzero(whole))
+    impossible_flat = impossible.reshape(-1)
+    for key in keys:
+        i, rest = divmod(key, n_periods * n_rows)
+        p, r = divmod(rest, n_rows)
+        if not grid[i, p]:
+            continue
+        text = pieces.get(key, "")
+        for chosen, piece in extra:
+            if chosen[i]:
+                text += piece
+        if impossible_flat[key]:
+            text += impossible_text
+        text += published_notes.get(key, "")
+        note[out_position[i, p] + r] = text.strip("; ")
+
+    # The figures go into one float block in place, so pandas need not copy them.
+    figure_columns = {
+        "numerator": cube.numerator, "denominator": cube.denominator,
+        "value": figures.value, "lower": figures.lower, "upper": figures.upper,
+        "previous_value": figures.previous_value, "change": figures.change,
+        "change_lower": figures.change_lower, "change_upper": figures.change_upper,
+    }  # fmt: skip
+    block = np.empty((len(figure_columns), n_out))
+    for k, values in enumerate(figure_columns.values()):
+        block[k] = flat(values)
+    frame = pd.DataFrame(block.T, columns=list(figure_columns), copy=False)
+    other_columns: dict[str, pd.Series] = {
+        "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows)),
+        "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of))),
+        "period": labels(cube.period_labels, np.repeat(period_of, n_rows)),
+        "previous_period": labels(previous_labels, np.repeat(period_of, n_rows)),
+        "change_significant": pd.Series(change_significant, dtype=object),
+        "direction": words(figures.direction, DIRECTIONS),
+        "vs_scotland": words(figures.vs_scotland, COMPARISONS),
+        "vs_family_group": words(figures.vs_family_group, COMPARISONS),
+        "rank": integers(rank),
+        "rank_of": integers(rank_of),
+        "quartile": integers(quartile),
+        "trend": words(trend, TRENDS),
+        "suppressed": pd.Series(np.zeros(n_out, dtype=bool)),
+        "note": pd.Series(note, dtype=object),
+    }
+    for position, name in enumerate(RESULT_COLUMNS):
+        if name in other_columns:
+            frame.insert(position, name, other_columns[name])
     return frame
-
-
-def _trend_words(rows: pd.DataFrame, tests: pd.DataFrame) -> np.ndarray:
-    complete = tests["complete"].fillna(False).to_numpy(dtype=bool)
-    significant = tests["significant"].fillna(False).to_numpy(dtype=bool) & complete
-    up = tests["sign"].to_numpy(dtype=float) > 0
-    polarity = rows["polarity"].to_numpy()
-    neutral = polarity == Polarity.NEUTRAL.value
-    better = up == (polarity == Polarity.HIGHER_IS_BETTER.value)
-    return np.select(
-        [~complete, significant & neutral & up, significant & neutral,
-         significant & better, significant],
-        ["not_enough_data", "increasing", "decreasing", "improving", "worsening"],
-        default="no_significant_trend",
-    )  # fmt: skip
-
-
-# --- 6. notes -------------------------------------------------------------------------------
-
-
-def _add_published_notes(frame: pd.DataFrame, published: pd.DataFrame | None) -> pd.DataFrame:
-    if published is None:
-        return frame
-    given = published[["indicator", "area", "period", "value"]].rename(
-        columns={"value": "published_value"}
-    )
-    merged = frame.merge(given, on=["indicator", "area", "period"], how="left")
-    differs = merged["published_value"].notna() & ~np.isclose(
-        merged["published_value"], merged["value"], rtol=1e-6, atol=5e-5
-    )
-    merged.loc[differs, "note"] += (
-        "; published value "
-        + merged.loc[differs, "published_value"].map("{:.6g}".format)
-        + " differs from the computed "
-        + merged.loc[differs, "value"].map("{:.6g}".format)
-    )
-    return merged.drop(columns="published_value")
