@@ -66,7 +66,9 @@ def panel_dataset(rows: list[tuple[str, str, int, int]]) -> Dataset:
 # --- The LGBF rebuild: real published figures ------------------------------------------------
 
 
-def test_lgbf_council_and_scotland_values_are_rebuilt_from_numerators_and_denominators() -> None:
+def lgbf_inputs() -> tuple[Dataset, Catalogue, pd.DataFrame, dict[str, str]]:
+    """The real LGBF SW5/SW6 data as a tidy dataset, the two indicators, the published
+    figures keyed by our indicator ids, and the map from LGBF codes to those ids."""
     published = pd.read_csv(DATA / "lgbf_sw5_sw6.csv")
     bundled = load_catalogue()
     indicators = [bundled.by_alias("lgbf", code) for code in ("SW5", "SW6")]
@@ -91,9 +93,16 @@ def test_lgbf_council_and_scotland_values_are_rebuilt_from_numerators_and_denomi
     ids = {i.aliases["lgbf"]: i.id for i in indicators}
     given = published.assign(indicator=published["indicator"].map(ids),
                              value=published["published_value"])  # fmt: skip
-    results = compute(Dataset.from_frame(tidy.astype({"value": str})
-                                         .replace({"value": {"nan": ""}})), catalogue,
-                      published=given).frame  # fmt: skip
+    dataset = Dataset.from_frame(tidy.astype({"value": str}).replace({"value": {"nan": ""}}))
+    return dataset, catalogue, given, ids
+
+
+def test_lgbf_council_and_scotland_values_are_rebuilt_from_numerators_and_denominators() -> None:
+    dataset, catalogue, given, ids = lgbf_inputs()
+    published = pd.read_csv(DATA / "lgbf_sw5_sw6.csv")
+    councils = published[published["area"] != "Scotland"]
+    indicators = list(catalogue.indicators)
+    results = compute(dataset, catalogue, published=given).frame
 
     merged = results.merge(given, on=["indicator", "area", "period"], suffixes=("", "_published"))
     council_rows = merged[(merged["area"] != "Scotland") & merged["value"].notna()]

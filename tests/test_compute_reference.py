@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
@@ -26,7 +25,7 @@ from outcomes import (
 from outcomes._resources import bundled_path
 from tests import reference_engine
 from tests.strategies import proportion_panels
-from tests.test_compute import one_indicator_catalogue, panel_dataset
+from tests.test_compute import lgbf_inputs, one_indicator_catalogue, panel_dataset
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = bundled_path("example")
@@ -91,31 +90,7 @@ def test_the_same_errors() -> None:
 
 
 def test_lgbf_data_with_published_figures() -> None:
-    published = pd.read_csv(DATA / "lgbf_sw5_sw6.csv")
-    bundled = load_catalogue()
-    indicators = [bundled.by_alias("lgbf", code) for code in ("SW5", "SW6")]
-    catalogue = Catalogue(
-        indicators=indicators,
-        items={name: bundled.items[name] for i in indicators for name in i.items},
-    )
-    item_of = {(i.aliases["lgbf"], role): getattr(i, role) for i in indicators
-               for role in ("numerator", "denominator")}  # fmt: skip
-    councils = published[published["area"] != "Scotland"]
-    tidy = pd.concat(
-        [
-            pd.DataFrame({
-                "area": councils["area"], "period": councils["period"],
-                "item": councils["indicator"].map(lambda code, r=role: item_of[(code, r)]),
-                "value": councils[role], "flag": "",
-            })
-            for role in ("numerator", "denominator")
-        ]
-    )  # fmt: skip
-    tidy["flag"] = np.where(tidy["value"].isna(), "not_collected", "")
-    ids = {i.aliases["lgbf"]: i.id for i in indicators}
-    given_values = published.assign(indicator=published["indicator"].map(ids),
-                                    value=published["published_value"])  # fmt: skip
-    dataset = Dataset.from_frame(tidy.astype({"value": str}).replace({"value": {"nan": ""}}))
+    dataset, catalogue, given_values, _ = lgbf_inputs()
     assert_engines_agree(dataset, catalogue, published=given_values)
 
 
