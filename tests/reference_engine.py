@@ -59,15 +59,6 @@ def compute(
     index) with ``base_period`` turns costs marked ``deflate = true`` into real terms at
     the base period's prices. ``published`` (columns ``indicator, area, period, value``)
     lets the notes say where a published figure differs from the one computed here.
-
-    >>> import outcomes
-    >>> from outcomes._resources import bundled_path
-    >>> example = bundled_path("example")
-    >>> results = compute(outcomes.read_dataset(example / "data.csv"), outcomes.load_catalogue(),
-    ...                   outcomes.read_areas(example / "areas.csv"))
-    >>> row = results.row("SW6", "Scotland", "2024-25")
-    >>> bool(row["lower"] < row["value"] < row["upper"])
-    True
     """
     from outcomes._results import RESULT_COLUMNS, Results
 

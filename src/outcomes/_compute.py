@@ -72,7 +72,12 @@ def compute(
 ) -> Results:
     """Compute every indicator of ``catalogue`` for every area and period of ``dataset``.
 
-    Same arguments and results as :func:`outcomes._compute.compute`.
+    ``areas`` names the reporting areas and their family groups; without it every area
+    in the data reports and no family-group rows are made. ``deflators`` (period ->
+    index) with ``base_period`` turns costs marked ``deflate = true`` into real terms at
+    the base period's prices. ``trend_confidence`` is the level of the trend tests (99.8%
+    as Fingertips uses). ``published`` (columns ``indicator, area, period, value``) lets
+    the notes say where a published figure differs from the one computed here.
 
     >>> import outcomes
     >>> from outcomes._resources import bundled_path
