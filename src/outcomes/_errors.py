@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from outcomes._problems import CatalogueProblemRow, DataProblemRow, Severity
+from outcomes._problems import (
+    AssessmentProblemRow,
+    CatalogueProblemRow,
+    DataProblemRow,
+    Severity,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,6 +40,20 @@ class CatalogueError(OutcomesError, ValueError):
     def __init__(self, problems: tuple[CatalogueProblemRow, ...]) -> None:
         self.problems = problems
         lines = [f"{len(problems)} problem(s) in the indicator catalogue:"]
+        lines += [f"  {row}" for row in problems]
+        super().__init__("\n".join(lines))
+
+
+class AssessmentError(OutcomesError, ValueError):
+    """An assessment file (self-assessment, plans, peer assessment) has problems.
+
+    ``problems`` lists every problem found, each with its file and dotted key, e.g.
+    ``peer_assessment.judgements[2].grade``.
+    """
+
+    def __init__(self, problems: tuple[AssessmentProblemRow, ...]) -> None:
+        self.problems = problems
+        lines = [f"{len(problems)} problem(s) in the assessment:"]
         lines += [f"  {row}" for row in problems]
         super().__init__("\n".join(lines))
 

@@ -57,6 +57,46 @@ class CatalogueProblemRow:
         return f"{text} ({self.hint})" if self.hint else text
 
 
+class AssessmentProblem(enum.Enum):
+    """Every kind of problem found in an assessment file (``assessment.toml``)."""
+
+    UNREADABLE = "the file cannot be read"
+    TOML_SYNTAX = "the file is not valid TOML"
+    UNKNOWN_KEY = "unknown key"
+    MISSING_KEY = "required key is missing"
+    WRONG_TYPE = "value has the wrong type"
+    BAD_VALUE = "value is not allowed"
+    UNKNOWN_RECOMMENDATION = "recommendation must be a number from 1 to 13"
+    UNKNOWN_INDICATOR = "indicator id is not in the catalogue"
+    UNKNOWN_PROMPT = "prompt question id is not known"
+    UNKNOWN_AREA = "the area is not in the areas file"
+    BAD_GRADE = "grade must be a whole number from 1 (unsatisfactory) to 6 (excellent)"
+    DATE_ORDER = "dates are in an impossible order"
+    MISSING_SIGN_OFF = "the report's status needs a sign-off that is missing"
+    OWN_AREA = "a peer cannot assess their own area's report"
+    NO_AGREED_ACTION = "a judgement below 4 (good) needs at least one agreed action"
+    MISSING_JUDGEMENT = "a signed peer assessment needs a judgement for every report section"
+    WRONG_ROLE = "the sign-off role does not fit the kind of provider"
+    DUPLICATE = "the same thing is given twice"
+    NO_REASON = "a section left out needs the reason it is left out"
+
+
+@attrs.frozen(kw_only=True)
+class AssessmentProblemRow:
+    """One problem in an assessment file, located by file and dotted key."""
+
+    file: str
+    key: str = ""
+    problem: AssessmentProblem
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = _place(self.file, key=self.key)
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
 class Severity(enum.StrEnum):
     """An error stops collation and gives exit code 1; a warning is reported only."""
 
