@@ -155,14 +155,22 @@ def _return_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser])
         "write a blank return for areas to fill in",
         "Write a blank return listing every data item of the minimal dataset with its "
         "title, unit and guidance. Repeat --area, or give --areas FILE, for one return "
-        "covering several areas. The format follows --out's suffix unless --format is given.",
-        "outcomes template --area Fife --period 2024-25 --format xlsx --out fife-2024-25.xlsx",
+        "covering several areas. The format follows --out's suffix unless --format is given. "
+        "With --self-assessment, write instead a blank assessment.toml: the prompt questions "
+        "of the self-assessment, the five sections of the return, plans and sign-off.",
+        "outcomes template --area Fife --period 2024-25 --format xlsx --out fife-2024-25.xlsx\n"
+        "  outcomes template --self-assessment --area Fife --period 2025-26 --out fife.toml",
     )
     template.add_argument("--area", action="append", default=[], metavar="A",
                           help="area to include (repeat for several)")  # fmt: skip
     template.add_argument("--areas", metavar="FILE", help="include every area of an areas CSV")
     template.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
     template.add_argument("--format", choices=["csv", "xlsx"])
+    template.add_argument("--self-assessment", action="store_true",
+                          help="write a blank self-assessment (assessment.toml) for one area")
+    template.add_argument("--provider", choices=["council", "independent"], default="council",
+                          help="with --self-assessment: independent providers get no "
+                          "council-only questions and are signed off by their head")
     template.add_argument("--out", required=True, metavar="FILE")
     template.set_defaults(command=_template)
 
@@ -338,6 +346,17 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
     if not areas:
         print("outcomes: error: give --area (repeatable) or --areas FILE", file=sys.stderr)
         return 2
+    if arguments.self_assessment:
+        from outcomes._assessment_io import blank_assessment
+
+        if len(areas) != 1:
+            print("outcomes: error: a self-assessment is for one --area", file=sys.stderr)
+            return 2
+        text = blank_assessment(areas[0], arguments.period, provider=arguments.provider)
+        path = write_text_atomic(arguments.out, text)
+        if not arguments.quiet:
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
     path = write_template(arguments.out, areas, arguments.period, catalogue=_load(arguments),
                           format=arguments.format)  # fmt: skip
     if not arguments.quiet:
