@@ -103,6 +103,10 @@ _LAZY = {
     "read_dataset": "outcomes._data",
     "read_deflators": "outcomes._data",
     "write_example": "outcomes._example",
+    "AnnualReport": "outcomes._report",
+    "ReportBatch": "outcomes._render",
+    "render_report": "outcomes._render",
+    "write_reports": "outcomes._render",
     "RESULT_COLUMNS": "outcomes._results",
     "Results": "outcomes._results",
     "Return": "outcomes._returns",
@@ -120,6 +124,8 @@ if TYPE_CHECKING:
     from outcomes._compute import compute
     from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
     from outcomes._example import write_example
+    from outcomes._render import ReportBatch, render_report, write_reports
+    from outcomes._report import AnnualReport
     from outcomes._results import RESULT_COLUMNS, Results
     from outcomes._returns import Return, blank_return, read_return, read_returns, write_template
     from outcomes._validate import ValidatedReturns, validate_returns
@@ -143,6 +149,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "SCOTLAND",
     "AgreedAction",
+    "AnnualReport",
     "Areas",
     "Assessment",
     "AssessmentError",
@@ -183,6 +190,7 @@ __all__ = [
     "PromptAnswer",
     "ProviderType",
     "Recommendation",
+    "ReportBatch",
     "ReportSection",
     "ReportStatus",
     "ResourceError",
@@ -218,8 +226,10 @@ __all__ = [
     "read_deflators",
     "read_return",
     "read_returns",
+    "render_report",
     "validate_returns",
     "write_assessment",
     "write_example",
+    "write_reports",
     "write_template",
 ]

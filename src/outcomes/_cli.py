@@ -33,6 +33,8 @@ examples:
                                                 a blank return to fill in
   outcomes validate fife.xlsx --report problems.csv
   outcomes collate returns/*.xlsx --into data.csv --out data.csv
+  outcomes pair --areas areas.csv --period 2025-26 --seed 7 --out pairs.csv
+                                                who assesses whose report
   outcomes catalogue --indicators bundled --indicators my-indicators/
                                                 bundled catalogue plus your own
 """
@@ -144,7 +146,38 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     compute.add_argument("--out", required=True, metavar="FILE", help="results CSV")
     compute.set_defaults(command=_compute)
+
+    report = verb(
+        "report",
+        "render the annual performance improvement report of one area, or of all",
+        "Compute the indicators and render the CSWO's annual performance improvement report "
+        "(DESIGN.md §4) as DIR/<area-slug>-<period>.<ext>. With --all, render every area's "
+        "report, taking each area's assessment from --assessments DIR; one area's bad input "
+        "fails that area only, and the exit code is 1 if any failed. Override any template "
+        "with --templates DIR.",
+        "outcomes report --data data.csv --areas areas.csv --area Fife --period 2024-25 "
+        "--assessment assessments/fife.toml --format html --format md --out reports/\n"
+        "  outcomes report --data data.csv --areas areas.csv --all --assessments assessments/ "
+        "--period 2024-25 --out reports/",
+    )
+    report.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+    report.add_argument("--areas", required=True, metavar="FILE", help="areas CSV")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--area", metavar="A", help="the area whose report to render")
+    which.add_argument("--all", action="store_true", help="render every area's report")
+    report.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
+    report.add_argument("--assessment", metavar="FILE", help="the area's assessment.toml")
+    report.add_argument("--assessments", metavar="DIR",
+                        help="with --all: a folder of assessment.toml files, one per area")
+    report.add_argument("--format", action="append", choices=["html", "md", "pdf"],
+                        help="repeat for several (default: html and md)")
+    report.add_argument("--templates", metavar="DIR", help="your own templates, used first")
+    report.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
+    report.add_argument("--base-period", metavar="P", help="prices of this period for costs")
+    report.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
+    report.set_defaults(command=_report)
     _return_verbs(verb)
+    _pair_verb(verb)
     return parser
 
 
@@ -336,6 +369,91 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
+def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._assessment_io import read_assessment, read_assessments
+    from outcomes._burden import burden
+    from outcomes._compute import compute
+    from outcomes._data import read_areas, read_dataset, read_deflators
+    from outcomes._render import write_reports
+
+    if (arguments.deflators is None) != (arguments.base_period is None):
+        print("outcomes: error: --deflators and --base-period go together", file=sys.stderr)
+        return 2
+    if arguments.assessments and not arguments.all:
+        print("outcomes: error: --assessments goes with --all; use --assessment FILE",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if arguments.assessment and arguments.all:
+        print("outcomes: error: --assessment goes with --area; use --assessments DIR",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    catalogue = _load(arguments)
+    areas = read_areas(arguments.areas)
+    data = read_dataset(arguments.data)
+    results = compute(
+        data, catalogue, areas,
+        deflators=read_deflators(arguments.deflators) if arguments.deflators else None,
+        base_period=arguments.base_period,
+    )  # fmt: skip
+    if arguments.all:
+        chosen = list(areas.names)
+        assessments = (
+            read_assessments(arguments.assessments, catalogue=catalogue, areas=areas.names)
+            if arguments.assessments
+            else {}
+        )
+    else:
+        chosen = [arguments.area]
+        assessments = {}
+        if arguments.assessment:
+            given = read_assessment(arguments.assessment, catalogue=catalogue, areas=areas.names)
+            assessments[given.area] = given
+            if given.area != arguments.area:
+                print(f"outcomes: error: {arguments.assessment} is {given.area}'s assessment, "
+                      f"not {arguments.area}'s", file=sys.stderr)  # fmt: skip
+                return 1
+    bar = _ProgressBar(sys.stderr, enabled=arguments.all and not arguments.quiet)
+    batch = write_reports(
+        results, arguments.period, arguments.out, areas=chosen, assessments=assessments,
+        formats=arguments.format or ["html", "md"], templates=arguments.templates,
+        burden=burden(data, catalogue), area_list=areas, progress=bar.update,
+    )  # fmt: skip
+    bar.close()
+    for area, message in sorted(batch.failed.items()):
+        print(f"outcomes: error: {area}: {message}", file=sys.stderr)
+    if not arguments.quiet:
+        files = sum(len(paths) for paths in batch.written.values())
+        print(f"wrote {files} file(s) for {len(batch.written)} area(s) to {arguments.out}"
+              + (f"; {len(batch.failed)} area(s) failed" if batch.failed else ""),
+              file=sys.stderr)  # fmt: skip
+    return 1 if batch.failed else 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; a line per tenth of the work otherwise (CI logs)."""
+
+    def __init__(self, stream: TextIO, *, enabled: bool) -> None:
+        self.stream, self.enabled = stream, enabled
+        self.terminal = enabled and stream.isatty()
+        self.shown = -1
+
+    def update(self, done: int, total: int, label: str) -> None:
+        if not self.enabled or total == 0:
+            return
+        if self.terminal:
+            filled = round(30 * done / total)
+            bar = "#" * filled + "-" * (30 - filled)
+            self.stream.write(f"\r[{bar}] {done}/{total} {label[:30]:<30}")
+            self.stream.flush()
+        elif (tenth := 10 * done // total) > self.shown:
+            self.shown = tenth
+            self.stream.write(f"{done}/{total} done ({label})\n")
+
+    def close(self) -> None:
+        if self.terminal:
+            self.stream.write("\n")
+
+
 def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes._data import read_areas
     from outcomes._returns import write_template
@@ -431,4 +549,60 @@ def _burden(arguments: argparse.Namespace, stdout: TextIO) -> int:
     report = burden(read_dataset(arguments.data), _load(arguments))
     text = report.to_markdown() if arguments.format == "md" else csv_text(report.to_frame())
     _emit(text, arguments.out, stdout, arguments)
+    return 0
+
+
+def _pair_verb(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
+    """The verb of peer assessment: pair."""
+    pair = verb(
+        "pair",
+        "pair areas for peer assessment of their reports",
+        "Propose which area's CSWO assesses which area's report (a row 'area, peer_area' "
+        "means peer_area's CSWO assesses area's report). Every area is assessed once and "
+        "assesses once, nobody assesses their own area, no two areas assess each other, "
+        "peers come from the same family group where possible, and with --previous no two "
+        "areas paired last year are paired again. The same seed gives the same pairs.",
+        "outcomes pair --areas areas.csv --period 2025-26 --seed 7 "
+        "--previous pairs-2024-25.csv --out pairs-2025-26.csv",
+    )
+    pair.add_argument("--areas", required=True, metavar="FILE", help="areas CSV with family groups")
+    pair.add_argument("--period", required=True, metavar="P", help="e.g. 2025-26")
+    pair.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        metavar="N",
+        help="any whole number 0 or more; another seed, another pairing (default 0)",
+    )
+    pair.add_argument(
+        "--previous", metavar="FILE", help="last year's pairs CSV: pairs in it are not repeated"
+    )
+    pair.add_argument("--out", required=True, metavar="FILE",
+                      help="pairs CSV ('-' for standard output)")  # fmt: skip
+    pair.set_defaults(command=_pair)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number 0 or more, not {text!r}")
+    return value
+
+
+def _pair(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._data import read_areas
+    from outcomes._pairing import pair_areas, read_pairs
+
+    previous = read_pairs(arguments.previous) if arguments.previous else None
+    pairing = pair_areas(read_areas(arguments.areas), arguments.period, seed=arguments.seed,
+                         previous=previous)  # fmt: skip
+    _emit(pairing.to_csv(), arguments.out, stdout, arguments)
+    if not arguments.quiet:
+        frame = pairing.frame
+        within = int(frame["reason"].str.startswith("same family group").sum())
+        print(f"paired {len(frame)} areas for {pairing.period}: {within} with a peer from "
+              "their own family group", file=sys.stderr)  # fmt: skip
     return 0
