@@ -10,12 +10,18 @@ import attrs
 import outcomes
 from outcomes._burden import Burden, burden
 from outcomes._resources import bundled_path
+from tests.browser import XSS_PAYLOADS
 
 EXAMPLE = bundled_path("example")
 AREA = "Fife"
 PERIOD = "2024-25"
-#: Payloads that must render inert wherever free text appears.
-PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> *bold* [x](javascript:alert(1)) {{ 7*7 }}'
+#: Every payload in one text, so that each free-text field carries all of them.
+ALL_PAYLOADS = " ".join(XSS_PAYLOADS)
+#: Fields that are codes or references, not free text: they are validated, not escaped.
+CODES = frozenset(
+    {"section", "role", "status", "provider", "expected", "progress", "area", "period",
+     "prompt", "indicators", "recommendations", "grade", "id", "peer_area"}
+)  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -57,3 +63,28 @@ def example_report(**changes: object) -> outcomes.AnnualReport:
 
 def golden_path(name: str) -> Path:
     return Path(__file__).with_name("golden") / name
+
+
+def poisoned(value: object) -> object:
+    """``value`` with the payloads appended to every free-text field, recursively."""
+    if isinstance(value, str):
+        return f"{value} {ALL_PAYLOADS}"
+    if isinstance(value, tuple):
+        return tuple(poisoned(element) for element in value)
+    if isinstance(value, dict):
+        return {key: poisoned(element) for key, element in value.items()}
+    if attrs.has(type(value)):
+        fields: tuple[attrs.Attribute[object], ...] = attrs.fields(type(value))  # type: ignore[arg-type]
+        changes = {
+            field.name: poisoned(getattr(value, field.name))
+            for field in fields
+            if field.name not in CODES
+        }
+        return attrs.evolve(value, **changes)  # type: ignore[misc]
+    return value
+
+
+def poisoned_assessment() -> outcomes.Assessment:
+    assessment = poisoned(example().assessment)
+    assert isinstance(assessment, outcomes.Assessment)
+    return assessment

@@ -200,6 +200,7 @@ def test_every_problem_kind_is_tested() -> None:
     covered = set(CASES) | {
         DataProblem.CONFLICTING_VALUES, DataProblem.IMPLAUSIBLE_CHANGE,
         DataProblem.UNREADABLE_FILE, DataProblem.NOT_UTF8, DataProblem.DUPLICATE_AREA,
+        DataProblem.SELF_PAIR,  # tests/test_pairing.py
     }  # fmt: skip
     assert covered == set(DataProblem)
 

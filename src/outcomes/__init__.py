@@ -58,8 +58,10 @@ from outcomes._dataset import DatasetItem, DatasetSpec
 from outcomes._errors import (
     AssessmentError,
     CatalogueError,
+    NoResultsError,
     OutcomesError,
     OutputError,
+    PairingError,
     PeriodError,
     ResourceError,
     ValidationError,
@@ -104,6 +106,13 @@ _LAZY = {
     "read_deflators": "outcomes._data",
     "write_example": "outcomes._example",
     "AnnualReport": "outcomes._report",
+    "LEARNING_COLUMNS": "outcomes._learning",
+    "LearningSuggestions": "outcomes._learning",
+    "learn_from": "outcomes._learning",
+    "PAIR_COLUMNS": "outcomes._pairing",
+    "Pairing": "outcomes._pairing",
+    "pair_areas": "outcomes._pairing",
+    "read_pairs": "outcomes._pairing",
     "ReportBatch": "outcomes._render",
     "render_report": "outcomes._render",
     "write_reports": "outcomes._render",
@@ -124,6 +133,8 @@ if TYPE_CHECKING:
     from outcomes._compute import compute
     from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
     from outcomes._example import write_example
+    from outcomes._learning import LEARNING_COLUMNS, LearningSuggestions, learn_from
+    from outcomes._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
     from outcomes._render import ReportBatch, render_report, write_reports
     from outcomes._report import AnnualReport
     from outcomes._results import RESULT_COLUMNS, Results
@@ -146,6 +157,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "BUNDLED",
+    "LEARNING_COLUMNS",
+    "PAIR_COLUMNS",
     "RESULT_COLUMNS",
     "SCOTLAND",
     "AgreedAction",
@@ -173,10 +186,14 @@ __all__ = [
     "Indicator",
     "ItemKind",
     "Judgement",
+    "LearningSuggestions",
     "Measure",
+    "NoResultsError",
     "OutcomeGroup",
     "OutcomesError",
     "OutputError",
+    "Pairing",
+    "PairingError",
     "PeerAssessment",
     "PeerMethod",
     "Period",
@@ -214,9 +231,11 @@ __all__ = [
     "collate",
     "compute",
     "grade_label",
+    "learn_from",
     "load_catalogue",
     "load_prompts",
     "load_recommendations",
+    "pair_areas",
     "parse_period",
     "problems_frame",
     "read_areas",
@@ -224,6 +243,7 @@ __all__ = [
     "read_assessments",
     "read_dataset",
     "read_deflators",
+    "read_pairs",
     "read_return",
     "read_returns",
     "render_report",

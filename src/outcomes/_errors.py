@@ -66,6 +66,15 @@ class OutputError(OutcomesError, OSError):
     """An output file cannot be written."""
 
 
+class PairingError(OutcomesError, ValueError):
+    """Areas cannot be paired for peer assessment under the rules (too few areas, or
+    every pairing would repeat one of last year's pairs)."""
+
+
+class NoResultsError(OutcomesError, LookupError):
+    """The results hold nothing for the area or period asked for."""
+
+
 class PeriodError(OutcomesError, ValueError):
     """A period label is malformed or impossible."""
 

@@ -19,6 +19,7 @@ Rules, in one place:
 - **Costs and money** (measure ``cost``, or a unit starting ``£``): pence below £100
   (``£27.52``), whole pounds from £100 (``£1,234``). A unit of ``£000s`` is shown in
   millions from £1m, to one decimal place (``£45.7m``), else in thousands (``£850k``).
+  A change takes the precision of the value it is given (``£813``, ``+£23``).
 - **Means**: one decimal place and the unit's leading words (``12.3 days``).
 - **Counts**: whole numbers with thousands separators; WTE and FTE to one decimal place.
 - **Symbols** follow the Government Statistical Service's guidance on symbols in tables:
@@ -234,10 +235,17 @@ def display_factor(indicator: Indicator) -> float:
     return _style(indicator).factor
 
 
-def _money(value: float, style: _Style, decimals: int | None, *, signed: bool) -> str:
-    """Money in pounds, or in £000s shown as £k / £m (see the module docstring)."""
+def _money(
+    value: float, style: _Style, decimals: int | None, *, signed: bool, like: float | None
+) -> str:
+    """Money in pounds, or in £000s shown as £k / £m (see the module docstring).
+
+    ``like`` (default: ``value``) is the figure whose size chooses pence or pounds, £k or
+    £m: a change takes its value's, so that a row reads ``£813``, ``+£23``.
+    """
+    size = value if like is None else like
     if style.kind == "thousands_of_pounds":
-        if abs(round_half_away(value, 0)) < 1000:
+        if abs(round_half_away(size, 0)) < 1000:
             sign, digits = _digits(value, decimals or 0)
             digits += "k"
         else:
@@ -245,20 +253,28 @@ def _money(value: float, style: _Style, decimals: int | None, *, signed: bool) -
             digits += "m"
     else:
         if decimals is None:
-            decimals = 2 if abs(round_half_away(value, 2)) < 100 else 0
+            decimals = 2 if abs(round_half_away(size, 2)) < 100 else 0
         sign, digits = _digits(value, decimals)
     prefix = MINUS if sign < 0 else ("+" if signed and sign > 0 else "")
     return f"{prefix}£{digits}"
 
 
-def _figure(value: float, style: _Style, decimals: int | None, *, signed: bool) -> str:
+def _figure(
+    value: float,
+    style: _Style,
+    decimals: int | None,
+    *,
+    signed: bool,
+    like: float | None = None,
+) -> str:
     """One number in the style, without its suffix; ``decimals`` overrides the style's."""
     shown = value * style.factor
     if not math.isfinite(shown):
         # Only a float near the largest overflows when shown as a percentage.
         return MISSING.symbol
     if style.kind in {"money", "thousands_of_pounds"}:
-        return _money(shown, style, decimals, signed=signed)
+        reference = like * style.factor if like is not None and math.isfinite(like) else None
+        return _money(shown, style, decimals, signed=signed, like=reference)
     places = style.decimals if decimals is None else decimals
     return format_number(shown, places or 0, signed=signed)
 
@@ -294,8 +310,12 @@ def format_change(
     *,
     suppressed: bool = False,
     decimals: int | None = None,
+    value: float | None = None,
 ) -> str:
     """A change between periods, signed, in percentage points (``pp``) for proportions.
+
+    Give the ``value`` changed to so that a cost's change has the value's precision
+    (``£813`` and ``+£23``, not ``+£23.00``); without it, the change's own size decides.
 
     >>> import outcomes
     >>> catalogue = outcomes.load_catalogue()
@@ -307,7 +327,7 @@ def format_change(
     if change is None or not math.isfinite(change):
         return MISSING.symbol
     style = _style(indicator)
-    return _figure(change, style, decimals, signed=True) + style.change_suffix
+    return _figure(change, style, decimals, signed=True, like=value) + style.change_suffix
 
 
 def _no_interval(indicator: Indicator) -> bool:
@@ -340,8 +360,10 @@ def format_interval(
     if lower is None or upper is None or not (math.isfinite(lower) and math.isfinite(upper)):
         return MISSING.symbol
     style = _style(indicator)
-    low = _figure(lower, style, decimals, signed=False)
-    high = _figure(upper, style, decimals, signed=False)
+    # Both ends with the same precision, that of the larger.
+    like = max(lower, upper, key=abs)
+    low = _figure(lower, style, decimals, signed=False, like=like)
+    high = _figure(upper, style, decimals, signed=False, like=like)
     if style.kind == "percent":
         return f"{low}% to {high}%"
     return f"{low} to {high}{style.suffix}"
@@ -354,6 +376,7 @@ def format_change_interval(
     *,
     suppressed: bool = False,
     decimals: int | None = None,
+    value: float | None = None,
 ) -> str:
     """The confidence interval of a change, each end signed: ``−0.5pp to +2.9pp``.
 
@@ -368,8 +391,8 @@ def format_change_interval(
     if lower is None or upper is None or not (math.isfinite(lower) and math.isfinite(upper)):
         return MISSING.symbol
     style = _style(indicator)
-    low = _figure(lower, style, decimals, signed=True)
-    high = _figure(upper, style, decimals, signed=True)
+    low = _figure(lower, style, decimals, signed=True, like=value)
+    high = _figure(upper, style, decimals, signed=True, like=value)
     if style.kind == "percent":
         return f"{low}pp to {high}pp"
     return f"{low} to {high}{style.change_suffix}"
@@ -390,7 +413,7 @@ def format_item_value(value: float | None, item: DataItem, *, suppressed: bool =
     if value is None or not math.isfinite(value):
         return MISSING.symbol
     if item.kind is ItemKind.MONEY or item.unit.lstrip().startswith("£"):
-        return _money(value, _money_style(item.unit), None, signed=False)
+        return _money(value, _money_style(item.unit), None, signed=False, like=None)
     whole_time = _WHOLE_TIME.search(item.unit)
     decimals = 1 if whole_time or item.kind in {ItemKind.SD, ItemKind.SCORE} else 0
     return format_number(value, decimals)

@@ -129,6 +129,7 @@ class DataProblem(enum.Enum):
     PERCENTAGE = "the value is a percentage, not a count or amount"
     VALUE_NOT_COLLECTED = "a value is given but flagged not_collected"
     NOT_UTF8 = "the file is not UTF-8 and was read as Windows-1252"
+    SELF_PAIR = "an area is paired with itself"
 
 
 #: Columns of the problems table (``outcomes validate --report``), in order.

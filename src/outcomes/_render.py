@@ -103,20 +103,33 @@ def render(
     if folder is not None and not Path(folder).is_dir():
         raise ResourceError(f"template folder {folder} does not exist")
     environment = _environment(kind, folder)
+    page_name = template or FORMATS[kind]
     try:
-        page = environment.get_template(template or FORMATS[kind])
+        page = environment.get_template(page_name)
         return page.render(report=context, **(extra or {}))
     except jinja2.TemplateError as error:
-        where = getattr(error, "filename", None) or getattr(error, "name", None) or ""
-        line = getattr(error, "lineno", None)
-        place = f"{where}, line {line}" if line else str(where)
-        raise OutcomesError(f"report template {place}: {error}") from error
+        raise OutcomesError(f"report template {_where(error, page_name)}: {error}") from error
+
+
+def _where(error: jinja2.TemplateError, name: str) -> str:
+    """The template file and line an error arose in, from the error or its traceback."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if filename is None:
+        # Errors raised while rendering carry no file; Jinja's traceback frames do.
+        frame = error.__traceback__
+        while frame is not None:
+            code = frame.tb_frame.f_code
+            if code.co_filename.endswith(".j2"):
+                filename, line = code.co_filename, frame.tb_lineno
+            frame = frame.tb_next
+    return f"{filename or name}, line {line}" if line else str(filename or name)
 
 
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Turn rendered HTML into PDF with WeasyPrint (the optional ``pdf`` extra)."""
     try:
-        import weasyprint  # type: ignore[import-not-found, unused-ignore]
+        import weasyprint  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise OutcomesError(
             "PDF output needs WeasyPrint: pip install 'outcomes[pdf]' (and, on Debian, "

@@ -412,7 +412,8 @@ def _index(results: Results, period: str, suppress_below: int | None) -> _Index:
     parse_period(period)  # a bad label fails here, before any work
     frame = results.published(suppress_below).frame
     rows: dict[tuple[str, str], dict[str, Row]] = {}
-    for row in frame.to_dict("records"):
+    records: list[Row] = frame.to_dict("records")  # type: ignore[assignment]
+    for row in records:
         rows.setdefault((row["indicator"], row["area"]), {})[row["period"]] = row
     names = sorted({a for (_, a) in rows if a != SCOTLAND and not a.startswith("family_group:")})
     index = _Index(
@@ -470,7 +471,7 @@ class _Builder:
         self.burden = burden
         self.group = index.family_groups.get(area, "")
         if areas is not None and not self.group:
-            self.group = areas.family_group_of(area) or ""
+            self.group = areas.family_group_of.get(area, "")
         self.details: dict[str, IndicatorDetail] = {}
 
     # --- lookups ------------------------------------------------------------------------
@@ -1044,8 +1045,14 @@ class _Builder:
             item_count=burden.item_count,
             indicator_count=burden.indicator_count,
             cells=tuple(
-                (str(r.period), int(r.filled), int(r.not_collected), int(r.cells))
-                for r in mine.itertuples()
+                (str(period), int(filled), int(not_collected), int(cells))
+                for period, filled, not_collected, cells in zip(
+                    mine["period"],
+                    mine["filled"],
+                    mine["not_collected"],
+                    mine["cells"],
+                    strict=True,
+                )
             ),
             unused_items=tuple(str(item) for item in burden.unused_items["item"]),
             single_use_items=tuple(
