@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from hypothesis import strategies as st
+
+from outcomes import (
+    AgreedAction,
+    Assessment,
+    ExpectedDirection,
+    Indicator,
+    Judgement,
+    PeerAssessment,
+    PeerMethod,
+    Plan,
+    PlanProgress,
+    PreviousPlan,
+    PromptAnswer,
+    ProviderType,
+    ReportSection,
+    ReportStatus,
+    ReturnSection,
+    SectionReturn,
+    SignOff,
+    SignOffRole,
+    Statement,
+    load_catalogue,
+    load_prompts,
+    parse_period,
+)
 
 # --- Statistics (outcomes.stats) ---------------------------------------------------------
 
@@ -196,6 +224,31 @@ def spc_series(
     return rows
 
 
+# --- Funnel plots (outcomes.stats) ------------------------------------------------------------
+
+#: Target proportions for funnel limits, with the edges 0 and 1 and tiny values near them.
+funnel_targets = st.one_of(
+    st.sampled_from([0.0, 1.0, 0.5]),
+    st.floats(min_value=0, max_value=1, allow_nan=False),
+    st.floats(min_value=1e-6, max_value=1e-2),
+    st.floats(min_value=0.99, max_value=1 - 1e-6),
+)
+
+#: Target rates in the units of the rate (per 1, per 1,000 or per 100,000).
+funnel_rate_targets = st.tuples(
+    st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e5)),
+    st.sampled_from([1, 1000, 100_000]),
+)
+
+
+@st.composite
+def nested_denominators(draw: st.DrawFn, max_n: int = 1_000_000) -> tuple[int, int]:
+    """``(smaller, larger)`` denominators, sometimes neighbours, sometimes far apart."""
+    smaller = draw(st.integers(min_value=1, max_value=max_n))
+    step = draw(st.one_of(st.just(1), st.integers(min_value=1, max_value=max_n)))
+    return smaller, smaller + step
+
+
 # --- Datasets for the statistics engine ----------------------------------------------------
 
 
@@ -375,3 +428,277 @@ return_cells = st.one_of(
     st.text(max_size=8),
     st.sampled_from(["", ",", '"', "\n", "\r\n", "=1+1", "1,234", "12,5", "-", "\ufeff", "%"]),
 )
+
+
+# --- Assessments (assessment.toml) -------------------------------------------------------
+
+#: Text that is hard to write as TOML: quotes, backslashes, line breaks, triple quotes,
+#: control characters, DEL, non-ASCII and characters beyond the Basic Multilingual Plane.
+_awkward_fragments = st.sampled_from(
+    ['"', '""', '"""', "'''", "\\", "\\n", "\\\n", "\n", "\r\n", "\r", "\t", "\x00", "\x1b",
+     "\x7f", "\x85", "\u2028", "\ufeff", "é", "—", "£", "🎉", "#", "=", "[x]", "${x}"]
+)  # fmt: skip
+_any_characters = st.characters(exclude_categories=("Cs",))  # no lone surrogates: not UTF-8
+
+
+def _edge_trimmed(value: str) -> str:
+    # Readers strip text, so text given to them has no whitespace at either end.
+    return value.strip()
+
+
+#: Non-empty text as a person (or a careless tool) might write it, already trimmed.
+assessment_texts = (
+    st.lists(st.one_of(st.text(_any_characters, max_size=8), _awkward_fragments), max_size=5)
+    .map("".join)
+    .map(_edge_trimmed)
+    .filter(bool)
+)
+
+_recommendation_lists = st.lists(st.integers(min_value=1, max_value=13), unique=True, max_size=13)
+_text_lists = st.lists(assessment_texts, max_size=3).map(tuple)
+
+
+@st.composite
+def assessment_periods(draw: st.DrawFn) -> tuple[str, dt.date]:
+    """A period label (financial or calendar year) and the date it starts."""
+    year = draw(st.integers(min_value=1990, max_value=2100))
+    label = draw(st.sampled_from([f"{year}-{(year + 1) % 100:02d}", f"{year}"]))
+    return label, parse_period(label).start
+
+
+def _dates_from(first: dt.date) -> st.SearchStrategy[dt.date]:
+    return st.dates(min_value=first, max_value=first + dt.timedelta(days=3 * 366))
+
+
+@st.composite
+def statements(draw: st.DrawFn) -> Statement:
+    """A strength, priority or achievement with valid links (indicators are not checked)."""
+    return Statement(
+        text=draw(assessment_texts),
+        recommendations=draw(_recommendation_lists),
+        indicators=draw(_text_lists),
+    )
+
+
+@st.composite
+def plans(draw: st.DrawFn, plan_id: str, first_due: dt.date) -> Plan:
+    """A plan called ``plan_id`` due no earlier than ``first_due``."""
+    return Plan(
+        id=plan_id,
+        action=draw(assessment_texts),
+        owner=draw(assessment_texts),
+        due=draw(_dates_from(first_due)),
+        recommendations=draw(_recommendation_lists),
+        indicators=draw(_text_lists),
+        expected=draw(st.sampled_from(ExpectedDirection)),
+    )
+
+
+@st.composite
+def section_returns(draw: st.DrawFn, section: ReturnSection) -> SectionReturn:
+    """One section of the return; a section not provided always gives its reason."""
+    provided = draw(st.booleans())
+    reason = draw(assessment_texts if not provided else st.one_of(st.just(""), assessment_texts))
+    return SectionReturn(
+        section=section,
+        provided=provided,
+        reason=reason,
+        strengths=draw(st.lists(statements(), max_size=2)),
+        priorities=draw(st.lists(statements(), max_size=2)),
+    )
+
+
+def _sign_offs(roles: Sequence[SignOffRole], first: dt.date) -> st.SearchStrategy[SignOff]:
+    return st.builds(
+        SignOff, name=assessment_texts, role=st.sampled_from(roles), date=_dates_from(first)
+    )
+
+
+@st.composite
+def peer_assessments(
+    draw: st.DrawFn, area: str, starts: dt.date, not_provided: frozenset[ReportSection]
+) -> PeerAssessment:
+    """A peer assessment of ``area`` that breaks no rule; signed by both CSWOs or not."""
+    peer_area = draw(assessment_texts.filter(lambda name: name != area))
+    started = draw(_dates_from(starts))
+    finished = draw(_dates_from(started))
+    cswo = [SignOffRole.CHIEF_SOCIAL_WORK_OFFICER]
+    area_sign_off = draw(st.none() | _sign_offs(cswo, finished))
+    peer_sign_off = draw(st.none() | _sign_offs(cswo, finished))
+    signed = area_sign_off is not None and peer_sign_off is not None
+    # A signed assessment judges every section the area provides; otherwise any of them.
+    required = [s for s in ReportSection if s not in not_provided] if signed else []
+    others = [s for s in ReportSection if s not in required]
+    extra = draw(st.lists(st.sampled_from(others), unique=True)) if others else []
+    sections = draw(st.permutations(required + extra))
+    judgements = [
+        Judgement(
+            section=section,
+            grade=draw(st.integers(min_value=1, max_value=6)),
+            evidence=draw(assessment_texts),
+        )
+        for section in sections
+    ]
+    # A judgement below "good" needs an agreed action for its section.
+    acted = [j.section for j in judgements if j.grade < 4]
+    acted += draw(st.lists(st.sampled_from(ReportSection), max_size=2))
+    actions = [
+        AgreedAction(
+            action=draw(assessment_texts),
+            owner=draw(assessment_texts),
+            due=draw(_dates_from(finished)),
+            section=section,
+            recommendations=draw(_recommendation_lists),
+        )
+        for section in draw(st.permutations(acted))
+    ]
+    return PeerAssessment(
+        peer_area=peer_area,
+        peer_name=draw(assessment_texts),
+        started=started,
+        finished=finished,
+        method=PeerMethod(
+            documents=draw(_text_lists),
+            people_met=draw(_text_lists),
+            data_examined=draw(_text_lists),
+        ),
+        judgements=judgements,
+        strengths=draw(_text_lists),
+        improvements=draw(_text_lists),
+        actions=actions,
+        area_sign_off=area_sign_off,
+        peer_sign_off=peer_sign_off,
+    )
+
+
+_ASSESSMENT_BRANCHES = {
+    ReturnSection.CHILDREN_FAMILIES: ReportSection.CHILDREN_FAMILIES,
+    ReturnSection.COMMUNITY_CARE: ReportSection.COMMUNITY_CARE,
+    ReturnSection.CRIMINAL_JUSTICE: ReportSection.CRIMINAL_JUSTICE,
+}
+_NARRATIVE_SECTIONS = ("introduction", "governance", "public_protection", "resources", "workforce")
+_RETURN_SIGN_OFF_ROLES = {
+    ProviderType.COUNCIL: [SignOffRole.CHIEF_SOCIAL_WORK_OFFICER],
+    ProviderType.INDEPENDENT: [SignOffRole.CHIEF_EXECUTIVE, SignOffRole.DIRECTOR],
+}
+
+
+@st.composite
+def valid_assessments(draw: st.DrawFn) -> Assessment:
+    """An :class:`Assessment` that breaks no rule of ``check_assessment`` (no catalogue)."""
+    area = draw(assessment_texts)
+    period, starts = draw(assessment_periods())
+    provider = draw(st.sampled_from(ProviderType))
+    prompt_ids = [prompt.id for prompt in load_prompts()]
+    answered = draw(st.lists(st.sampled_from(prompt_ids), unique=True, max_size=6))
+    sections = [draw(section_returns(section)) for section in ReturnSection]
+    not_provided = frozenset(
+        _ASSESSMENT_BRANCHES[given.section]
+        for given in sections
+        if not given.provided and given.section in _ASSESSMENT_BRANCHES
+    )
+    plan_ids = draw(st.lists(assessment_texts, unique=True, max_size=3))
+    previous_ids = draw(st.lists(assessment_texts, max_size=2))
+    sign_off = draw(st.none() | _sign_offs(_RETURN_SIGN_OFF_ROLES[provider], starts))
+    peer = draw(st.none() | peer_assessments(area, starts, not_provided))
+    statuses = [ReportStatus.DRAFT]
+    if peer is not None and peer.signed:
+        statuses.append(ReportStatus.PEER_ASSESSED)
+        if sign_off is not None:
+            statuses.append(ReportStatus.PUBLISHED)
+    return Assessment(
+        area=area,
+        period=period,
+        provider=provider,
+        status=draw(st.sampled_from(statuses)),
+        narrative=draw(st.dictionaries(st.sampled_from(_NARRATIVE_SECTIONS), assessment_texts)),
+        self_assessment=[
+            PromptAnswer(prompt=prompt, answer=draw(st.one_of(st.just(""), assessment_texts)))
+            for prompt in answered
+        ],
+        sections=sections,
+        achievements=draw(st.lists(statements(), max_size=2)),
+        plans=[draw(plans(plan_id, starts)) for plan_id in plan_ids],
+        previous_plans=[
+            PreviousPlan(
+                plan=draw(plans(plan_id, starts - dt.timedelta(days=366))),
+                progress=draw(st.sampled_from(PlanProgress)),
+                comment=draw(st.one_of(st.just(""), assessment_texts)),
+            )
+            for plan_id in previous_ids
+        ],
+        sign_off=sign_off,
+        peer_assessment=peer,
+    )
+
+
+# --- Peer pairing ----------------------------------------------------------------------------
+
+#: Area names: one or two capitalised words, never the reserved ``Scotland``.
+area_names = st.from_regex(r"[A-Z][a-z]{0,5}( [A-Z][a-z]{0,5})?", fullmatch=True).filter(
+    lambda name: name != "Scotland"
+)
+
+
+@st.composite
+def areas_with_family_groups(
+    draw: st.DrawFn, min_areas: int = 3, max_areas: int = 30
+) -> list[tuple[str, str]]:
+    """Rows ``(area, family_group)`` in random order: family groups of every size, single
+    areas included, and some areas with no family group (``""``)."""
+    names = draw(st.lists(area_names, min_size=min_areas, max_size=max_areas, unique=True))
+    groups = [f"Group {n}" for n in range(draw(st.integers(min_value=1, max_value=6)))]
+    family_group = st.one_of(st.sampled_from(groups), st.just(""))
+    return [(name, draw(family_group)) for name in names]
+
+
+# --- Display: formatting and charts (outcomes._format, outcomes._figures) ------------------
+
+#: Any float a results cell can hold, NaN and the infinities included.
+any_floats = st.floats(allow_nan=True, allow_infinity=True)
+
+#: Every indicator of the bundled catalogue (loaded when first drawn from).
+bundled_indicators: st.SearchStrategy[Indicator] = st.deferred(
+    lambda: st.sampled_from(load_catalogue().indicators)
+)
+
+#: Values to chart: plausible figures, gaps as None or NaN, and repeated round values.
+chart_values = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.sampled_from([0.0, 1.0, 100.0]),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+)
+
+#: Labels as typed into an areas file: markup, quotes and control characters included.
+chart_labels = st.text(max_size=30)
+
+
+# --- SVG figures (outcomes._figures) -------------------------------------------------------
+
+#: Numbers a figure must survive: gaps (None, NaN), infinities, signed zeros, subnormals and
+#: the ends of float, as well as ordinary values.
+figure_numbers: st.SearchStrategy[float | None] = st.one_of(
+    st.none(),
+    st.floats(),
+    st.sampled_from([0.0, -0.0, 5e-324, -5e-324, 1e-300, 1.7976931348623157e308,
+                     -1.7976931348623157e308, 1e15, 0.1]),
+    st.floats(min_value=-1e3, max_value=1e3),
+)  # fmt: skip
+
+FIGURE_SERIES = ("values", "lower", "upper", "scotland", "family_group")
+
+
+@st.composite
+def figure_series(draw: st.DrawFn, max_size: int = 12) -> dict[str, list[float | None]]:
+    """Aligned series for one figure, keyed by :data:`FIGURE_SERIES`, all of one length
+    (possibly zero); a series is sometimes one repeated value."""
+    size = draw(st.integers(min_value=0, max_value=max_size))
+    level = draw(figure_numbers)
+    series: dict[str, list[float | None]] = {}
+    for name in FIGURE_SERIES:
+        if draw(st.integers(min_value=0, max_value=4)) == 0:
+            series[name] = [level] * size
+        else:
+            series[name] = draw(st.lists(figure_numbers, min_size=size, max_size=size))
+    return series
