@@ -1,8 +1,8 @@
 """Small, fast, accessible SVG charts for the annual report, built as strings.
 
 The report embeds three charts per indicator for every council (thousands of charts per
-run), so these are plain string builders: no plotting library, no dependencies, about a
-tenth of a millisecond per chart. Every chart is an ``<svg role="img">`` with a
+run), so these are plain string builders: no plotting library, no dependencies, well
+under a millisecond per chart. Every chart is an ``<svg role="img">`` with a
 ``<title>`` and ``<desc>`` named by ``aria-labelledby``, every piece of text is
 XML-escaped, and the same inputs always give the same bytes (coordinates rounded to one
 decimal, no ids except those derived from ``chart_id``, no timestamps).
@@ -59,27 +59,30 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 _LOG10_2 = math.log10(2)
 _SVG_NS = "http://www.w3.org/2000/svg"
 
+#: Draws a legend key 20 px wide at ``(x, y)``, ``y`` being the middle of the text.
 Swatch = Callable[[float, float], str]
+#: A point's formatted coordinates.
+Point = tuple[str, str]
 
 
 # --- Text and numbers ------------------------------------------------------------------
 
 
 def default_tick(value: float) -> str:
-    """An axis label: up to six significant figures, thousands separated, no trailing zeros.
+    """A number for an axis or a label: four significant figures (but every digit before
+    the point), thousands separated, no trailing zeros; very large or small in e-notation.
 
-    >>> [default_tick(v) for v in (0.0, -0.0, 0.30000000000000004, 12.5, 1500.0, 2e10, 1e-5)]
-    ['0', '0', '0.3', '12.5', '1,500', '2e+10', '1e-05']
+    >>> [default_tick(v) for v in (0.0, 0.30000000000000004, 58.7512, 1500.0, 123456.7, 2e10)]
+    ['0', '0.3', '58.75', '1,500', '123,457', '2e+10']
     """
     if not math.isfinite(value):
         return ""
-    magnitude = abs(value)
-    if magnitude < 5e-13:
-        # Gridline values are sums of a float step, so a zero can come out as ±1e-17.
+    if value == 0:
         return "0"
+    magnitude = abs(value)
     if magnitude >= 1e9 or magnitude < 1e-4:
-        return f"{value:.3g}"
-    decimals = max(0, 5 - math.floor(math.log10(magnitude)))
+        return f"{value:.4g}"
+    decimals = max(0, 3 - math.floor(math.log10(magnitude)))
     text = f"{value:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -88,13 +91,18 @@ def default_tick(value: float) -> str:
 
 def _n(value: float) -> str:
     """A coordinate with one decimal and no ``.0`` or ``-0``; far-off points are pinned
-    just outside any viewport so that no ``inf`` or ``nan`` reaches the SVG."""
-    if not -1e5 < value < 1e5:
-        value = 1e5 if value > 0 else -1e5
-    text = f"{value:.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return "0" if text == "-0" else text
+    just outside any viewport so that no ``inf`` or ``nan`` reaches the SVG.
+
+    >>> [_n(v) for v in (12.0, 12.34, -0.04, float("nan"), 1e300)]
+    ['12', '12.3', '0', '-100000', '100000']
+    """
+    if -1e5 < value < 1e5:
+        text = f"{value:.1f}"
+        if text[-1] == "0":  # the hot path of every chart: cheaper than endswith
+            text = text[:-2]
+            return "0" if text == "-0" else text
+        return text
+    return "100000" if value > 0 else "-100000"
 
 
 def _text(text: str) -> str:
@@ -169,14 +177,15 @@ class _Scale:
             if last - first <= 5:
                 break
         if last - first < 3:
-            # Only after a step of 2 turned out too fine can a step of 5 leave two
-            # intervals; one more keeps four gridlines, on the side away from zero.
+            # A step of 5 after a step of 2 proved too fine can leave two intervals (and
+            # near 2**53 steps float can't tell the ends apart): pad to three, keeping
+            # zero as the start of an axis of positive values.
             if low >= 0 and first == 0:
-                last += 1
+                last = first + 3
             else:
-                first -= 1
+                first = last - 3
         self._mantissa, self._exponent = mantissa, exponent
-        self._first, self._last = first, max(last, first + 1)
+        self._first, self._last = first, last
         self._start, self._end = start, end
 
     def pixel(self, value: float) -> float:
@@ -226,7 +235,18 @@ def _no_data(kind: str, chart_id: str, title: str, description: str, size: tuple
     )
 
 
-def _line(xs: Sequence[float], ys: Sequence[float | None]) -> str:
+def _coordinates(
+    values: Sequence[float | None], pixel: Callable[[float], float]
+) -> list[str | None]:
+    """Each value's pixel position, formatted once so lines and markers share it."""
+    return [None if value is None else _n(pixel(value)) for value in values]
+
+
+def _points(xs: Sequence[str], ys: Sequence[str | None]) -> list[Point]:
+    return [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+
+
+def _line(xs: Sequence[str], ys: Sequence[str | None]) -> str:
     """Path data through the points, lifting the pen at each gap (a new ``M``)."""
     parts: list[str] = []
     drawing = False
@@ -234,62 +254,65 @@ def _line(xs: Sequence[float], ys: Sequence[float | None]) -> str:
         if y is None:
             drawing = False
             continue
-        parts.append(f"{'L' if drawing else 'M'}{_n(x)},{_n(y)}")
+        parts.append(f"L{x},{y}" if drawing else f"M{x},{y}")
         drawing = True
     return "".join(parts)
 
 
-def _band(xs: Sequence[float], lows: Sequence[float | None], highs: Sequence[float | None]) -> str:
+def _band(xs: Sequence[str], lows: Sequence[str | None], highs: Sequence[str | None]) -> str:
     """Path data of the shaded interval: one closed shape per run of points with both
     ends, and a narrow bar for a point on its own."""
     shapes: list[str] = []
-    run: list[tuple[float, float, float]] = []
-    for x, low, high in [*zip(xs, lows, highs, strict=True), (0.0, None, None)]:
+    run: list[tuple[str, str, str]] = []
+    for x, low, high in [*zip(xs, lows, highs, strict=True), ("", None, None)]:
         if low is not None and high is not None:
             run.append((x, low, high))
             continue
         if len(run) == 1:
-            x0, y0, y1 = run[0]
-            shapes.append(f"M{_n(x0 - 4)},{_n(y1)}H{_n(x0 + 4)}V{_n(y0)}H{_n(x0 - 4)}Z")
+            shapes.append("M{0},{2}m-4,0h8V{1}h-8Z".format(*run[0]))
         elif run:
-            upper = "L".join(f"{_n(x)},{_n(high)}" for x, _, high in run)
-            lower = "L".join(f"{_n(x)},{_n(low)}" for x, low, _ in reversed(run))
+            upper = "L".join(f"{x},{high}" for x, _, high in run)
+            lower = "L".join(f"{x},{low}" for x, low, _ in reversed(run))
             shapes.append(f"M{upper}L{lower}Z")
         run = []
     return "".join(shapes)
 
 
-def _circles(points: Iterable[tuple[float, float]], radius: float) -> str:
+# Markers are drawn relative to their centre, so each point is formatted only once.
+
+
+def _circles(points: Iterable[Point], radius: float) -> str:
     r = _n(radius)
-    return "".join(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{r}"/>' for x, y in points)
+    return "".join(f'<circle cx="{x}" cy="{y}" r="{r}"/>' for x, y in points)
 
 
-def _squares(points: Iterable[tuple[float, float]], half: float) -> str:
-    side, back = _n(2 * half), _n(-2 * half)
-    return "".join(f"M{_n(x - half)},{_n(y - half)}h{side}v{side}h{back}z" for x, y in points)
+def _squares(points: Iterable[Point], half: float) -> str:
+    h, side, back = _n(-half), _n(2 * half), _n(-2 * half)
+    return "".join(f"M{x},{y}m{h},{h}h{side}v{side}h{back}z" for x, y in points)
 
 
-def _triangles(points: Iterable[tuple[float, float]], half: float) -> str:
-    rise, across, back = _n(half * 1.9), _n(half * 1.1), _n(-half * 2.2)
-    return "".join(f"M{_n(x)},{_n(y - half * 1.2)}l{across},{rise}h{back}z" for x, y in points)
+def _triangles(points: Iterable[Point], half: float) -> str:
+    up, rise, across, back = _n(-half * 1.2), _n(half * 1.9), _n(half * 1.1), _n(-half * 2.2)
+    return "".join(f"M{x},{y}m0,{up}l{across},{rise}h{back}z" for x, y in points)
 
 
-def _diamonds(points: Iterable[tuple[float, float]], half: float) -> str:
+def _diamonds(points: Iterable[Point], half: float) -> str:
     h, b = _n(half), _n(-half)
-    return "".join(f"M{_n(x)},{_n(y - half)}l{h},{h}l{b},{h}l{b},{b}z" for x, y in points)
+    return "".join(f"M{x},{y}m0,{b}l{h},{h}l{b},{h}l{b},{b}z" for x, y in points)
 
 
-def _crosses(points: Iterable[tuple[float, float]], half: float) -> str:
-    d, b = _n(2 * half), _n(-2 * half)
-    return "".join(f"M{_n(x - half)},{_n(y - half)}l{d},{d}m0,{b}l{b},{d}" for x, y in points)
+def _crosses(points: Iterable[Point], half: float) -> str:
+    b, d, back = _n(-half), _n(2 * half), _n(-2 * half)
+    return "".join(f"M{x},{y}m{b},{b}l{d},{d}m0,{back}l{back},{d}" for x, y in points)
 
 
-def _line_swatch(colour: str, dash: str, marker: str) -> Swatch:
-    """A legend key: a short line in the series' dash with its marker in the middle."""
-    dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+def _swatch(colour: str, marker: str, dash: str | None = "") -> Swatch:
+    """A legend key: the series' ``marker`` on a short line, solid when ``dash`` is empty,
+    dashed as ``dash`` says, or left out when ``dash`` is None."""
+    line = "" if dash is None else f' stroke-dasharray="{dash}"' if dash else ""
 
     def draw(x: float, y: float) -> str:
-        centre = [(x + 10, y)]
+        centre = [(_n(x + 10), _n(y))]
         if marker == "circle":
             shape = _circles(centre, 3)
         elif marker == "square":
@@ -302,23 +325,12 @@ def _line_swatch(colour: str, dash: str, marker: str) -> Swatch:
             shape = f'<path d="{_crosses(centre, 3.5)}" fill="none" stroke-width="2"/>'
         else:
             shape = ""
-        line = (
-            f'<path d="M{_n(x)},{_n(y)}h20" fill="none" stroke-width="2"{dash_attribute}/>'
-            if marker not in ("diamond", "cross") or dash
-            else ""
-        )
-        return f'<g stroke="{colour}" fill="{colour}">{line}{shape}</g>'
-
-    return draw
-
-
-def _marker_swatch(colour: str, marker: str) -> Swatch:
-    draw_line = _line_swatch(colour, "", marker)
-
-    def draw(x: float, y: float) -> str:
-        if marker == "circle":
-            return f'<g fill="{colour}">{_circles([(x + 10, y)], 3)}</g>'
-        return draw_line(x, y)
+        if dash is None:
+            if marker == "circle":  # a dot on its own needs no outline
+                return f'<g fill="{colour}">{shape}</g>'
+        else:
+            shape = f'<path d="M{_n(x)},{_n(y)}h20" fill="none" stroke-width="2"{line}/>{shape}'
+        return f'<g stroke="{colour}" fill="{colour}">{shape}</g>'
 
     return draw
 
@@ -374,16 +386,20 @@ def _wrapped(
     return "".join(parts), baseline + (len(lines) - 1) * _LEGEND_ROW
 
 
-def _value_axis(
-    scale: _Scale, left: float, right: float, tick_format: Callable[[float], str]
-) -> str:
+def _tick_labels(scale: _Scale, tick_format: Callable[[float], str]) -> list[tuple[str, float]]:
+    """``(label, pixel)`` of each gridline; a gridline beyond float's range has no label."""
+    return [
+        (tick_format(value) if math.isfinite(value) else "", pixel)
+        for value, pixel in scale.ticks()
+    ]
+
+
+def _value_axis(ticks: Sequence[tuple[str, float]], left: float, right: float) -> str:
     """Horizontal gridlines with their labels to the left of the plot."""
-    ticks = scale.ticks()
     grid = "".join(f"M{_n(left)},{_n(y)}H{_n(right)}" for _, y in ticks)
+    x = _n(left - 6)
     labels = "".join(
-        f'<text x="{_n(left - 6)}" y="{_n(y + 3.5)}">{_text(tick_format(value))}</text>'
-        for value, y in ticks
-        if math.isfinite(value)
+        f'<text x="{x}" y="{_n(y + 3.5)}">{_text(label)}</text>' for label, y in ticks if label
     )
     return (
         f'<path class="grid" d="{grid}" stroke="{PALETTE["grid"]}" fill="none"/>'
@@ -391,10 +407,9 @@ def _value_axis(
     )
 
 
-def _plot_left(scale: _Scale, tick_format: Callable[[float], str]) -> float:
+def _plot_left(ticks: Sequence[tuple[str, float]]) -> float:
     """Room for the longest gridline label to the left of the plot."""
-    labels = [tick_format(value) for value, _ in scale.ticks() if math.isfinite(value)]
-    return max(36.0, 14 + max((_width(label, _SMALL_SIZE) for label in labels), default=0))
+    return max(36.0, 14 + max(_width(label, _SMALL_SIZE) for label, _ in ticks))
 
 
 def _unit_label(unit: str, left: float, right: float) -> str:
@@ -449,48 +464,42 @@ def trend_chart(
         return _no_data("trend", chart_id, title, description, (480, 260))
     width, top, bottom, right = 480, 26.0, 196.0, 470.0
     scale = _Scale(extent[0], extent[1], bottom, top)
-    left = _plot_left(scale, tick_format)
+    ticks = _tick_labels(scale, tick_format)
+    left = _plot_left(ticks)
     count = len(periods)
-    xs = [left + (right - left) * (i + 0.5) / count for i in range(count)]
+    xs = [_n(left + (right - left) * (i + 0.5) / count) for i in range(count)]
 
-    parts = [_unit_label(unit, 8, right), _value_axis(scale, left, right, tick_format)]
+    parts = [_unit_label(unit, 8, right), _value_axis(ticks, left, right)]
     pixel = scale.pixel
-    legend: list[tuple[Swatch, str]] = [(_line_swatch(PALETTE["area"], "", "circle"), area_label)]
-    band = _band(
-        xs,
-        [None if v is None else pixel(v) for v in lows],
-        [None if v is None else pixel(v) for v in highs],
-    )
+    legend: list[tuple[Swatch, str]] = [(_swatch(PALETTE["area"], "circle"), area_label)]
+    band = _band(xs, _coordinates(lows, pixel), _coordinates(highs, pixel))
     if band:
         parts.append(f'<path class="ci" d="{band}" fill="{PALETTE["band"]}"/>')
     if any(v is not None for v in family):
-        ys = [None if v is None else pixel(v) for v in family]
+        ys = _coordinates(family, pixel)
         colour = PALETTE["family_group"]
-        points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
         parts.append(
             f'<g class="series family-group" stroke="{colour}" fill="{colour}">'
             f'<path d="{_line(xs, ys)}" fill="none" stroke-width="2" '
             f'stroke-dasharray="1.5 3.5" stroke-linecap="round"/>'
-            f'<path d="{_triangles(points, 3.6)}" stroke="none"/></g>'
+            f'<path d="{_triangles(_points(xs, ys), 3.6)}" stroke="none"/></g>'
         )
-        legend.append((_line_swatch(colour, "1.5 3.5", "triangle"), family_group_label))
+        legend.append((_swatch(colour, "triangle", "1.5 3.5"), family_group_label))
     if any(v is not None for v in national):
-        ys = [None if v is None else pixel(v) for v in national]
+        ys = _coordinates(national, pixel)
         colour = PALETTE["scotland"]
-        points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
         parts.append(
             f'<g class="series scotland" stroke="{colour}" fill="{colour}">'
             f'<path d="{_line(xs, ys)}" fill="none" stroke-width="2" stroke-dasharray="6 3"/>'
-            f'<path d="{_squares(points, 3)}" stroke="none"/></g>'
+            f'<path d="{_squares(_points(xs, ys), 3)}" stroke="none"/></g>'
         )
-        legend.append((_line_swatch(colour, "6 3", "square"), "Scotland"))
-    ys = [None if v is None else pixel(v) for v in area]
+        legend.append((_swatch(colour, "square", "6 3"), "Scotland"))
+    ys = _coordinates(area, pixel)
     colour = PALETTE["area"]
-    points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
     parts.append(
         f'<g class="series area" stroke="{colour}" fill="{colour}">'
         f'<path d="{_line(xs, ys)}" fill="none" stroke-width="2.5"/>'
-        f'<g stroke="#fff">{_circles(points, 3.8)}</g></g>'
+        f'<g stroke="#fff">{_circles(_points(xs, ys), 3.8)}</g></g>'
     )
     if band:
         legend.append((_band_swatch, "shaded: 95% confidence interval"))
@@ -500,7 +509,7 @@ def trend_chart(
     widest = max(_width(label, _SMALL_SIZE) for label in labels) if labels else 0.0
     every = max(1, math.ceil((widest + 6) / ((right - left) / max(count, 1))))
     period_labels = "".join(
-        f'<text x="{_n(x)}" y="{_n(bottom + 15)}">{_text(label)}</text>'
+        f'<text x="{x}" y="{_n(bottom + 15)}">{_text(label)}</text>'
         for i, (x, label) in enumerate(zip(xs, labels, strict=True))
         if (count - 1 - i) % every == 0
     )
@@ -550,29 +559,32 @@ def rank_chart(
         return _no_data("rank", chart_id, title, description, (480, 240))
     width, top, bottom, right = 480, 28.0, 178.0, 470.0
     scale = _Scale(extent[0], extent[1], bottom, top)
-    left = _plot_left(scale, tick_format)
+    ticks = _tick_labels(scale, tick_format)
+    left = _plot_left(ticks)
     count = len(areas)
     spacing = (right - left) / count
-    xs = [left + spacing * (i + 0.5) for i in range(count)]
+    centres = [left + spacing * (i + 0.5) for i in range(count)]
+    xs = [_n(x) for x in centres]
     pixel = scale.pixel
+    ys, low_ys, high_ys = (_coordinates(series, pixel) for series in (points, lows, highs))
     highlighted = {i for i, name in enumerate(areas) if name == highlight}
 
-    parts = [_unit_label(unit, 8, right - 120), _value_axis(scale, left, right, tick_format)]
+    parts = [_unit_label(unit, 8, right - 120), _value_axis(ticks, left, right)]
     if higher_is_better is not None:
         note = "Higher is better" if higher_is_better else "Lower is better"
         parts.append(
             f'<text class="polarity" x="{_n(right)}" y="14" text-anchor="end">{note}</text>'
         )
     whiskers = "".join(
-        f"M{_n(x)},{_n(pixel(low))}V{_n(pixel(high))}"
-        for i, (x, low, high) in enumerate(zip(xs, lows, highs, strict=True))
+        f"M{x},{low}V{high}"
+        for i, (x, low, high) in enumerate(zip(xs, low_ys, high_ys, strict=True))
         if low is not None and high is not None and i not in highlighted
     )
     radius = max(1.2, min(3.2, spacing * 0.3))
     others = [
-        (x, pixel(v))
-        for i, (x, v) in enumerate(zip(xs, points, strict=True))
-        if v is not None and i not in highlighted
+        (x, y)
+        for i, (x, y) in enumerate(zip(xs, ys, strict=True))
+        if y is not None and i not in highlighted
     ]
     colour = PALETTE["other"]
     parts.append(
@@ -591,7 +603,7 @@ def rank_chart(
         )
     colour = PALETTE["area"]
     for i in sorted(highlighted):
-        x, value, low, high = xs[i], points[i], lows[i], highs[i]
+        x, value, low, high = centres[i], points[i], lows[i], highs[i]
         label = _fit(highlight) + (": no data" if value is None else f": {tick_format(value)}")
         ends = [pixel(v) for v in (value, low, high) if v is not None]
         above = min(ends, default=bottom) - 9
@@ -599,10 +611,9 @@ def rank_chart(
         anchor = "start" if x < left + 0.3 * (right - left) else "middle"
         anchor = "end" if x > right - 0.3 * (right - left) else anchor
         shift = {"start": -6, "middle": 0, "end": 6}[anchor]
-        mark = "" if value is None else f'<path d="{_diamonds([(x, pixel(value))], 6.5)}"/>'
+        mark = "" if value is None else f'<path d="{_diamonds(_points([xs[i]], [ys[i]]), 6.5)}"/>'
         whisker = (
-            f'<path d="M{_n(x)},{_n(pixel(low))}V{_n(pixel(high))}" stroke-width="2.5" '
-            f'fill="none"/>'
+            f'<path d="M{xs[i]},{low_ys[i]}V{high_ys[i]}" stroke-width="2.5" fill="none"/>'
             if low is not None and high is not None
             else ""
         )
@@ -619,8 +630,8 @@ def rank_chart(
     )
     legend: list[tuple[Swatch, str]] = []
     if highlighted:
-        legend.append((_marker_swatch(PALETTE["area"], "diamond"), highlight))
-    legend.append((_marker_swatch(PALETTE["other"], "circle"), "Other areas"))
+        legend.append((_swatch(PALETTE["area"], "diamond", None), highlight))
+    legend.append((_swatch(PALETTE["other"], "circle", None), "Other areas"))
     if whiskers or any(lows[i] is not None and highs[i] is not None for i in highlighted):
         legend.append((_whisker_swatch, "bars: 95% confidence interval"))
     legend_svg, last = _legend(legend, 8, 216, width - 8)
@@ -651,7 +662,7 @@ def sparkline(*, values: Sequence[float | None], label: str) -> str:
         )
     low, high = min(present), max(present)
     count = len(ys)
-    xs = [3 + 94 * i / (count - 1) for i in range(count)] if count > 1 else [50.0]
+    xs = [_n(3 + 94 * i / (count - 1)) for i in range(count)] if count > 1 else ["50"]
     if low == high:
         pixels: list[float | None] = [None if v is None else 12.0 for v in ys]
     else:
@@ -662,13 +673,12 @@ def sparkline(*, values: Sequence[float | None], label: str) -> str:
             # Halves keep the span finite when the values are huge and of opposite signs.
             half = high / 2 - low / 2
             pixels = [None if v is None else 21 - 18 * (v / 2 - low / 2) / half for v in ys]
-    last = max(i for i, v in enumerate(pixels) if v is not None)
-    last_y = pixels[last]
-    assert last_y is not None
+    coordinates = [None if y is None else _n(y) for y in pixels]
+    x, y = _points(xs, coordinates)[-1]
     colour = PALETTE["area"]
     return (
-        f'{head}<path d="{_line(xs, pixels)}" fill="none" stroke="{colour}" stroke-width="1.5" '
-        f'stroke-linejoin="round"/><circle cx="{_n(xs[last])}" cy="{_n(last_y)}" r="2.2" '
+        f'{head}<path d="{_line(xs, coordinates)}" fill="none" stroke="{colour}" '
+        f'stroke-width="1.5" stroke-linejoin="round"/><circle cx="{x}" cy="{y}" r="2.2" '
         f'fill="{colour}"/></svg>'
     )
 
@@ -721,7 +731,7 @@ def funnel_chart(
     ]
     if not plotted:
         return _no_data("funnel", chart_id, title, description, (560, 320))
-    width, top, bottom, right = 560, 28.0, 236.0, 548.0
+    width, top, bottom, right = 560, 28.0, 226.0, 548.0
     x_extent = _extent([size for size, _, _ in plotted])
     assert x_extent is not None
     curve_sizes = _finite(curve_denominators)
@@ -740,12 +750,13 @@ def funnel_chart(
     )
     assert y_extent is not None
     y_scale = _Scale(y_extent[0], y_extent[1], bottom, top)
-    left = _plot_left(y_scale, tick_format)
+    ticks = _tick_labels(y_scale, tick_format)
+    left = _plot_left(ticks)
     x_scale = _Scale(x_extent[0], x_extent[1], left, right)
     ident = _ident(chart_id)
     x_pixel, y_pixel = x_scale.pixel, y_scale.pixel
 
-    parts = [_unit_label(unit, 8, right), _value_axis(y_scale, left, right, tick_format)]
+    parts = [_unit_label(unit, 8, right), _value_axis(ticks, left, right)]
     x_labels = "".join(
         f'<text x="{_n(x)}" y="{_n(bottom + 15)}">{_text(default_tick(value))}</text>'
         for value, x in x_scale.ticks()
@@ -762,7 +773,7 @@ def funnel_chart(
     )
     legend: list[tuple[Swatch, str]] = []
     curve_parts: list[str] = []
-    xs = [x_pixel(size) if size is not None else 0.0 for size in curve_sizes]
+    xs = ["" if size is None else _n(x_pixel(size)) for size in curve_sizes]
     for number, (name, (lows, highs)) in enumerate(curves.items()):
         dash = "" if number == len(curves) - 1 else "5 3"
         dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
@@ -770,21 +781,21 @@ def funnel_chart(
             _line(
                 xs,
                 [
-                    None if s is None or v is None else y_pixel(v)
-                    for s, v in zip(curve_sizes, side, strict=True)
+                    None if size is None or value is None else _n(y_pixel(value))
+                    for size, value in zip(curve_sizes, side, strict=True)
                 ],
             )
             for side in (lows, highs)
         )
         curve_parts.append(f'<path class="limit" d="{path}" stroke-width="1.5"{dash_attribute}/>')
-        legend.append((_line_swatch(PALETTE["limit"], dash, ""), f"{name} limits"))
+        legend.append((_swatch(PALETTE["limit"], "", dash), f"{name} limits"))
     if target_value is not None:
         y = y_pixel(target_value)
         curve_parts.append(
             f'<path class="target" d="M{_n(left)},{_n(y)}H{_n(right)}" '
             f'stroke="{PALETTE["target"]}" stroke-width="1.5"/>'
         )
-        legend.insert(0, (_line_swatch(PALETTE["target"], "", ""), "Target"))
+        legend.insert(0, (_swatch(PALETTE["target"], ""), "Target"))
     parts.append(
         f'<g clip-path="url(#{ident}-plot)" fill="none" stroke="{PALETTE["limit"]}">'
         f"{''.join(curve_parts)}</g>"
@@ -792,12 +803,12 @@ def funnel_chart(
 
     flagged = set(outside)
     inside = [
-        (x_pixel(size), y_pixel(value))
+        (_n(x_pixel(size)), _n(y_pixel(value)))
         for size, value, name in plotted
         if name not in flagged and name != highlight
     ]
     beyond = [
-        (x_pixel(size), y_pixel(value))
+        (_n(x_pixel(size)), _n(y_pixel(value)))
         for size, value, name in plotted
         if name in flagged and name != highlight
     ]
@@ -805,19 +816,19 @@ def funnel_chart(
     parts.append(
         f'<g class="series areas" fill="{colour}" stroke="#fff">{_circles(inside, 3.5)}</g>'
     )
-    legend.insert(0, (_marker_swatch(colour, "circle"), "Areas"))
+    legend.insert(0, (_swatch(colour, "circle", None), "Areas"))
     if beyond:
         colour = PALETTE["outside"]
         parts.append(
             f'<path class="series outside" d="{_crosses(beyond, 4)}" fill="none" '
             f'stroke="{colour}" stroke-width="2"/>'
         )
-        legend.insert(1, (_marker_swatch(colour, "cross"), "Outside the limits"))
+        legend.insert(1, (_swatch(colour, "cross", None), "Outside the limits"))
     chosen = [(size, value) for size, value, name in plotted if name == highlight]
     if highlight is not None and chosen:
         colour = PALETTE["area"]
-        marks = [(x_pixel(size), y_pixel(value)) for size, value in chosen]
-        x, y = marks[0]
+        marks = [(_n(x_pixel(size)), _n(y_pixel(value))) for size, value in chosen]
+        x, y = x_pixel(chosen[0][0]), y_pixel(chosen[0][1])
         anchor = "end" if x > right - 0.3 * (right - left) else "start"
         shift = -9 if anchor == "end" else 9
         label = f"{_fit(highlight)}: {tick_format(chosen[0][1])}"
@@ -827,8 +838,8 @@ def funnel_chart(
             f'y="{_n(max(top + 10, y - 6))}" text-anchor="{anchor}" font-weight="bold">'
             f"{_text(label)}</text>"
         )
-        legend.insert(1, (_marker_swatch(colour, "diamond"), highlight))
-    legend_svg, last = _legend(legend, 8, 292, width - 8)
+        legend.insert(1, (_swatch(colour, "diamond", None), highlight))
+    legend_svg, last = _legend(legend, 8, 276, width - 8)
     parts.append(legend_svg)
     named = list(dict.fromkeys(name for _, _, name in plotted if name in flagged))
     if named:
