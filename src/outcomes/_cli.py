@@ -12,7 +12,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from outcomes._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes._dataset import DatasetSpec
@@ -178,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     report.set_defaults(command=_report)
     _return_verbs(verb)
     _pair_verb(verb)
+    _national_verbs(verb)
     return parser
 
 
@@ -605,4 +606,98 @@ def _pair(arguments: argparse.Namespace, stdout: TextIO) -> int:
         within = int(frame["reason"].str.startswith("same family group").sum())
         print(f"paired {len(frame)} areas for {pairing.period}: {within} with a peer from "
               "their own family group", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
+    """The verbs that look across all areas: overview and scrutiny."""
+    overview = verb(
+        "overview",
+        "the national overview of all areas: spread, heat table, funnel plots, scrutiny",
+        "Write one self-contained, accessible HTML page (overview.html) and the same content "
+        "as CSV tables into DIR: each indicator across Scotland, areas by indicators, funnel "
+        "plots with 95% and 99.8% limits, family groups, the state of the annual reports "
+        "(with --assessments and --pairs), the dataset burden, and concern and assurance "
+        "for every area.",
+        "outcomes overview --data data.csv --areas areas.csv --period 2024-25 "
+        "--assessments assessments/ --pairs pairs.csv --out overview/",
+    )
+    scrutiny = verb(
+        "scrutiny",
+        "the inspectorate's view of one area: indicators giving concern and assurance",
+        "Write DIR/scrutiny-<area-slug>-<period>.html and .csv: each indicator judged "
+        "'concern' (significantly worse than Scotland, significant worsening, worsening "
+        "trend, outside the 99.8% funnel limit), 'assurance' or neither, with the evidence.",
+        "outcomes scrutiny --data data.csv --areas areas.csv --area Fife --period 2024-25 "
+        "--out scrutiny/",
+    )
+    for parser in (overview, scrutiny):
+        parser.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+        parser.add_argument("--areas", required=True, metavar="FILE", help="areas CSV")
+        parser.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
+        parser.add_argument("--templates", metavar="DIR", help="your own templates, used first")
+        parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    overview.add_argument("--assessments", metavar="DIR",
+                          help="assessment.toml files: each report's status")
+    overview.add_argument("--pairs", metavar="FILE", help="this year's peer pairs CSV")
+    overview.set_defaults(command=_overview)
+    scrutiny.add_argument("--area", required=True, metavar="A", help="the area to look at")
+    scrutiny.set_defaults(command=_scrutiny)
+
+
+def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any, Any]:
+    from outcomes._compute import compute
+    from outcomes._data import read_areas, read_dataset
+
+    catalogue = _load(arguments)
+    areas = read_areas(arguments.areas)
+    data = read_dataset(arguments.data)
+    return catalogue, areas, data, compute(data, catalogue, areas)
+
+
+def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._assessment import Assessment
+    from outcomes._assessment_io import read_assessments
+    from outcomes._burden import burden
+    from outcomes._overview import overview
+    from outcomes._overview_page import OverviewPage
+    from outcomes._pairing import read_pairs
+    from outcomes._render import render
+
+    catalogue, areas, data, results = _national_inputs(arguments)
+    statuses: dict[str, str] = {}
+    if arguments.assessments:
+        for area, given in read_assessments(
+            arguments.assessments, catalogue=catalogue, areas=areas.names
+        ).items():
+            if isinstance(given, Assessment):
+                statuses[area] = str(given.status)
+            else:
+                print(f"outcomes: warning: {area}: {given}", file=sys.stderr)
+    pairs = read_pairs(arguments.pairs) if arguments.pairs else None
+    national = overview(results, arguments.period, areas=areas, assessments=statuses or None,
+                        pairs=pairs, burden=burden(data, catalogue))  # fmt: skip
+    html = render(OverviewPage.build(national, catalogue), "html", template="overview.html.j2",
+                  templates=arguments.templates)  # fmt: skip
+    written = [write_text_atomic(Path(arguments.out) / "overview.html", html)]
+    written += national.to_csv(arguments.out)
+    if not arguments.quiet:
+        print(f"wrote {len(written)} file(s) to {arguments.out}", file=sys.stderr)
+    return 0
+
+
+def _scrutiny(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes._io import slug
+    from outcomes._overview import scrutiny
+    from outcomes._overview_page import ScrutinyPage
+    from outcomes._render import render
+
+    catalogue, areas, _, results = _national_inputs(arguments)
+    view = scrutiny(results, arguments.area, arguments.period, areas=areas)
+    html = render(ScrutinyPage.build(view, catalogue), "html", template="scrutiny.html.j2",
+                  templates=arguments.templates)  # fmt: skip
+    name = f"scrutiny-{slug(arguments.area)}-{arguments.period}.html"
+    written = [write_text_atomic(Path(arguments.out) / name, html), *view.to_csv(arguments.out)]
+    if not arguments.quiet:
+        print(f"wrote {len(written)} file(s) to {arguments.out}", file=sys.stderr)
     return 0

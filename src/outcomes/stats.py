@@ -1,8 +1,9 @@
-"""Confidence intervals, tests for trend and control-chart signals for indicators.
+"""Confidence intervals, tests for trend, control-chart signals and funnel-plot limits.
 
 Confidence intervals cover indicator values and changes between periods; the
 trend tests and :func:`spc_signals` look along time series, one row per series
-(for example 32 areas by 5 periods), with periods in time order on the last axis.
+(for example 32 areas by 5 periods), with periods in time order on the last axis;
+the funnel-plot limits compare each area with a target (Scotland) given its size.
 
 Every function works on whole columns at once: numpy arrays, pandas Series or
 scalars go in (broadcast against each other), float64 numpy arrays come out
@@ -18,16 +19,23 @@ never a rounded 1.96.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import attrs
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 from scipy import stats as scipy_stats
 
 __all__ = [
+    "FUNNEL_LEVELS",
+    "FUNNEL_POSITIONS",
     "SpcSignals",
+    "funnel_position",
+    "funnel_proportion_limits",
+    "funnel_rate_limits",
     "mean_change_ci",
     "mean_ci",
     "newcombe_ci",
@@ -674,4 +682,271 @@ def spc_signals(values: ArrayLike) -> SpcSignals:
         run_of_7=np.asarray(run & point_usable, dtype=np.bool_),
         trend_of_7=np.asarray(trend & point_usable, dtype=np.bool_),
         two_of_three_beyond_2_sigma=np.asarray(two_of_three & point_usable, dtype=np.bool_),
+    )
+
+
+# --- Funnel plots -----------------------------------------------------------------------------
+
+#: The two control limits of a funnel plot: about 2 and 3 standard deviations.
+FUNNEL_LEVELS: Final = (0.95, 0.998)
+
+#: Where :func:`funnel_position` puts a point, from high to low.
+FUNNEL_POSITIONS: Final = (
+    "above 99.8%", "above 95%", "within", "below 95%", "below 99.8%", "not_compared",
+)  # fmt: skip
+
+# A root search stops when its bracket is this small relative to the root (or to one
+# event, for roots below one): far below any difference a whole count could make.
+_ROOT_RELATIVE_TOLERANCE: Final = 1e-12
+_ROOT_MAX_STEPS: Final = 300
+# Every this many steps the search bisects, so the bracket shrinks whatever the secant does.
+_BISECT_EVERY: Final = 4
+
+Excess = Callable[[FloatArray, NDArray[np.intp]], FloatArray]
+
+
+def _decreasing_root(
+    excess: Excess,
+    bracket: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    guesses: tuple[FloatArray, ...] = (),
+) -> FloatArray:
+    """The root of each element of a decreasing function.
+
+    ``excess(x, which)`` evaluates the function of elements ``which`` at ``x``; ``bracket``
+    is ``(low, high, excess at low, excess at high)`` with the excess positive at ``low``
+    and negative at ``high`` (given, not evaluated, as the ends may be where the function
+    is only a limit). Each guess inside the bracket narrows it first. The search is the
+    Illinois method (regula falsi that halves the value kept at an end retained twice
+    running; Dowell & Jarratt 1971, *BIT* 11:168-174), with a bisection step every fourth
+    step so that the bracket always shrinks: the functions are tail probabilities, flat
+    far from the root, where secant steps alone can crawl. Each element stops as soon as
+    its own bracket is small enough; the same inputs give the same bits on every run.
+    """
+    low, high, excess_low, excess_high = (np.array(part, dtype=np.float64) for part in bracket)
+    every = np.arange(low.size)
+    for guess in guesses:
+        inside = (guess > low) & (guess < high)
+        point = np.where(inside, guess, (low + high) / 2)
+        value = excess(point, every)
+        right_of = value > 0
+        low, excess_low = np.where(right_of, point, low), np.where(right_of, value, excess_low)
+        high, excess_high = np.where(right_of, high, point), np.where(right_of, excess_high, value)
+    kept = np.zeros(low.size, dtype=np.int8)  # +1: low was replaced last, -1: high was
+    active = every
+    for step in range(_ROOT_MAX_STEPS):
+        a, b = low[active], high[active]
+        fa, fb = excess_low[active], excess_high[active]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            secant = b - fb * (b - a) / (fb - fa)
+        usable = (secant > a) & (secant < b) & (step % _BISECT_EVERY != _BISECT_EVERY - 1)
+        point = np.where(usable, secant, (a + b) / 2)
+        value = excess(point, active)
+        right_of = value > 0
+        last = kept[active]
+        fb = np.where(right_of & (last == 1), fb / 2, fb)
+        fa = np.where(~right_of & (last == -1), fa / 2, fa)
+        on_root = value == 0
+        low[active] = np.where(right_of | on_root, point, a)
+        high[active] = np.where(right_of, b, point)
+        excess_low[active] = np.where(right_of, value, fa)
+        excess_high[active] = np.where(right_of, fb, value)
+        kept[active] = np.where(right_of, 1, -1)
+        width = high[active] - low[active]
+        active = active[width > _ROOT_RELATIVE_TOLERANCE * np.maximum(high[active], 1.0)]
+        if not active.size:
+            break
+    return np.asarray((low + high) / 2, dtype=np.float64)
+
+
+def funnel_proportion_limits(
+    target: ArrayLike, n: ArrayLike, confidence: float = 0.95
+) -> tuple[FloatArray, FloatArray]:
+    """Funnel-plot control limits for a proportion: exact binomial limits around ``target``.
+
+    The limits at a denominator ``n`` are the proportions ``x / n`` whose exact
+    (Clopper-Pearson) confidence interval just reaches ``target`` (Clopper & Pearson 1934;
+    Spiegelhalter 2005, "Funnel plots for comparing institutional performance",
+    *Statistics in Medicine* 24:1185-1202). This is how PHEindicatormethods'
+    ``calculate_funnel_limits`` builds its funnels, inverting each point's interval to
+    find where it touches the average (``poisson_funnel`` for rates); for proportions that
+    package inverts Wilson's interval (``sigma_adjustment``), here the exact binomial one
+    is inverted instead. The count is made continuous through the incomplete beta
+    function, which equals the binomial distribution at whole counts:
+    P(X ≤ x) = I(1 - target; n - x, x + 1). The lower limit solves P(X ≤ x) = alpha/2 and
+    the upper limit P(X ≥ x) = I(target; x, n - x + 1) = alpha/2. So a whole count lies
+    beyond a limit exactly when the exact one-sided binomial test at alpha/2 rejects
+    ``target``; between whole counts the limits are smooth, and they widen as ``n``
+    shrinks. Where even 0 (or ``n``) events would not be unusual the limit is 0 (or 1).
+
+    ``target`` is a proportion in [0, 1] (not a percentage); ``n = 0`` or a missing value
+    gives NaN. Returns ``(lower, upper)``.
+
+    >>> lower, upper = funnel_proportion_limits(0.3, [10, 200, 10_000], confidence=0.998)
+    >>> lower.round(4).tolist(), upper.round(4).tolist()
+    ([0.0, 0.2007, 0.2858], [0.8213, 0.4051, 0.3143])
+    """
+    half_alpha = _alpha_for(confidence) / 2
+    centre, trials = np.broadcast_arrays(_as_float_array(target), _as_float_array(n))
+    outside = (centre < 0) | (centre > 1)
+    if np.any(outside):
+        raise ValueError(
+            f"target must be a proportion between 0 and 1, got {float(centre[outside][0])}"
+        )
+    _reject_negative(trials, "n (denominator)")
+    lower = np.full(centre.shape, np.nan)
+    upper = np.full(centre.shape, np.nan)
+    known = ~np.isnan(centre) & ~np.isnan(trials) & (trials > 0)
+    t, size = centre[known], trials[known]
+    # The bisection below needs a root strictly inside (0, n): the ends are settled here.
+    floor_is_usual = (1 - t) ** size >= half_alpha  # P(X ≤ 0) ≥ alpha/2
+    ceiling_is_usual = t**size >= half_alpha  # P(X ≥ n) ≥ alpha/2
+    # A target of 0 or 1 closes the funnel on it: any other count is unusual.
+    search_low = ~floor_is_usual & (t < 1)
+    search_high = ~ceiling_is_usual & (t > 0)
+    low_root = np.where(t < 1, 0.0, size)
+    high_root = np.where(t > 0, size, 0.0)
+    z = float(scipy_stats.norm.isf(half_alpha))
+    if search_low.any():
+        lt, ls = t[search_low], size[search_low]
+        spread = np.sqrt(ls * lt * (1 - lt))
+        centre = ls * lt - z * spread - 0.5
+        low_root[search_low] = _decreasing_root(
+            lambda x, k: half_alpha - special.betainc(ls[k] - x, x + 1, 1 - lt[k]),
+            (np.zeros(ls.shape), ls, half_alpha - (1 - lt) ** ls,
+             np.full(ls.shape, half_alpha - 1)),
+            _guesses(centre, spread, z),
+        )  # fmt: skip
+    if search_high.any():
+        ht, hs = t[search_high], size[search_high]
+        spread = np.sqrt(hs * ht * (1 - ht))
+        centre = hs * ht + z * spread + 0.5
+        high_root[search_high] = _decreasing_root(
+            lambda x, k: special.betainc(x, hs[k] - x + 1, ht[k]) - half_alpha,
+            (np.zeros(hs.shape), hs, np.full(hs.shape, 1 - half_alpha), ht**hs - half_alpha),
+            _guesses(centre, spread, z),
+        )  # fmt: skip
+    lower[known] = np.where(floor_is_usual, 0.0, low_root / size)
+    upper[known] = np.where(ceiling_is_usual, 1.0, high_root / size)
+    return lower, upper
+
+
+def funnel_rate_limits(
+    target_rate: ArrayLike,
+    n: ArrayLike,
+    confidence: float = 0.95,
+    *,
+    multiplier: ArrayLike = 1,
+) -> tuple[FloatArray, FloatArray]:
+    """Funnel-plot control limits for a rate: exact Poisson limits around ``target_rate``.
+
+    ``target_rate`` is in the units of the rate (per ``multiplier``, for example per
+    1,000), so the expected count at denominator ``n`` is μ = target_rate × n / multiplier.
+    The limits are the rates ``x / n × multiplier`` whose exact Poisson confidence
+    interval just reaches the target, as PHEindicatormethods' ``calculate_funnel_limits``
+    finds them for rates and ratios (``poisson_funnel``, which searches for the expected
+    count whose exact Poisson probability of the observed count is alpha/2; PHE Fingertips
+    *Technical Guidance*; Spiegelhalter 2005, *Statistics in Medicine* 24:1185-1202).
+    Here the search runs over the count for a given denominator, with the count made
+    continuous through the incomplete gamma function, which equals the Poisson
+    distribution at whole counts: the lower limit solves P(X ≤ x) = Q(x + 1, μ) = alpha/2
+    and the upper limit P(X ≥ x) = P(x, μ) = alpha/2. So a whole count lies beyond a
+    limit exactly when the exact one-sided Poisson test at alpha/2 rejects the target.
+    Where even 0 events would not be unusual the lower limit is 0.
+
+    ``n = 0`` or a missing value gives NaN. Returns ``(lower, upper)``.
+
+    >>> lower, upper = funnel_rate_limits(5.0, [1_000, 100_000], 0.998, multiplier=1000)
+    >>> lower.round(4).tolist(), upper.round(4).tolist()
+    ([0.0, 4.3185], [13.6684, 5.71])
+    """
+    half_alpha = _alpha_for(confidence) / 2
+    rate, exposure, scale = np.broadcast_arrays(
+        _as_float_array(target_rate), _as_float_array(n), _as_float_array(multiplier)
+    )
+    _reject_negative(rate, "target_rate")
+    _reject_negative(exposure, "n (denominator)")
+    _reject_negative(scale, "multiplier")
+    lower = np.full(rate.shape, np.nan)
+    upper = np.full(rate.shape, np.nan)
+    known = ~np.isnan(rate) & ~np.isnan(exposure) & ~np.isnan(scale) & (exposure > 0)
+    known &= scale > 0
+    size, per_unit = exposure[known], scale[known]
+    expected = rate[known] * size / per_unit
+    floor_is_usual = np.exp(-expected) >= half_alpha  # P(X ≤ 0) ≥ alpha/2
+    search_low = ~floor_is_usual
+    search_high = expected > 0
+    low_root = np.zeros(expected.shape)
+    high_root = np.zeros(expected.shape)
+    z = float(scipy_stats.norm.isf(half_alpha))
+    if search_low.any():
+        mean = expected[search_low]
+        # P(X ≤ μ + 1) > 1/2 > alpha/2, so the root lies below μ + 1.
+        low_root[search_low] = _decreasing_root(
+            lambda x, k: half_alpha - special.gammaincc(x + 1, mean[k]),
+            (np.zeros(mean.shape), mean + 1, half_alpha - np.exp(-mean),
+             half_alpha - special.gammaincc(mean + 2, mean)),
+            _guesses(mean - z * np.sqrt(mean) - 0.5, np.sqrt(mean), z),
+        )  # fmt: skip
+    if search_high.any():
+        mean = expected[search_high]
+        ceiling = _poisson_search_ceiling(mean, half_alpha)
+        high_root[search_high] = _decreasing_root(
+            lambda x, k: special.gammainc(x, mean[k]) - half_alpha,
+            (np.zeros(mean.shape), ceiling, np.full(mean.shape, 1 - half_alpha),
+             special.gammainc(ceiling, mean) - half_alpha),
+            _guesses(mean + z * np.sqrt(mean) + 0.5, np.sqrt(mean), z),
+        )  # fmt: skip
+    lower[known] = np.where(floor_is_usual, 0.0, low_root / size * per_unit)
+    upper[known] = high_root / size * per_unit
+    return lower, upper
+
+
+def _guesses(centre: FloatArray, spread: FloatArray, z: float) -> tuple[FloatArray, FloatArray]:
+    """Two points either side of a normal approximation to a root, to narrow its bracket
+    before the search (a guess on the wrong side costs one evaluation, nothing more)."""
+    margin = 0.25 * z * spread + 2
+    return centre - margin, centre + margin
+
+
+def _poisson_search_ceiling(mean: FloatArray, half_alpha: float) -> FloatArray:
+    """A count above which P(X ≥ count) < alpha/2 for each Poisson mean: a generous normal
+    bound, doubled until it holds (it nearly always holds at once)."""
+    z = float(scipy_stats.norm.isf(half_alpha))
+    ceiling = mean + (z + 2) * np.sqrt(mean) + z * z + 10
+    while True:
+        short = special.gammainc(ceiling, mean) >= half_alpha
+        if not short.any():
+            return np.asarray(ceiling, dtype=np.float64)
+        ceiling = np.where(short, 2 * ceiling, ceiling)
+
+
+def funnel_position(
+    value: ArrayLike,
+    lower95: ArrayLike,
+    upper95: ArrayLike,
+    lower998: ArrayLike,
+    upper998: ArrayLike,
+) -> NDArray[np.str_]:
+    """Where each point lies against its funnel limits: one of :data:`FUNNEL_POSITIONS`.
+
+    A point exactly on a limit is within it (as in PHEindicatormethods'
+    ``assign_funnel_significance``); a missing value or limit gives ``"not_compared"``.
+
+    >>> funnel_position([0.5, 0.38, 0.3, 0.22, 0.1, None], 0.25, 0.35, 0.2, 0.4).tolist()
+    ['above 99.8%', 'above 95%', 'within', 'below 95%', 'below 99.8%', 'not_compared']
+    """
+    point, low95, high95, low998, high998 = np.broadcast_arrays(
+        _as_float_array(value),
+        _as_float_array(lower95),
+        _as_float_array(upper95),
+        _as_float_array(lower998),
+        _as_float_array(upper998),
+    )
+    missing = np.isnan(point) | np.isnan(low95) | np.isnan(high95)
+    missing |= np.isnan(low998) | np.isnan(high998)
+    above998, above95, within, below95, below998, not_compared = FUNNEL_POSITIONS
+    return np.select(
+        [missing, point > high998, point > high95, point < low998, point < low95],
+        [not_compared, above998, above95, below998, below95],
+        default=within,
     )

@@ -1,0 +1,138 @@
+"""The national overview and scrutiny pages: rendering, the CLI verbs, and the browser."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import attrs
+import pytest
+from playwright.sync_api import Page
+
+import outcomes
+from outcomes._cli import main
+from outcomes._overview import Overview, overview, scrutiny
+from outcomes._overview_page import OverviewPage, ScrutinyPage
+from outcomes._render import render
+from tests.browser import XSS_PAYLOADS, assert_accessible, assert_inert, open_file, screenshot
+from tests.report_examples import AREA, PERIOD, example
+
+POISONED_AREA = f"Fife {XSS_PAYLOADS[0]}{XSS_PAYLOADS[1]}"
+
+
+@functools.cache
+def national() -> Overview:
+    given = example()
+    return overview(given.results, PERIOD, areas=given.areas, burden=given.burden)
+
+
+def overview_html(national_view: Overview | None = None) -> str:
+    page = OverviewPage.build(national_view or national(), example().catalogue)
+    return render(page, "html", template="overview.html.j2")
+
+
+def test_overview_renders_the_same_bytes_twice() -> None:
+    assert overview_html() == overview_html()
+
+
+def test_every_area_outside_the_998_limits_is_named_on_the_page() -> None:
+    html = overview_html()
+    outliers = national().funnel_outliers
+    names = {
+        name
+        for column in ("areas_above", "areas_below")
+        for joined in outliers[column].dropna()
+        for name in str(joined).split("; ")
+        if name
+    }
+    assert names
+    page = OverviewPage.build(national(), example().catalogue)
+    listed = {n for f in page.funnels for n in (f.above + "; " + f.below).split("; ") if n}
+    assert listed == names
+    assert all(name.replace("&", "&amp;") in html for name in names)
+
+
+def test_heat_table_has_every_area_in_both_orders() -> None:
+    page = OverviewPage.build(national(), example().catalogue)
+    for table in page.heat:
+        assert sorted(r.area for r in table.by_area) == sorted(r.area for r in table.by_worsened)
+        assert len(table.by_area) == page.area_count
+        worsened = [r.worsened for r in table.by_worsened]
+        assert worsened == sorted(worsened, reverse=True)
+        for row in table.by_area:
+            assert all(cell.symbol and cell.word for cell in row.cells)
+
+
+def test_scrutiny_page_sorts_every_indicator_into_one_judgement() -> None:
+    given = example()
+    view = scrutiny(given.results, AREA, PERIOD, areas=given.areas)
+    page = ScrutinyPage.build(view, given.catalogue)
+    assert len(page.concerns) + len(page.assurances) + len(page.neutral) == len(view.table)
+    assert len(page.concerns) == int((view.table["judgement"] == "concern").sum())
+
+
+def test_overview_and_scrutiny_verbs_write_html_and_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    common = ["--data", str(inputs / "data.csv"), "--areas", str(inputs / "areas.csv"),
+              "--period", PERIOD, "--out", str(tmp_path / "out")]  # fmt: skip
+    code = main(["overview", *common, "--assessments", str(inputs / "assessments")])
+    assert code == 0, capsys.readouterr().err
+    code = main(["scrutiny", *common, "--area", AREA])
+    assert code == 0, capsys.readouterr().err
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"overview.html", "indicators.csv", "funnel_outliers.csv", "reports.csv",
+            "scrutiny-fife-2024-25.html", "scrutiny-fife-2024-25.csv"} <= written  # fmt: skip
+    reports = (tmp_path / "out" / "reports.csv").read_text()
+    assert "Fife" in reports
+    assert "published" in reports
+
+
+def test_scrutiny_of_an_unknown_area_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    code = main(["scrutiny", "--data", str(inputs / "data.csv"), "--areas",
+                 str(inputs / "areas.csv"), "--period", PERIOD, "--area", "Fyfe",
+                 "--out", str(tmp_path / "out")])  # fmt: skip
+    assert code == 1
+    assert "Fife" in capsys.readouterr().err
+
+
+def _poisoned_overview() -> Overview:
+    given = example()
+    frame = given.results.frame.replace({"area": {AREA: POISONED_AREA}})
+    groups = {POISONED_AREA if k == AREA else k: v for k, v in given.results.family_groups.items()}
+    results = attrs.evolve(given.results, frame=frame, family_groups=groups)
+    return overview(results, PERIOD, assessments={POISONED_AREA: "published"})
+
+
+@pytest.mark.browser
+def test_overview_meets_wcag_22_aa(browser_page: Page, tmp_path: Path) -> None:
+    path = tmp_path / "overview.html"
+    path.write_text(overview_html(), encoding="utf-8")
+    open_file(browser_page, path)
+    screenshot(browser_page, "national-overview-2024-25")
+    assert_accessible(browser_page)
+
+
+@pytest.mark.browser
+def test_scrutiny_page_meets_wcag_22_aa(browser_page: Page, tmp_path: Path) -> None:
+    given = example()
+    page = ScrutinyPage.build(scrutiny(given.results, AREA, PERIOD), given.catalogue)
+    path = tmp_path / "scrutiny.html"
+    path.write_text(render(page, "html", template="scrutiny.html.j2"), encoding="utf-8")
+    open_file(browser_page, path)
+    screenshot(browser_page, "scrutiny-fife-2024-25")
+    assert_accessible(browser_page)
+
+
+@pytest.mark.browser
+def test_area_names_render_inert_in_the_overview(browser_page: Page, tmp_path: Path) -> None:
+    path = tmp_path / "poisoned.html"
+    path.write_text(overview_html(_poisoned_overview()), encoding="utf-8")
+    open_file(browser_page, path)
+    assert_inert(browser_page, XSS_PAYLOADS[:2])
