@@ -106,6 +106,12 @@ _LAZY = {
     "read_deflators": "outcomes._data",
     "write_example": "outcomes._example",
     "AnnualReport": "outcomes._report",
+    "Overview": "outcomes._overview",
+    "Scrutiny": "outcomes._overview",
+    "overview": "outcomes._overview",
+    "scrutiny": "outcomes._overview",
+    "render_overview": "outcomes._overview_page",
+    "render_scrutiny": "outcomes._overview_page",
     "LEARNING_COLUMNS": "outcomes._learning",
     "LearningSuggestions": "outcomes._learning",
     "learn_from": "outcomes._learning",
@@ -134,6 +140,8 @@ if TYPE_CHECKING:
     from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
     from outcomes._example import write_example
     from outcomes._learning import LEARNING_COLUMNS, LearningSuggestions, learn_from
+    from outcomes._overview import Overview, Scrutiny, overview, scrutiny
+    from outcomes._overview_page import render_overview, render_scrutiny
     from outcomes._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
     from outcomes._render import ReportBatch, render_report, write_reports
     from outcomes._report import AnnualReport
@@ -192,6 +200,7 @@ __all__ = [
     "OutcomeGroup",
     "OutcomesError",
     "OutputError",
+    "Overview",
     "Pairing",
     "PairingError",
     "PeerAssessment",
@@ -215,6 +224,7 @@ __all__ = [
     "Return",
     "ReturnSection",
     "Scope",
+    "Scrutiny",
     "SectionReturn",
     "Severity",
     "SignOff",
@@ -235,6 +245,7 @@ __all__ = [
     "load_catalogue",
     "load_prompts",
     "load_recommendations",
+    "overview",
     "pair_areas",
     "parse_period",
     "problems_frame",
@@ -246,7 +257,10 @@ __all__ = [
     "read_pairs",
     "read_return",
     "read_returns",
+    "render_overview",
     "render_report",
+    "render_scrutiny",
+    "scrutiny",
     "validate_returns",
     "write_assessment",
     "write_example",

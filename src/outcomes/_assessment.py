@@ -198,6 +198,10 @@ def _actions(values: Iterable[AgreedAction]) -> tuple[AgreedAction, ...]:
     return tuple(values)
 
 
+def _narrative(values: Mapping[str, str]) -> dict[str, str]:
+    return dict(values)
+
+
 @attrs.frozen(kw_only=True)
 class Statement:
     """A strength, priority or achievement: words linked to recommendations and indicators."""
@@ -335,7 +339,7 @@ class Assessment:
     status: ReportStatus = attrs.field(default=ReportStatus.DRAFT, converter=ReportStatus)
     #: The CSWO's own words for the narrative sections of the report, by section name:
     #: ``introduction``, ``governance``, ``public_protection``, ``resources``, ``workforce``.
-    narrative: Mapping[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
+    narrative: Mapping[str, str] = attrs.field(factory=dict, converter=_narrative, hash=False)
     self_assessment: tuple[PromptAnswer, ...] = attrs.field(default=(), converter=_answers)
     sections: tuple[SectionReturn, ...] = attrs.field(default=(), converter=_sections)
     achievements: tuple[Statement, ...] = attrs.field(default=(), converter=_statements)

@@ -231,8 +231,12 @@ def _parse(document: Mapping[str, Any], reader: _Reader) -> Assessment | None:
     sections_raw = reader.table(top.get("sections", {}), _SECTIONS, "sections") or {}
     sections = [_section(ReturnSection(name), raw, reader) for name, raw in sections_raw.items()]
     sign_off = _sign_off(top.get("sign_off"), "sign_off", reader)
+    # An unanswered prompt may leave out `answer` (the writer leaves out empty text).
     answers = reader.tables(
-        top.get("self_assessment"), _ANSWER, "self_assessment", lambda f: PromptAnswer(**f)
+        top.get("self_assessment"),
+        _ANSWER,
+        "self_assessment",
+        lambda f: PromptAnswer(prompt=f["prompt"], answer=f.get("answer", "")),
     )
     achievements = reader.tables(
         top.get("achievements"), _STATEMENT, "achievements", lambda f: Statement(**f)

@@ -167,10 +167,17 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="render every area's report")
     report.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
     report.add_argument("--assessment", metavar="FILE", help="the area's assessment.toml")
-    report.add_argument("--assessments", metavar="DIR",
-                        help="with --all: a folder of assessment.toml files, one per area")
-    report.add_argument("--format", action="append", choices=["html", "md", "pdf"],
-                        help="repeat for several (default: html and md)")
+    report.add_argument(
+        "--assessments",
+        metavar="DIR",
+        help="with --all: a folder of assessment.toml files, one per area",
+    )
+    report.add_argument(
+        "--format",
+        action="append",
+        choices=["html", "md", "pdf"],
+        help="repeat for several (default: html and md)",
+    )
     report.add_argument("--templates", metavar="DIR", help="your own templates, used first")
     report.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
     report.add_argument("--base-period", metavar="P", help="prices of this period for costs")
@@ -200,11 +207,18 @@ def _return_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser])
     template.add_argument("--areas", metavar="FILE", help="include every area of an areas CSV")
     template.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
     template.add_argument("--format", choices=["csv", "xlsx"])
-    template.add_argument("--self-assessment", action="store_true",
-                          help="write a blank self-assessment (assessment.toml) for one area")
-    template.add_argument("--provider", choices=["council", "independent"], default="council",
-                          help="with --self-assessment: independent providers get no "
-                          "council-only questions and are signed off by their head")
+    template.add_argument(
+        "--self-assessment",
+        action="store_true",
+        help="write a blank self-assessment (assessment.toml) for one area",
+    )
+    template.add_argument(
+        "--provider",
+        choices=["council", "independent"],
+        default="council",
+        help="with --self-assessment: independent providers get no "
+        "council-only questions and are signed off by their head",
+    )
     template.add_argument("--out", required=True, metavar="FILE")
     template.set_defaults(command=_template)
 
@@ -637,8 +651,9 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
         parser.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
         parser.add_argument("--templates", metavar="DIR", help="your own templates, used first")
         parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    overview.add_argument("--assessments", metavar="DIR",
-                          help="assessment.toml files: each report's status")
+    overview.add_argument(
+        "--assessments", metavar="DIR", help="assessment.toml files: each report's status"
+    )
     overview.add_argument("--pairs", metavar="FILE", help="this year's peer pairs CSV")
     overview.set_defaults(command=_overview)
     scrutiny.add_argument("--area", required=True, metavar="A", help="the area to look at")
@@ -660,9 +675,8 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes._assessment_io import read_assessments
     from outcomes._burden import burden
     from outcomes._overview import overview
-    from outcomes._overview_page import OverviewPage
+    from outcomes._overview_page import render_overview
     from outcomes._pairing import read_pairs
-    from outcomes._render import render
 
     catalogue, areas, data, results = _national_inputs(arguments)
     statuses: dict[str, str] = {}
@@ -677,8 +691,7 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
     pairs = read_pairs(arguments.pairs) if arguments.pairs else None
     national = overview(results, arguments.period, areas=areas, assessments=statuses or None,
                         pairs=pairs, burden=burden(data, catalogue))  # fmt: skip
-    html = render(OverviewPage.build(national, catalogue), "html", template="overview.html.j2",
-                  templates=arguments.templates)  # fmt: skip
+    html = render_overview(national, catalogue, templates=arguments.templates)
     written = [write_text_atomic(Path(arguments.out) / "overview.html", html)]
     written += national.to_csv(arguments.out)
     if not arguments.quiet:
@@ -689,13 +702,11 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
 def _scrutiny(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes._io import slug
     from outcomes._overview import scrutiny
-    from outcomes._overview_page import ScrutinyPage
-    from outcomes._render import render
+    from outcomes._overview_page import render_scrutiny
 
     catalogue, areas, _, results = _national_inputs(arguments)
     view = scrutiny(results, arguments.area, arguments.period, areas=areas)
-    html = render(ScrutinyPage.build(view, catalogue), "html", template="scrutiny.html.j2",
-                  templates=arguments.templates)  # fmt: skip
+    html = render_scrutiny(view, catalogue, templates=arguments.templates)
     name = f"scrutiny-{slug(arguments.area)}-{arguments.period}.html"
     written = [write_text_atomic(Path(arguments.out) / name, html), *view.to_csv(arguments.out)]
     if not arguments.quiet:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from outcomes._catalogue import Catalogue, Indicator
     from outcomes._overview import Overview, Scrutiny
 
-__all__ = ["OverviewPage", "ScrutinyPage"]
+__all__ = ["OverviewPage", "ScrutinyPage", "render_overview", "render_scrutiny"]
 
 _BRANCH_TITLES = {
     Branch.CHILDREN_FAMILIES: "Children and families",
@@ -356,3 +357,23 @@ def _family_groups(
             comparison_marker(str(row["vs_scotland"] or "not_compared")).words,
             _direction(row["direction"]),
         )
+
+
+def render_overview(
+    overview: Overview, catalogue: Catalogue, *, templates: str | os.PathLike[str] | None = None
+) -> str:
+    """The national overview as one self-contained, accessible HTML page."""
+    from outcomes._render import render
+
+    page = OverviewPage.build(overview, catalogue)
+    return render(page, "html", template="overview.html.j2", templates=templates)
+
+
+def render_scrutiny(
+    scrutiny: Scrutiny, catalogue: Catalogue, *, templates: str | os.PathLike[str] | None = None
+) -> str:
+    """One area's scrutiny view as a self-contained, accessible HTML page."""
+    from outcomes._render import render
+
+    page = ScrutinyPage.build(scrutiny, catalogue)
+    return render(page, "html", template="scrutiny.html.j2", templates=templates)
