@@ -438,7 +438,7 @@ _awkward_fragments = st.sampled_from(
     ['"', '""', '"""', "'''", "\\", "\\n", "\\\n", "\n", "\r\n", "\r", "\t", "\x00", "\x1b",
      "\x7f", "\x85", "\u2028", "\ufeff", "é", "—", "£", "🎉", "#", "=", "[x]", "${x}"]
 )  # fmt: skip
-_any_characters = st.characters(exclude_categories=("Cs",))  # no lone surrogates: not UTF-8
+_any_characters = st.characters(exclude_categories=["Cs"])  # no lone surrogates: not UTF-8
 
 
 def _edge_trimmed(value: str) -> str:
@@ -448,14 +448,14 @@ def _edge_trimmed(value: str) -> str:
 
 #: Non-empty text as a person (or a careless tool) might write it, already trimmed.
 assessment_texts = (
-    st.lists(st.one_of(st.text(_any_characters, max_size=8), _awkward_fragments), max_size=5)
+    st.lists(st.one_of(st.text(_any_characters, max_size=8), _awkward_fragments), max_size=4)
     .map("".join)
     .map(_edge_trimmed)
     .filter(bool)
 )
 
 _recommendation_lists = st.lists(st.integers(min_value=1, max_value=13), unique=True, max_size=13)
-_text_lists = st.lists(assessment_texts, max_size=3).map(tuple)
+_text_lists = st.lists(assessment_texts, max_size=2).map(tuple)
 
 
 @st.composite
@@ -503,8 +503,8 @@ def section_returns(draw: st.DrawFn, section: ReturnSection) -> SectionReturn:
         section=section,
         provided=provided,
         reason=reason,
-        strengths=draw(st.lists(statements(), max_size=2)),
-        priorities=draw(st.lists(statements(), max_size=2)),
+        strengths=draw(st.lists(statements(), max_size=1)),
+        priorities=draw(st.lists(statements(), max_size=1)),
     )
 
 

@@ -225,8 +225,10 @@ class _Reader:
 def _parse(document: Mapping[str, Any], reader: _Reader) -> Assessment | None:
     top = reader.table(document, _TOP, "")
     if top is None:
-        # Keep reading the tables that did parse, to report their problems too.
-        top = {key: document[key] for key in _TOP if key in document}
+        # Keep reading the tables that did parse, to report their problems too; a key
+        # already reported (e.g. `sections = "x"`) is left out so it is not reported twice.
+        reported = {row.key for row in reader.problems}
+        top = {key: document[key] for key in _TOP if key in document and key not in reported}
     narrative = reader.table(top.get("narrative", {}), _NARRATIVE_KEYS, "narrative") or {}
     sections_raw = reader.table(top.get("sections", {}), _SECTIONS, "sections") or {}
     sections = [_section(ReturnSection(name), raw, reader) for name, raw in sections_raw.items()]
