@@ -34,6 +34,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import numpy as np
 import pandas as pd
+from harness import write_json, write_section
 from numpy.typing import NDArray
 from scipy import special, stats
 
@@ -678,13 +679,15 @@ def _peak_bytes() -> int:
 
 
 def measure(
-    work: Callable[[], T], *, budget: float = 1.0, most: int = 5
+    work: Callable[[], T], *, budget: float = 1.0, most: int = 5, least: int = 1
 ) -> tuple[dict[str, Any], T]:
-    """Wall time (best of up to ``most`` runs, stopping once ``budget`` seconds are spent)
-    and the peak resident memory above what the process held before the first run.
+    """Wall time (best of up to ``most`` runs, stopping once ``budget`` seconds are spent
+    and at least ``least`` runs are done) and the peak resident memory above what the
+    process held before the first run, with the 1-minute load average before it.
 
     Returns the measurements and the last run's result."""
     _release_free_memory()
+    load = os.getloadavg()[0]
     baseline = _status_bytes("VmRSS") or _peak_bytes()
     exact = _reset_peak()
     times: list[float] = []
@@ -694,12 +697,13 @@ def measure(
         start = time.perf_counter()
         last = work()
         times.append(time.perf_counter() - start)
-        if sum(times) >= budget or len(times) >= most:
+        if (sum(times) >= budget and len(times) >= least) or len(times) >= max(most, least):
             break
     peak = _peak_bytes()
     record = {
         "seconds": min(times),
         "runs": len(times),
+        "load": load,
         "baseline_bytes": baseline,
         "peak_bytes": peak,
         "extra_bytes": max(peak - baseline, 0),
@@ -753,7 +757,9 @@ def stage_from_frame(scale: Scale, options: argparse.Namespace) -> dict[str, Any
 def stage_compute(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     inputs = synthetic_inputs(scale)
     compute = outcomes.compute
-    result, results = measure(lambda: compute(inputs.dataset, inputs.catalogue, inputs.areas))
+    result, results = measure(
+        lambda: compute(inputs.dataset, inputs.catalogue, inputs.areas), least=options.runs
+    )
     result.update(
         cells=len(inputs.dataset.frame),
         result_rows=len(results.frame),
@@ -766,7 +772,7 @@ def stage_compute(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
 def stage_published(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     inputs = synthetic_inputs(scale)
     results = outcomes.compute(inputs.dataset, inputs.catalogue, inputs.areas)
-    result, published = measure(results.published)
+    result, published = measure(results.published, least=options.runs)
     result["cells"] = len(results.frame)
     result["suppressed"] = int(published.frame["suppressed"].sum())
     return result
@@ -774,7 +780,7 @@ def stage_published(scale: Scale, options: argparse.Namespace) -> dict[str, Any]
 
 def stage_kernel(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     inputs = synthetic_inputs(scale)
-    result, _ = measure(lambda: kernel(inputs))
+    result, _ = measure(lambda: kernel(inputs), least=options.runs)
     result["cells"] = len(inputs.dataset.frame)
     return result
 
@@ -785,7 +791,7 @@ def stage_kernel_formulas(scale: Scale, options: argparse.Namespace) -> dict[str
     layout = layout_of(frame, inputs.catalogue, inputs.areas)
     counts = dense_counts(frame, layout)
     del inputs, frame
-    result, _ = measure(lambda: kernel_formulas(counts, layout))
+    result, _ = measure(lambda: kernel_formulas(counts, layout), least=options.runs)
     result["cells"] = int(counts.events.size)
     return result
 
@@ -793,14 +799,14 @@ def stage_kernel_formulas(scale: Scale, options: argparse.Namespace) -> dict[str
 def stage_wilson_numpy(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     x, n = proportion_cells(synthetic_inputs(scale))
     z = float(stats.norm.isf((1 - CONFIDENCE) / 2))
-    result, _ = measure(lambda: wilson(x, n, z))
+    result, _ = measure(lambda: wilson(x, n, z), least=options.runs)
     result["cells"] = len(x)
     return result
 
 
 def stage_wilson_outcomes(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     x, n = proportion_cells(synthetic_inputs(scale))
-    result, _ = measure(lambda: outcome_stats.wilson_ci(x, n, CONFIDENCE))
+    result, _ = measure(lambda: outcome_stats.wilson_ci(x, n, CONFIDENCE), least=options.runs)
     result["cells"] = len(x)
     return result
 
@@ -822,7 +828,9 @@ def stage_wilson_statsmodels(scale: Scale, options: argparse.Namespace) -> dict[
         return {"skipped": "statsmodels is not installed (pip install -e '.[bench]')"}
     x, n = proportion_cells(synthetic_inputs(scale))
     alpha = 1 - CONFIDENCE
-    result, (lower, upper) = measure(lambda: confint(x, n, alpha=alpha, method="wilson"))
+    result, (lower, upper) = measure(
+        lambda: confint(x, n, alpha=alpha, method="wilson"), least=options.runs
+    )
     ours = wilson(x, n, float(stats.norm.isf(alpha / 2)))
     result.update(
         cells=len(x),
@@ -957,6 +965,8 @@ def run_stage(name: str, scale: Scale, options: argparse.Namespace) -> dict[str,
         str(options.validate_sample),
         "--scipy-sample",
         str(options.scipy_sample),
+        "--runs",
+        str(options.runs),
     ]
     limit = int(options.max_rss_gib * 1024**3)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -1093,6 +1103,11 @@ def render(scale: Scale, records: dict[str, dict[str, Any]], check: dict[str, An
                     f"- `{column}`: max relative difference "
                     f"{found['max_relative_difference']:.1e}, missing cells {gaps}"
                 )
+    loads = [
+        f"{name} {records[name]['load']:.2f}" for name in STAGES if "load" in records.get(name, {})
+    ]
+    if loads:
+        lines += ["", f"1-minute load average before each stage: {', '.join(loads)}."]
     lines += ["", environment(), ""]
     return "\n".join(lines)
 
@@ -1111,27 +1126,6 @@ def environment() -> str:
     )
 
 
-def write_section(path: Path, scale: Scale, section: str) -> None:
-    """Replace this scale's section of ``path`` (or add it), keeping sections by size."""
-    header = (
-        "# Benchmark results (`benchmarks/bench_compute.py`)\n\n"
-        "See README.md for what is measured and how.\n"
-    )
-    sections: dict[str, str] = {}
-    if path.exists():
-        for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
-            marker = chunk.split("<!-- scale ", 1)[-1].split(" ", 1)[0]
-            sections[marker] = "## " + chunk.strip() + "\n"
-    sections[scale.key] = section.strip() + "\n"
-
-    def size(key: str) -> int:
-        return math.prod(int(part) for part in key.split("x"))
-
-    body = "\n".join(sections[key] for key in sorted(sections, key=size))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + "\n" + body, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--areas", type=int, default=7000)
@@ -1139,6 +1133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--indicators", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20250605)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     parser.add_argument(
         "--stages", default=",".join(STAGES), help="comma-separated subset of: " + ", ".join(STAGES)
     )
@@ -1149,6 +1144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--validate-sample", type=int, default=100_000)
     parser.add_argument("--scipy-sample", type=int, default=2_000)
+    parser.add_argument(
+        "--runs", type=int, default=1, help="at least this many runs of each timed stage"
+    )
     parser.add_argument("--stage-timeout", type=float, default=900.0, help="seconds per stage")
     parser.add_argument("--max-rss-gib", type=float, default=18.0, help="memory per stage")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
@@ -1181,7 +1179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = run_stage("check", scale, options) if options.check else None
     section = render(scale, records, check)
     print(section)
-    write_section(options.out, scale, section)
+    # Replaces this scale's section only (by its marker); other benchmarks' sections stay.
+    write_section(options.out, section)
+    write_json(options.json, {"scale": scale.key, "records": records, "check": check})
     failed = any("failure" in record for record in records.values())
     return 1 if failed else 0
 

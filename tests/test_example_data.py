@@ -3,9 +3,7 @@ they are a complete, valid tidy dataset for the bundled catalogue."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -13,8 +11,8 @@ import pandas as pd
 import pytest
 
 import outcomes
+from tests.scripts import EXAMPLES, load_script
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
 INPUTS = EXAMPLES / "inputs"
 FILES = ("areas.csv", "data.csv", "deflators.csv")
 FLAGS = {"", "provisional", "estimated", "revised", "not_collected"}
@@ -23,17 +21,7 @@ FLAGS = {"", "provisional", "estimated", "revised", "not_collected"}
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
     """The generator script, imported by path (``examples/`` is not a package)."""
-    path = EXAMPLES / "make_example_data.py"
-    spec = importlib.util.spec_from_file_location("make_example_data", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+    return load_script(EXAMPLES / "make_example_data.py")
 
 
 @pytest.fixture(scope="module")

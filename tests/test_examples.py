@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -22,25 +21,11 @@ import pytest
 import yaml
 
 import outcomes
+from tests.scripts import EXAMPLES, load_script
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
 WORKFLOW = EXAMPLES / "ci" / "annual-reports.yml"
 EXTENDING = EXAMPLES / "extending"
 PERIOD = "2024-25"
-
-
-def _script(path: Path) -> ModuleType:
-    """An example script, imported by path (``examples/`` is not a package)."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +68,7 @@ def _expected_worsened(inputs: Path, council: str) -> pd.DataFrame:
 
 
 def test_analyst_script_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    script = _script(EXAMPLES / "analyst_script.py")
+    script = load_script(EXAMPLES / "analyst_script.py")
     script.main(tmp_path)
     printed = capsys.readouterr().out
 
@@ -122,7 +107,7 @@ def test_analyst_script_skips_the_chart_without_matplotlib(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    script = _script(EXAMPLES / "analyst_script.py")
+    script = load_script(EXAMPLES / "analyst_script.py")
     results = script.compute_results(example, outcomes.load_catalogue())
     table = script.worsened(results, "Fife", [PERIOD])
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
@@ -258,7 +243,7 @@ def test_extending_adds_an_indicator_and_overrides_the_markdown_report(
     assert row["value"] == pytest.approx(1000 * residents / population)
     assert row["lower"] < row["value"] < row["upper"]
 
-    script = _script(EXTENDING / "extend.py")
+    script = load_script(EXTENDING / "extend.py")
     script.main(tmp_path, inputs=example)
     assert f"LOC01 {local.title}, Fife {PERIOD}" in capsys.readouterr().out
     briefing = (tmp_path / f"fife-{PERIOD}.md").read_text(encoding="utf-8")

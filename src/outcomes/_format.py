@@ -334,6 +334,19 @@ def _no_interval(indicator: Indicator) -> bool:
     return indicator.measure in {Measure.COST, Measure.COUNT}
 
 
+def _no_interval_symbol(
+    lower: float | None, upper: float | None, indicator: Indicator, *, suppressed: bool
+) -> str:
+    """The symbol shown instead of an interval, or "" when the interval can be shown."""
+    if suppressed:
+        return SUPPRESSED.symbol
+    if _no_interval(indicator):
+        return NOT_APPLICABLE.symbol
+    if lower is None or upper is None or not (math.isfinite(lower) and math.isfinite(upper)):
+        return MISSING.symbol
+    return ""
+
+
 def format_interval(
     lower: float | None,
     upper: float | None,
@@ -353,12 +366,9 @@ def format_interval(
     >>> format_interval(40.1, 51.2, catalogue["SW6"])
     '40.1 to 51.2 per 1,000'
     """
-    if suppressed:
-        return SUPPRESSED.symbol
-    if _no_interval(indicator):
-        return NOT_APPLICABLE.symbol
-    if lower is None or upper is None or not (math.isfinite(lower) and math.isfinite(upper)):
-        return MISSING.symbol
+    unavailable = _no_interval_symbol(lower, upper, indicator, suppressed=suppressed)
+    if unavailable or lower is None or upper is None:
+        return unavailable or MISSING.symbol
     style = _style(indicator)
     # Both ends with the same precision, that of the larger.
     like = max(lower, upper, key=abs)
@@ -384,12 +394,9 @@ def format_change_interval(
     >>> format_change_interval(-0.5, 2.94, outcomes.load_catalogue()["CHN9"])
     '−0.5pp to +2.9pp'
     """
-    if suppressed:
-        return SUPPRESSED.symbol
-    if _no_interval(indicator):
-        return NOT_APPLICABLE.symbol
-    if lower is None or upper is None or not (math.isfinite(lower) and math.isfinite(upper)):
-        return MISSING.symbol
+    unavailable = _no_interval_symbol(lower, upper, indicator, suppressed=suppressed)
+    if unavailable or lower is None or upper is None:
+        return unavailable or MISSING.symbol
     style = _style(indicator)
     low = _figure(lower, style, decimals, signed=True, like=value)
     high = _figure(upper, style, decimals, signed=True, like=value)

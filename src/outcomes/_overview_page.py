@@ -8,7 +8,6 @@ render, reusing the report's formatting, charts, stylesheet and macros.
 from __future__ import annotations
 
 import functools
-import math
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,14 +17,13 @@ import attrs
 from outcomes import _figures
 from outcomes._format import (
     comparison_marker,
-    direction_marker,
     format_change,
     format_change_interval,
     format_interval,
     format_value,
 )
 from outcomes._io import slug
-from outcomes._report import Direction
+from outcomes._report import Direction, _direction, _number, _tick
 from outcomes._vocabulary import Branch, Measure
 
 if TYPE_CHECKING:
@@ -43,26 +41,6 @@ _BRANCH_TITLES = {
     Branch.WHOLE_SERVICE: "The whole service",
 }
 _STATUS_WORDS = {"draft": "Draft", "peer_assessed": "Peer assessed", "published": "Published"}
-
-
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def _tick(value: float, *, indicator: Indicator) -> str:
-    return format_value(value, indicator)
-
-
-def _direction(code: object) -> Direction:
-    text = "" if code is None or (isinstance(code, float) and math.isnan(code)) else str(code)
-    marker = direction_marker(text or "not_comparable")
-    return Direction(code=text or "not_comparable", symbol=marker.symbol, word=marker.words)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
