@@ -14,14 +14,10 @@ memory are measured). The table is printed and written to ``--out``, one section
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
-import gc
 import json
 import math
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -34,7 +30,14 @@ from typing import Any, Final, TypeVar
 import attrs
 import numpy as np
 import pandas as pd
-from harness import write_json, write_section
+from harness import (
+    peak_bytes,
+    release_free_memory,
+    reset_peak,
+    status_bytes,
+    write_json,
+    write_section,
+)
 from numpy.typing import NDArray
 from scipy import special, stats
 
@@ -642,42 +645,6 @@ def proportion_cells(inputs: Inputs) -> tuple[FloatArray, FloatArray]:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def _status_bytes(field: str, pid: str = "self") -> int | None:
-    """A ``VmRSS``/``VmHWM`` line of /proc/<pid>/status in bytes (None off Linux)."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    for line in text.splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    return None
-
-
-def _release_free_memory() -> None:
-    gc.collect()
-    # Hand freed heap pages back to the OS so that reusing them cannot hide a stage's growth.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _reset_peak() -> bool:
-    """Reset the kernel's resident-set high-water mark to the current RSS (Linux ≥ 4.0)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def _peak_bytes() -> int:
-    peak = _status_bytes("VmHWM")
-    if peak is not None:
-        return peak
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(maxrss) * (1 if sys.platform == "darwin" else 1024)
-
-
 def measure(
     work: Callable[[], T], *, budget: float = 1.0, most: int = 5, least: int = 1
 ) -> tuple[dict[str, Any], T]:
@@ -686,10 +653,10 @@ def measure(
     process held before the first run, with the 1-minute load average before it.
 
     Returns the measurements and the last run's result."""
-    _release_free_memory()
+    release_free_memory()
     load = os.getloadavg()[0]
-    baseline = _status_bytes("VmRSS") or _peak_bytes()
-    exact = _reset_peak()
+    baseline = status_bytes("VmRSS") or peak_bytes()
+    exact = reset_peak()
     times: list[float] = []
     last: T | None = None
     while True:
@@ -699,7 +666,7 @@ def measure(
         times.append(time.perf_counter() - start)
         if (sum(times) >= budget and len(times) >= least) or len(times) >= max(most, least):
             break
-    peak = _peak_bytes()
+    peak = peak_bytes()
     record = {
         "seconds": min(times),
         "runs": len(times),
@@ -974,7 +941,7 @@ def run_stage(name: str, scale: Scale, options: argparse.Namespace) -> dict[str,
         started = time.perf_counter()
         stopped, largest = "", 0
         while child.poll() is None:
-            largest = max(largest, _status_bytes("VmRSS", str(child.pid)) or 0)
+            largest = max(largest, status_bytes("VmRSS", str(child.pid)) or 0)
             elapsed = time.perf_counter() - started
             if largest > limit:
                 stopped = f"stopped at {largest / 1024**3:.1f} GiB (limit {options.max_rss_gib})"
