@@ -154,3 +154,50 @@ def test_the_command_line_starts_without_loading_pandas_or_scipy() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)  # fmt: skip
     assert result.stdout.strip() == "[]"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_errors_are_red_only_on_a_terminal_without_no_color(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from outcomes._cli import _red
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert _red("error") == "error"
+    monkeypatch.setattr(sys, "stderr", _Terminal())
+    assert _red("error") == "\033[31merror\033[0m"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _red("error") == "error"
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log() -> None:
+    from outcomes._cli import _ProgressBar
+
+    terminal, log = _Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        bar = _ProgressBar(stream, enabled=True)
+        for done in range(1, 21):
+            bar.update(done, 20, f"area {done}")
+        bar.close()
+    assert "\r[" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\n")
+    lines = log.getvalue().splitlines()
+    assert lines[-1] == "20/20 done (area 20)"
+    assert 1 < len(lines) <= 11  # a line per tenth of the work, not per item
+
+
+def test_validating_several_returns_reports_progress(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from outcomes import write_example
+
+    write_example(tmp_path)
+    returns = sorted(str(p) for p in (tmp_path / "returns").glob("*.xlsx"))[:3]
+    code, _, err = run(capsys, "validate", *returns, "--areas", str(tmp_path / "areas.csv"))
+    assert code == 0
+    assert "3/3 done" in err

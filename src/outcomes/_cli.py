@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutcomesError as error:
         if arguments.debug:
             raise
-        print(f"outcomes: error: {error}", file=sys.stderr)
+        _error(str(error))
         return 1
 
 
@@ -368,7 +369,7 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes._data import read_areas, read_dataset, read_deflators
 
     if (arguments.deflators is None) != (arguments.base_period is None):
-        print("outcomes: error: --deflators and --base-period go together", file=sys.stderr)
+        _error("--deflators and --base-period go together")
         return 2
     catalogue = _load(arguments)
     results = compute(
@@ -392,15 +393,13 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes._render import write_reports
 
     if (arguments.deflators is None) != (arguments.base_period is None):
-        print("outcomes: error: --deflators and --base-period go together", file=sys.stderr)
+        _error("--deflators and --base-period go together")
         return 2
     if arguments.assessments and not arguments.all:
-        print("outcomes: error: --assessments goes with --all; use --assessment FILE",
-              file=sys.stderr)  # fmt: skip
+        _error("--assessments goes with --all; use --assessment FILE")
         return 2
     if arguments.assessment and arguments.all:
-        print("outcomes: error: --assessment goes with --area; use --assessments DIR",
-              file=sys.stderr)  # fmt: skip
+        _error("--assessment goes with --area; use --assessments DIR")
         return 2
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas)
@@ -424,8 +423,9 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
             given = read_assessment(arguments.assessment, catalogue=catalogue, areas=areas.names)
             assessments[given.area] = given
             if given.area != arguments.area:
-                print(f"outcomes: error: {arguments.assessment} is {given.area}'s assessment, "
-                      f"not {arguments.area}'s", file=sys.stderr)  # fmt: skip
+                _error(
+                    f"{arguments.assessment} is {given.area}'s assessment, not {arguments.area}'s"
+                )
                 return 1
     bar = _ProgressBar(sys.stderr, enabled=arguments.all and not arguments.quiet)
     batch = write_reports(
@@ -435,13 +435,24 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
     )  # fmt: skip
     bar.close()
     for area, message in sorted(batch.failed.items()):
-        print(f"outcomes: error: {area}: {message}", file=sys.stderr)
+        _error(f"{area}: {message}")
     if not arguments.quiet:
         files = sum(len(paths) for paths in batch.written.values())
         print(f"wrote {files} file(s) for {len(batch.written)} area(s) to {arguments.out}"
               + (f"; {len(batch.failed)} area(s) failed" if batch.failed else ""),
               file=sys.stderr)  # fmt: skip
     return 1 if batch.failed else 0
+
+
+def _error(message: str) -> None:
+    print(f"outcomes: {_red('error')}: {message}", file=sys.stderr)
+
+
+def _red(word: str) -> str:
+    """``word`` in red on a terminal; plain in logs, pipes, and when NO_COLOR is set."""
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        return f"\033[31m{word}\033[0m"
+    return word
 
 
 class _ProgressBar:
@@ -477,13 +488,13 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
     if arguments.areas:
         areas += [a for a in read_areas(arguments.areas).names if a not in areas]
     if not areas:
-        print("outcomes: error: give --area (repeatable) or --areas FILE", file=sys.stderr)
+        _error("give --area (repeatable) or --areas FILE")
         return 2
     if arguments.self_assessment:
         from outcomes._assessment_io import blank_assessment
 
         if len(areas) != 1:
-            print("outcomes: error: a self-assessment is for one --area", file=sys.stderr)
+            _error("a self-assessment is for one --area")
             return 2
         text = blank_assessment(areas[0], arguments.period, provider=arguments.provider)
         path = write_text_atomic(arguments.out, text)
@@ -521,14 +532,17 @@ def _validate(arguments: argparse.Namespace, stdout: TextIO) -> int:
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas) if arguments.areas else None
     previous = read_dataset(arguments.previous) if arguments.previous else None
+    bar = _ProgressBar(sys.stderr, enabled=len(arguments.returns) > 1 and not arguments.quiet)
     try:
         checked = validate_returns(
             arguments.returns, catalogue=catalogue, areas=areas, previous=previous,
-            jump_factor=arguments.jump_factor,
+            jump_factor=arguments.jump_factor, progress=bar.update,
         )  # fmt: skip
     except ValidationError as error:
+        bar.close()
         _report_problems(error.problems, arguments.report, stdout, arguments)
         return 1
+    bar.close()
     _report_problems(checked.problems, arguments.report, stdout, arguments)
     return 0
 
@@ -544,7 +558,7 @@ def _collate(arguments: argparse.Namespace, stdout: TextIO) -> int:
                          areas=areas, jump_factor=arguments.jump_factor)  # fmt: skip
     except ValidationError as error:
         _report_problems(error.problems, arguments.report, stdout, arguments)
-        print(f"outcomes: error: nothing written to {arguments.out}", file=sys.stderr)
+        _error(f"nothing written to {arguments.out}")
         return 1
     if arguments.report is not None or result.problems:
         _report_problems(result.problems, arguments.report, stdout, arguments)

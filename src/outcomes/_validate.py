@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -68,9 +68,12 @@ def validate_returns(
     areas: Areas | None = None,
     previous: Dataset | None = None,
     jump_factor: float = DEFAULT_JUMP_FACTOR,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ValidatedReturns:
     """Check returns against the minimal dataset of ``catalogue`` (default: bundled),
     the ``areas`` (when given) and the ``previous`` dataset (when given).
+
+    ``progress(done, total, name)`` is called after each return is read, the slow part.
 
     Raises :class:`ValidationError` listing every problem (errors and warnings, each
     with file, sheet, row and column) when any is an error; otherwise returns the rows
@@ -89,7 +92,13 @@ def validate_returns(
 
     if not (jump_factor > 1 and math.isfinite(jump_factor)):
         raise ValueError(f"jump_factor must be a number above 1, not {jump_factor}")
-    read = tuple(r if isinstance(r, Return) else read_return(r) for r in returns)
+    given = list(returns)
+    read_so_far: list[Return] = []
+    for done, one in enumerate(given, start=1):
+        read_so_far.append(one if isinstance(one, Return) else read_return(one))
+        if progress is not None:
+            progress(done, len(given), read_so_far[-1].file)
+    read = tuple(read_so_far)
     chosen = catalogue if catalogue is not None else load_catalogue(BUNDLED)
     spec = DatasetSpec.from_catalogue(chosen)
     problems: list[DataProblemRow] = [row for r in read for row in r.problems]
