@@ -23,7 +23,7 @@ from outcomes._format import (
     format_value,
 )
 from outcomes._io import slug
-from outcomes._report import Direction, _direction, _number, _tick
+from outcomes._report_parts import Direction, tick_label, to_direction, to_number
 from outcomes._vocabulary import Branch, Measure
 
 if TYPE_CHECKING:
@@ -132,8 +132,8 @@ class ScrutinyPage:
                 JudgedRow(
                     indicator=indicator.id,
                     title=indicator.title,
-                    value=format_value(_number(row["value"]), indicator),
-                    scotland=format_value(_number(row["scotland_value"]), indicator),
+                    value=format_value(to_number(row["value"]), indicator),
+                    scotland=format_value(to_number(row["scotland_value"]), indicator),
                     evidence=str(row["evidence"]),
                     other_evidence=str(row["other_evidence"] or ""),
                 )
@@ -201,10 +201,10 @@ def _indicator_rows(overview: Overview, catalogue: Catalogue) -> Iterable[Indica
         indicator = catalogue[str(row["indicator"])]
 
         def value(column: str, indicator: Indicator = indicator, row: dict[str, Any] = row) -> str:
-            return format_value(_number(row[column]), indicator)
+            return format_value(to_number(row[column]), indicator)
 
-        change = format_change(_number(row["scotland_change"]), indicator)
-        low, high = _number(row["scotland_change_lower"]), _number(row["scotland_change_upper"])
+        change = format_change(to_number(row["scotland_change"]), indicator)
+        low, high = to_number(row["scotland_change_lower"]), to_number(row["scotland_change_upper"])
         if low is not None and high is not None:
             change += f" ({format_change_interval(low, high, indicator)})"
         counted = ("improved", "worsened", "no_significant_change")
@@ -214,10 +214,10 @@ def _indicator_rows(overview: Overview, catalogue: Catalogue) -> Iterable[Indica
             anchor=f"funnel-{slug(indicator.id)}",
             scotland=value("scotland_value"),
             interval=format_interval(
-                _number(row["scotland_lower"]), _number(row["scotland_upper"]), indicator
+                to_number(row["scotland_lower"]), to_number(row["scotland_upper"]), indicator
             ),
             change=change,
-            direction=_direction(row["scotland_direction"]),
+            direction=to_direction(row["scotland_direction"]),
             spread=f"{value('min')} to {value('max')}",
             quartiles=f"{value('q1')} / {value('median')} / {value('q3')}",
             improved=int(row["improved"]),
@@ -242,7 +242,7 @@ def _heat_tables(records: Sequence[dict[str, Any]], catalogue: Catalogue) -> Ite
             continue
         rows = []
         for entry in by_area.values():
-            cells = tuple(_direction(entry["cells"].get(i.id)) for i in members)
+            cells = tuple(to_direction(entry["cells"].get(i.id)) for i in members)
             rows.append(
                 HeatRow(
                     area=entry["name"],
@@ -275,7 +275,7 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
         outlier = outliers.get(indicator.id, {})
         above, below = str(outlier.get("areas_above") or ""), str(outlier.get("areas_below") or "")
         outside = {name for name in (above + "; " + below).split("; ") if name}
-        target = _number(curve["target"].iloc[0]) or 0.0
+        target = to_number(curve["target"].iloc[0]) or 0.0
         anchor = f"funnel-{slug(indicator.id)}"
         text = (
             f"{indicator.title}, {overview.period}: each area's value against its denominator, "
@@ -296,7 +296,7 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
                 title=f"{indicator.title}: funnel plot, {overview.period}",
                 description=text,
                 denominators=[float(r["denominator"]) for r in records],
-                values=[_number(r["value"]) for r in records],
+                values=[to_number(r["value"]) for r in records],
                 labels=[str(r["name"]) for r in records],
                 target=target,
                 curve_denominators=[float(d) for d in curve["denominator"]],
@@ -306,7 +306,7 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
                 },
                 outside=outside,
                 unit=indicator.unit,
-                tick_format=functools.partial(_tick, indicator=indicator),
+                tick_format=functools.partial(tick_label, indicator=indicator),
             ),
             text=text,
             above=above,
@@ -314,8 +314,8 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
             rows=tuple(
                 (
                     str(r["name"]),
-                    f"{_number(r['denominator']) or 0:,.0f}",
-                    format_value(_number(r["value"]), indicator),
+                    f"{to_number(r['denominator']) or 0:,.0f}",
+                    format_value(to_number(r["value"]), indicator),
                     str(r["position"]).replace("_", " "),
                 )
                 for r in records
@@ -331,9 +331,9 @@ def _family_groups(
         yield (
             indicator.id,
             str(row["family_group"]),
-            format_value(_number(row["value"]), indicator),
+            format_value(to_number(row["value"]), indicator),
             comparison_marker(str(row["vs_scotland"] or "not_compared")).words,
-            _direction(row["direction"]),
+            to_direction(row["direction"]),
         )
 
 

@@ -9,8 +9,7 @@ with the Jinja2 templates of ``report_templates/``. The structure follows DESIGN
 from __future__ import annotations
 
 import functools
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,10 +17,7 @@ import attrs
 from outcomes import _figures
 from outcomes._assessment import (
     Assessment,
-    PlanProgress,
     ReportStatus,
-    grade_label,
-    load_prompts,
 )
 from outcomes._data import SCOTLAND
 from outcomes._format import (
@@ -29,7 +25,6 @@ from outcomes._format import (
     NOT_APPLICABLE,
     SUPPRESSED,
     comparison_marker,
-    direction_marker,
     format_change,
     format_change_interval,
     format_interval,
@@ -38,7 +33,33 @@ from outcomes._format import (
 )
 from outcomes._io import slug
 from outcomes._periods import parse_period
-from outcomes._recommendations import load_recommendations
+from outcomes._report_parts import (
+    METHODS,
+    SECTION_TITLES,
+    BurdenAnnex,
+    DefinitionRow,
+    Direction,
+    Linked,
+    MethodsAnnex,
+    PeerAnnex,
+    PlanRow,
+    PreviousPlanRow,
+    QualityRow,
+    RecommendationAssessment,
+    burden_annex,
+    interval_method,
+    linked,
+    peer_annex,
+    plans,
+    plans_missing,
+    previous_plans,
+    recommendations,
+    sign_off_text,
+    tick_label,
+    to_direction,
+    to_number,
+    to_text,
+)
 from outcomes._vocabulary import Branch, Measure, PeriodType, Polarity, ReturnSection
 
 if TYPE_CHECKING:
@@ -55,20 +76,6 @@ PUBLIC_PROTECTION = ("CF01", "CF02", "CHN22", "CC02", "CC03")
 YEARS = 5
 _WORKFORCE_RECOMMENDATIONS = frozenset({7, 8, 9})
 
-_SECTION_TITLES = {
-    ReturnSection.CHILDREN_FAMILIES: "Children and families",
-    ReturnSection.COMMUNITY_CARE: "Community care",
-    ReturnSection.CRIMINAL_JUSTICE: "Criminal justice",
-    ReturnSection.WHOLE_SERVICE: "The whole service",
-    ReturnSection.NATIONAL_PRIORITIES: "Priorities for national change programmes",
-}
-_PROGRESS_WORDS = {
-    PlanProgress.COMPLETE: "complete",
-    PlanProgress.ON_TRACK: "on track",
-    PlanProgress.DELAYED: "delayed",
-    PlanProgress.DROPPED: "dropped",
-    PlanProgress.NOT_REPORTED: "not reported",
-}
 _STATUS_WORDS = {
     ReportStatus.DRAFT: "Draft",
     ReportStatus.PEER_ASSESSED: "Peer assessed",
@@ -78,15 +85,6 @@ _STATUS_WORDS = {
 
 # ---------------------------------------------------------------------------------------
 # The report's parts: plain, frozen, typed
-
-
-@attrs.frozen(kw_only=True)
-class Direction:
-    """A direction of change as a code, a symbol and a word (never colour alone)."""
-
-    code: str
-    symbol: str
-    word: str
 
 
 @attrs.frozen(kw_only=True)
@@ -153,15 +151,6 @@ class IndicatorDetail:
 
 
 @attrs.frozen(kw_only=True)
-class Linked:
-    """A strength, priority or achievement with its links, as words."""
-
-    text: str
-    recommendations: str
-    indicators: str
-
-
-@attrs.frozen(kw_only=True)
 class Part:
     """A section of the report: narrative, linked statements and indicators.
 
@@ -176,127 +165,6 @@ class Part:
     priorities: tuple[Linked, ...] = ()
     indicators: tuple[IndicatorDetail, ...] = ()
     not_provided: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class RecommendationAssessment:
-    """The self-assessment against one recommendation."""
-
-    number: int
-    title: str
-    short_title: str
-    evidence: str
-    answers: tuple[tuple[str, str, str], ...]
-    strengths: tuple[Linked, ...]
-    priorities: tuple[Linked, ...]
-    indicators: str
-
-
-@attrs.frozen(kw_only=True)
-class PlanRow:
-    """A plan for the coming year, with where its indicators stand now."""
-
-    id: str
-    action: str
-    owner: str
-    due: str
-    recommendations: str
-    expected: str
-    #: (indicator id, anchor in the report, its direction this year)
-    indicators: tuple[tuple[str, str, Direction], ...]
-
-
-@attrs.frozen(kw_only=True)
-class PreviousPlanRow:
-    """Last year's plan: how it went, and whether its indicators moved as expected."""
-
-    id: str
-    action: str
-    owner: str
-    due: str
-    progress: str
-    comment: str
-    expected: str
-    moves: tuple[tuple[str, Direction, str], ...]
-    verdict: str
-
-
-@attrs.frozen(kw_only=True)
-class PeerJudgementRow:
-    section: str
-    grade: int
-    label: str
-    evidence: str
-
-
-@attrs.frozen(kw_only=True)
-class PeerActionRow:
-    action: str
-    owner: str
-    due: str
-    section: str
-    recommendations: str
-
-
-@attrs.frozen(kw_only=True)
-class PeerAnnex:
-    """The peer assessment annex; ``missing`` says what is absent."""
-
-    missing: tuple[str, ...]
-    peer_area: str = ""
-    peer_name: str = ""
-    dates: str = ""
-    documents: tuple[str, ...] = ()
-    people_met: tuple[str, ...] = ()
-    data_examined: tuple[str, ...] = ()
-    judgements: tuple[PeerJudgementRow, ...] = ()
-    strengths: tuple[str, ...] = ()
-    improvements: tuple[str, ...] = ()
-    actions: tuple[PeerActionRow, ...] = ()
-    area_sign_off: str = ""
-    peer_sign_off: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class DefinitionRow:
-    id: str
-    title: str
-    numerator: str
-    denominator: str
-    multiplier: str
-    interval: str
-    source: str
-
-
-@attrs.frozen(kw_only=True)
-class QualityRow:
-    indicator: str
-    period: str
-    issue: str
-
-
-@attrs.frozen(kw_only=True)
-class MethodsAnnex:
-    """Definitions, methods, and the data quality of this area's figures."""
-
-    definitions: tuple[DefinitionRow, ...]
-    methods: tuple[tuple[str, str], ...]
-    suppressed: tuple[QualityRow, ...]
-    missing: tuple[QualityRow, ...]
-    notes: tuple[QualityRow, ...]
-
-
-@attrs.frozen(kw_only=True)
-class BurdenAnnex:
-    """What the minimal dataset asked of this area."""
-
-    missing: tuple[str, ...]
-    item_count: int = 0
-    indicator_count: int = 0
-    cells: tuple[tuple[str, int, int, int], ...] = ()
-    unused_items: tuple[str, ...] = ()
-    single_use_items: tuple[tuple[str, str], ...] = ()
-    duplicate_indicators: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -428,34 +296,6 @@ def _index(results: Results, period: str, suppress_below: int | None) -> _Index:
     return index
 
 
-def _number(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _links(recommendations: Iterable[int], indicators: Iterable[str]) -> tuple[str, str]:
-    return (
-        ", ".join(str(number) for number in recommendations),
-        ", ".join(indicators),
-    )
-
-
-def _linked(statements: Iterable[Any]) -> tuple[Linked, ...]:
-    return tuple(
-        Linked(text=s.text, recommendations=r, indicators=i)
-        for s in statements
-        for r, i in [_links(s.recommendations, s.indicators)]
-    )
-
-
 class _Builder:
     def __init__(
         self,
@@ -495,7 +335,7 @@ class _Builder:
     def series(self, indicator: Indicator, area: str, column: str = "value") -> list[float | None]:
         by_period = self.index.rows.get((indicator.id, area), {})
         return [
-            _number(by_period[p][column]) if p in by_period else None
+            to_number(by_period[p][column]) if p in by_period else None
             for p in self.periods(indicator)
         ]
 
@@ -512,17 +352,17 @@ class _Builder:
             if r is None:
                 return format_value(None, indicator)
             return format_value(
-                _number(r.get("value")), indicator, suppressed=bool(r.get("suppressed"))
+                to_number(r.get("value")), indicator, suppressed=bool(r.get("suppressed"))
             )
 
         previous = self.row(indicator.id, self.area, periods[-2])
-        direction = _direction(_text(row.get("direction")))
-        change = format_change(_number(row.get("change")), indicator, suppressed=suppressed)
-        low, high = _number(row.get("change_lower")), _number(row.get("change_upper"))
+        direction = to_direction(to_text(row.get("direction")))
+        change = format_change(to_number(row.get("change")), indicator, suppressed=suppressed)
+        low, high = to_number(row.get("change_lower")), to_number(row.get("change_upper"))
         if low is not None and high is not None and not suppressed:
             change += f" ({format_change_interval(low, high, indicator)})"
-        rank = _number(row.get("rank"))
-        rank_of = _number(row.get("rank_of"))
+        rank = to_number(row.get("rank"))
+        rank_of = to_number(row.get("rank_of"))
         anchor = f"indicator-{slug(indicator.id)}"
         values = self.series(indicator, self.area)
         spark_text = f"{indicator.title}: five-year values " + ", ".join(
@@ -536,12 +376,12 @@ class _Builder:
             last_year=value(previous),
             change=change,
             direction=direction,
-            vs_scotland=comparison_marker(_text(row.get("vs_scotland")) or "not_compared").words,
+            vs_scotland=comparison_marker(to_text(row.get("vs_scotland")) or "not_compared").words,
             vs_family_group=comparison_marker(
-                _text(row.get("vs_family_group")) or "not_compared"
+                to_text(row.get("vs_family_group")) or "not_compared"
             ).words,
             rank="" if rank is None or rank_of is None else f"{rank:.0f} of {rank_of:.0f}",
-            trend=trend_marker(_text(row.get("trend")) or "not_enough_data").words,
+            trend=trend_marker(to_text(row.get("trend")) or "not_enough_data").words,
             sparkline=_figures.sparkline(values=values, label=spark_text),
             sparkline_text=spark_text,
             suppressed=suppressed,
@@ -585,7 +425,7 @@ class _Builder:
                     interval=format_interval(lower[position], upper[position], indicator),
                     scotland=format_value(scotland[position], indicator),
                     family_group=format_value(family[position], indicator) if family else "",
-                    note=_text(row.get("note")),
+                    note=to_text(row.get("note")),
                 )
             )
         text = (
@@ -606,7 +446,7 @@ class _Builder:
             family_group=family,
             family_group_label=self.group or "Family group",
             unit=indicator.unit,
-            tick_format=functools.partial(_tick, indicator=indicator),
+            tick_format=functools.partial(tick_label, indicator=indicator),
         )
         return {"years": tuple(years), "trend_chart": chart, "trend_text": text}
 
@@ -635,20 +475,20 @@ class _Builder:
                     if indicator.polarity is not Polarity.NEUTRAL
                     else ""
                 )
-                + f"; Scotland is {format_value(_number(scotland_row.get('value')), indicator)}."
+                + f"; Scotland is {format_value(to_number(scotland_row.get('value')), indicator)}."
             )
         chart = _figures.rank_chart(
             chart_id=f"{anchor}-rank",
             title=f"{indicator.title}: all areas, {period}",
             description=text,
             areas=[name for name, _ in entries],
-            values=[_number(row.get("value")) for _, row in entries],
-            lower=[_number(row.get("lower")) for _, row in entries],
-            upper=[_number(row.get("upper")) for _, row in entries],
+            values=[to_number(row.get("value")) for _, row in entries],
+            lower=[to_number(row.get("lower")) for _, row in entries],
+            upper=[to_number(row.get("upper")) for _, row in entries],
             highlight=self.area,
-            scotland=_number(scotland_row.get("value")),
+            scotland=to_number(scotland_row.get("value")),
             unit=indicator.unit,
-            tick_format=functools.partial(_tick, indicator=indicator),
+            tick_format=functools.partial(tick_label, indicator=indicator),
             higher_is_better=None
             if indicator.polarity is Polarity.NEUTRAL
             else indicator.polarity is Polarity.HIGHER_IS_BETTER,
@@ -660,21 +500,21 @@ class _Builder:
         entries = []
         for name in self.index.areas:
             row = self.row(indicator.id, name, period)
-            if row is None or _number(row.get("value")) is None:
+            if row is None or to_number(row.get("value")) is None:
                 continue
             entries.append((name, row))
         descending = indicator.polarity is not Polarity.LOWER_IS_BETTER
         # Best first where a direction is better; otherwise from the highest value.
         entries.sort(
-            key=lambda e: ((-1 if descending else 1) * (_number(e[1]["value"]) or 0.0), e[0])
+            key=lambda e: ((-1 if descending else 1) * (to_number(e[1]["value"]) or 0.0), e[0])
         )
         rows = tuple(
             RankRow(
-                rank=_text(row.get("rank")) or str(position),
+                rank=to_text(row.get("rank")) or str(position),
                 area=name,
-                value=format_value(_number(row.get("value")), indicator),
+                value=format_value(to_number(row.get("value")), indicator),
                 interval=format_interval(
-                    _number(row.get("lower")), _number(row.get("upper")), indicator
+                    to_number(row.get("lower")), to_number(row.get("upper")), indicator
                 ),
                 highlighted=False,
             )
@@ -720,7 +560,7 @@ class _Builder:
                 elif not given.provided:
                     not_provided = given.reason
                 else:
-                    strengths, priorities = _linked(given.strengths), _linked(given.priorities)
+                    strengths, priorities = linked(given.strengths), linked(given.priorities)
             return Part(
                 key=key,
                 title=title,
@@ -735,7 +575,7 @@ class _Builder:
         delivery = tuple(
             part(
                 str(branch),
-                _SECTION_TITLES[ReturnSection(str(branch))],
+                SECTION_TITLES[ReturnSection(str(branch))],
                 groups[str(branch)],
                 section=ReturnSection(str(branch)),
             )
@@ -751,7 +591,7 @@ class _Builder:
             status_label=_STATUS_WORDS[assessment.status if assessment else ReportStatus.DRAFT],
             family_group=self.group,
             introduction=narrative.get("introduction", ""),
-            signed_off=_sign_off_text(assessment.sign_off)
+            signed_off=sign_off_text(assessment.sign_off)
             if assessment and assessment.sign_off
             else "",
             headline=headline,
@@ -788,9 +628,9 @@ class _Builder:
                 else (
                     () if assessment.achievements else ("The assessment lists no achievements.",)
                 ),
-                strengths=_linked(assessment.achievements) if assessment else (),
+                strengths=linked(assessment.achievements) if assessment else (),
             ),
-            self_assessment=self.recommendations(),
+            self_assessment=recommendations(assessment, catalogue),
             self_assessment_missing=(no_assessment,)
             if assessment is None
             else (
@@ -799,190 +639,27 @@ class _Builder:
                 else ("The assessment has no self-assessment answers or return sections.",)
             ),
             returns=tuple(
-                part(f"return-{section}", _SECTION_TITLES[section], (), section=section)
+                part(f"return-{section}", SECTION_TITLES[section], (), section=section)
                 for section in ReturnSection
             ),
-            plans=self.plans(),
-            previous_plans=self.previous_plans(),
-            plans_missing=self.plans_missing(),
-            peer_assessment=self.peer(),
+            plans=plans(assessment, self.direction_of),
+            previous_plans=previous_plans(assessment, self.direction_of),
+            plans_missing=plans_missing(assessment),
+            peer_assessment=peer_annex(assessment),
             methods=self.methods(indicators),
-            burden=self.burden_annex(),
+            burden=burden_annex(self.burden, self.area),
             symbols=tuple(
                 (marker.symbol, marker.words) for marker in (SUPPRESSED, MISSING, NOT_APPLICABLE)
             ),
         )
 
-    def recommendations(self) -> tuple[RecommendationAssessment, ...]:
-        assessment = self.assessment
-        prompts = {prompt.id: prompt for prompt in load_prompts()}
-        by_recommendation = self.index.catalogue.by_recommendation()
-        rows = []
-        for recommendation in load_recommendations():
-            number = recommendation.number
-            answers: list[tuple[str, str, str]] = []
-            strengths: list[Linked] = []
-            priorities: list[Linked] = []
-            if assessment is not None:
-                answers = [
-                    (answer.prompt, prompts[answer.prompt].question, answer.answer)
-                    for answer in assessment.self_assessment
-                    if answer.prompt in prompts and prompts[answer.prompt].recommendation == number
-                ]
-                for given in assessment.sections:
-                    title = _SECTION_TITLES[given.section]
-                    for kind, target in (("strengths", strengths), ("priorities", priorities)):
-                        for statement in getattr(given, kind):
-                            if number in statement.recommendations:
-                                _, indicators = _links((), statement.indicators)
-                                target.append(
-                                    Linked(
-                                        text=statement.text,
-                                        recommendations=title,
-                                        indicators=indicators,
-                                    )
-                                )
-            rows.append(
-                RecommendationAssessment(
-                    number=number,
-                    title=recommendation.title,
-                    short_title=recommendation.short_title,
-                    evidence={
-                        "indicators": "indicators and self-assessment",
-                        "self_assessment": "self-assessment only: no indicator measures it",
-                        "national": "a national task, not assessed locally",
-                    }[str(recommendation.evidence)],
-                    answers=tuple(answers),
-                    strengths=tuple(strengths),
-                    priorities=tuple(priorities),
-                    indicators=", ".join(i.id for i in by_recommendation.get(number, ())),
-                )
-            )
-        return tuple(rows)
-
     def direction_of(self, indicator_id: str) -> Direction:
         catalogue = self.index.catalogue
         if indicator_id not in catalogue:
-            return _direction("not_comparable")
+            return to_direction("not_comparable")
         indicator = catalogue[indicator_id]
         row = self.row(indicator_id, self.area, self.periods(indicator)[-1]) or {}
-        return _direction(_text(row.get("direction")))
-
-    def plans(self) -> tuple[PlanRow, ...]:
-        if self.assessment is None:
-            return ()
-        rows = []
-        for plan in self.assessment.plans:
-            recommendations, _ = _links(plan.recommendations, ())
-            rows.append(
-                PlanRow(
-                    id=plan.id,
-                    action=plan.action,
-                    owner=plan.owner,
-                    due=plan.due.isoformat(),
-                    recommendations=recommendations,
-                    expected=str(plan.expected),
-                    indicators=tuple(
-                        (i, f"indicator-{slug(i)}", self.direction_of(i)) for i in plan.indicators
-                    ),
-                )
-            )
-        return tuple(rows)
-
-    def previous_plans(self) -> tuple[PreviousPlanRow, ...]:
-        if self.assessment is None:
-            return ()
-        rows = []
-        for previous in self.assessment.previous_plans:
-            plan = previous.plan
-            moves = []
-            for indicator in plan.indicators:
-                direction = self.direction_of(indicator)
-                moves.append(
-                    (indicator, direction, _moved_as_expected(direction.code, str(plan.expected)))
-                )
-            answers = {verdict for _, _, verdict in moves}
-            verdict = (
-                "no indicators linked"
-                if not moves
-                else "yes"
-                if answers == {"yes"}
-                else "no"
-                if answers == {"no"}
-                else "not known"
-                if answers == {"not known"}
-                else "partly"
-            )
-            rows.append(
-                PreviousPlanRow(
-                    id=plan.id,
-                    action=plan.action,
-                    owner=plan.owner,
-                    due=plan.due.isoformat(),
-                    progress=_PROGRESS_WORDS[previous.progress],
-                    comment=previous.comment,
-                    expected=str(plan.expected),
-                    moves=tuple(moves),
-                    verdict=verdict,
-                )
-            )
-        return tuple(rows)
-
-    def plans_missing(self) -> tuple[str, ...]:
-        if self.assessment is None:
-            return ("No assessment file was given, so there are no plans to show.",)
-        missing = []
-        if not self.assessment.plans:
-            missing.append("The assessment gives no plans for the coming year.")
-        if not self.assessment.previous_plans:
-            missing.append("The assessment does not review last year's plans ([[previous_plans]]).")
-        return tuple(missing)
-
-    def peer(self) -> PeerAnnex:
-        if self.assessment is None:
-            return PeerAnnex(
-                missing=("No assessment file was given, so there is no peer assessment.",)
-            )
-        peer = self.assessment.peer_assessment
-        if peer is None:
-            return PeerAnnex(missing=("This report has not been peer assessed yet.",))
-        missing = []
-        if not peer.signed:
-            missing.append(
-                "The peer assessment is not yet signed by both Chief Social Work Officers."
-            )
-        return PeerAnnex(
-            missing=tuple(missing),
-            peer_area=peer.peer_area,
-            peer_name=peer.peer_name,
-            dates=f"{peer.started.isoformat()} to {peer.finished.isoformat()}",
-            documents=peer.method.documents,
-            people_met=peer.method.people_met,
-            data_examined=peer.method.data_examined,
-            judgements=tuple(
-                PeerJudgementRow(
-                    section=_REPORT_SECTION_TITLES.get(str(j.section), str(j.section)),
-                    grade=j.grade,
-                    label=grade_label(j.grade) if 1 <= j.grade <= 6 else "",
-                    evidence=j.evidence,
-                )
-                for j in peer.judgements
-            ),
-            strengths=peer.strengths,
-            improvements=peer.improvements,
-            actions=tuple(
-                PeerActionRow(
-                    action=a.action,
-                    owner=a.owner,
-                    due=a.due.isoformat(),
-                    section=_REPORT_SECTION_TITLES.get(str(a.section), str(a.section)),
-                    recommendations=_links(a.recommendations, ())[0],
-                )
-                for a in peer.actions
-            ),
-            area_sign_off=_sign_off_text(peer.area_sign_off) if peer.area_sign_off else "",
-            peer_sign_off=_sign_off_text(peer.peer_sign_off) if peer.peer_sign_off else "",
-        )
+        return to_direction(to_text(row.get("direction")))
 
     def methods(self, indicators: Sequence[Indicator]) -> MethodsAnnex:
         items = self.index.catalogue.items
@@ -997,7 +674,7 @@ class _Builder:
                 if i.denominator
                 else "",
                 multiplier=i.multiplier_text,
-                interval=_INTERVALS[i.measure],
+                interval=interval_method(i),
                 source=i.source,
             )
             for i in indicators
@@ -1013,114 +690,24 @@ class _Builder:
                     suppressed.append(
                         QualityRow(indicator=i.id, period=period, issue="suppressed (small count)")
                     )
-                elif _number(row.get("value")) is None:
+                elif to_number(row.get("value")) is None:
                     missing.append(
                         QualityRow(
                             indicator=i.id,
                             period=period,
-                            issue="no value: " + (_text(row.get("note")) or "not available"),
+                            issue="no value: " + (to_text(row.get("note")) or "not available"),
                         )
                     )
-                note = _text(row.get("note"))
+                note = to_text(row.get("note"))
                 if note:
                     notes.append(QualityRow(indicator=i.id, period=period, issue=note))
         return MethodsAnnex(
             definitions=definitions,
-            methods=_METHODS,
+            methods=METHODS,
             suppressed=tuple(suppressed),
             missing=tuple(missing),
             notes=tuple(notes),
         )
-
-    def burden_annex(self) -> BurdenAnnex:
-        burden = self.burden
-        if burden is None:
-            return BurdenAnnex(
-                missing=("No dataset was given to measure the burden of the return.",)
-            )
-        cells = burden.cells
-        mine = cells[cells["area"] == self.area]
-        return BurdenAnnex(
-            missing=(),
-            item_count=burden.item_count,
-            indicator_count=burden.indicator_count,
-            cells=tuple(
-                (str(period), int(filled), int(not_collected), int(cells))
-                for period, filled, not_collected, cells in zip(
-                    mine["period"],
-                    mine["filled"],
-                    mine["not_collected"],
-                    mine["cells"],
-                    strict=True,
-                )
-            ),
-            unused_items=tuple(str(item) for item in burden.unused_items["item"]),
-            single_use_items=tuple(
-                (str(r.item), str(r.indicator)) for r in burden.single_use_items.itertuples()
-            ),
-            duplicate_indicators=tuple(
-                (str(r.indicator), str(r.duplicate_of))
-                for r in burden.duplicate_indicators.itertuples()
-            ),
-        )
-
-
-_REPORT_SECTION_TITLES = {
-    "summary": "Summary of performance",
-    "governance": "Governance and accountability",
-    "children_families": "Children and families",
-    "community_care": "Community care",
-    "criminal_justice": "Criminal justice",
-    "public_protection": "Public protection",
-    "resources": "Resources",
-    "workforce": "Workforce",
-    "achievements": "Achievements",
-    "self_assessment": "Self-assessment",
-    "future_plans": "Future plans",
-}
-_INTERVALS = {
-    Measure.PROPORTION: "Wilson score interval",
-    Measure.RATE: "Poisson interval (exact below 10 events, Byar's method from 10)",
-    Measure.MEAN: "Student t interval",
-    Measure.COST: "none: a cost is not a sample",
-    Measure.COUNT: "none: a count is not a sample",
-}
-_METHODS = (
-    (
-        "Confidence intervals",
-        "95% intervals: Wilson score for proportions; exact Poisson "
-        "(below 10 events) or Byar's method for rates; Student t for means. z is the normal "
-        "quantile of the exact confidence level.",
-    ),
-    (
-        "Change on last year",
-        "Change is this year's value minus last year's. Its interval is "
-        "Newcombe's hybrid score method for proportions, MOVER from the Poisson limits for rates "
-        "and Welch's method for means; a change is significant when its interval excludes zero. "
-        "A gap in the series makes the change not comparable.",
-    ),
-    (
-        "Direction",
-        "Improved or worsened only when the change is significant and the indicator "
-        "has a better direction; neutral indicators show increased or decreased. The symbol "
-        "always comes with the word.",
-    ),
-    (
-        "Scotland and family group",
-        "Scotland and family-group values are the sum of the "
-        "reporting areas' numerators over the sum of their denominators, not an average of rates.",
-    ),
-    (
-        "Trend",
-        "The trend over five years is tested with the Cochran-Armitage test for "
-        "proportions and a Poisson score test for rates, at 99.8% confidence.",
-    ),
-    (
-        "Disclosure control",
-        "Counts from 1 to 4 are suppressed, as is any other count that "
-        "would let a suppressed one be worked out from a total.",
-    ),
-)
 
 
 def _group_indicators(indicators: Sequence[Indicator]) -> dict[str, list[Indicator]]:
@@ -1150,34 +737,3 @@ def _group_indicators(indicators: Sequence[Indicator]) -> dict[str, list[Indicat
         else:
             groups[str(indicator.branch)].append(indicator)
     return groups
-
-
-def _sign_off_text(sign_off: Any) -> str:
-    role = str(sign_off.role).replace("_", " ")
-    return f"{sign_off.name}, {role}, {sign_off.date.isoformat()}"
-
-
-def _moved_as_expected(direction: str, expected: str) -> str:
-    """Whether an indicator moved as its plan expected: yes, no or not known."""
-    if expected == "maintain":
-        return {
-            "worsened": "no",
-            "improved": "yes",
-            "no_significant_change": "yes",
-            "no_change": "yes",
-        }.get(direction, "not known")
-    return {
-        "improved": "yes",
-        "worsened": "no",
-        "no_significant_change": "no",
-        "no_change": "no",
-    }.get(direction, "not known")
-
-
-def _direction(code: str) -> Direction:
-    marker = direction_marker(code or "not_comparable")
-    return Direction(code=code or "not_comparable", symbol=marker.symbol, word=marker.words)
-
-
-def _tick(value: float, *, indicator: Indicator) -> str:
-    return format_value(value, indicator)
