@@ -206,9 +206,11 @@ def linked(statements: Iterable[Any]) -> tuple[Linked, ...]:
     )
 
 
-def to_direction(code: str) -> Direction:
-    marker = direction_marker(code or "not_comparable")
-    return Direction(code=code or "not_comparable", symbol=marker.symbol, word=marker.words)
+def to_direction(code: object) -> Direction:
+    """The direction for a results cell; an empty or missing cell is not comparable."""
+    word = to_text(code) or "not_comparable"
+    marker = direction_marker(word)
+    return Direction(code=word, symbol=marker.symbol, word=marker.words)
 
 
 def tick_label(value: float, *, indicator: Indicator) -> str:
