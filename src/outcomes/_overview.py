@@ -560,13 +560,16 @@ def _scrutiny_table(
     high_side = beyond_high | (position == _ABOVE95)
     # Inside the 95% limits, or beyond them on the better side: nothing to explain.
     inside = (position == _WITHIN) | np.where(higher_better, high_side, low_side)
+    # A change counts as evidence only when it was tested and found significant: a cost's
+    # or a duration's change has no test, and a small move would otherwise raise concern.
+    tested = (rows["change_significant"] == True).to_numpy()  # noqa: E712 (None is not)
     reasons = {
         "worse_than_scotland": (rows["vs_scotland"] == "worse").to_numpy(),
-        "worsened": (rows["direction"] == "worsened").to_numpy(),
+        "worsened": tested & (rows["direction"] == "worsened").to_numpy(),
         "worsening_trend": (rows["trend"] == "worsening").to_numpy(),
         "outside_funnel": polar & np.where(higher_better, beyond_low, beyond_high),
         "better_than_scotland": (rows["vs_scotland"] == "better").to_numpy(),
-        "improved": (rows["direction"] == "improved").to_numpy(),
+        "improved": tested & (rows["direction"] == "improved").to_numpy(),
         "improving_trend": (rows["trend"] == "improving").to_numpy(),
         "inside_funnel": polar & inside,
     }
