@@ -136,3 +136,24 @@ def test_area_names_render_inert_in_the_overview(browser_page: Page, tmp_path: P
     path.write_text(overview_html(_poisoned_overview()), encoding="utf-8")
     open_file(browser_page, path)
     assert_inert(browser_page, XSS_PAYLOADS[:2])
+
+
+def test_overview_takes_each_peer_from_the_assessment_before_a_pairs_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    pairs = tmp_path / "pairs.csv"
+    assert main(["pair", "--areas", str(inputs / "areas.csv"), "--period", "2025-26",
+                 "--out", str(pairs)]) == 0  # fmt: skip
+    code = main(["overview", "--data", str(inputs / "data.csv"), "--areas",
+                 str(inputs / "areas.csv"), "--period", PERIOD, "--assessments",
+                 str(inputs / "assessments"), "--pairs", str(pairs), "--out",
+                 str(tmp_path / "out")])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    import pandas as pd
+
+    reports = pd.read_csv(tmp_path / "out" / "reports.csv").set_index("area")
+    assert reports.loc["Dundee City", "peer_area"] == "Angus"
+    assert reports.loc["Fife", "peer_area"] == "Falkirk"
+    assert reports["peer_area"].notna().all()

@@ -248,3 +248,44 @@ def test_report_all_fails_only_the_area_with_bad_input(
     assert len(written) == len(example().areas.names) - 1
     assert "Status: Published" in (tmp_path / "reports" / "fife-2024-25.md").read_text()
     assert EXAMPLE.exists()
+
+
+# --- what a newcomer tripped over ---------------------------------------------------------
+
+
+def test_an_assessment_of_another_year_is_refused() -> None:
+    last_year = attrs.evolve(example().assessment, period="2023-24")
+    with pytest.raises(outcomes.AssessmentError) as caught:
+        example_report(assessment=last_year)
+    assert caught.value.problems[0].key == "period"
+
+
+def test_a_period_with_no_data_is_refused_naming_the_latest() -> None:
+    with pytest.raises(outcomes.NoResultsError, match="latest year is 2024-25"):
+        outcomes.AnnualReport.build(example().results, AREA, "2030-31")
+
+
+def test_untested_indicators_say_so_instead_of_not_enough_data() -> None:
+    given = example()
+    report = example_report()
+    for row in report.headline:
+        indicator = given.catalogue[row.indicator]
+        if indicator.measure in ("cost", "count"):
+            assert row.trend in {"not tested (not a sample)", "suppressed"}
+
+
+def test_self_assessment_links_name_the_return_section_not_a_recommendation() -> None:
+    report = example_report()
+    linked = [s for r in report.self_assessment for s in (*r.strengths, *r.priorities)]
+    assert linked
+    assert all(s.section and not s.recommendations for s in linked)
+    markdown = str(outcomes.render_report(report, "md"))
+    assert "recommendations Children and families" not in markdown
+
+
+def test_the_national_recommendation_is_not_reported_as_unassessed() -> None:
+    report = example_report(assessment=None)
+    national = [r for r in report.self_assessment if r.national]
+    assert [r.number for r in national] == [13]
+    markdown = str(outcomes.render_report(report, "md"))
+    assert markdown.count("Nothing was assessed against this recommendation") == 12

@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
         "report",
         "render the annual performance improvement report of one area, or of all",
         "Compute the indicators and render the CSWO's annual performance improvement report "
-        "(DESIGN.md §4) as DIR/<area-slug>-<period>.<ext>. With --all, render every area's "
+        "(see docs/reports.md) as DIR/<area-slug>-<period>.<ext>. With --all, render every area's "
         "report, taking each area's assessment from --assessments DIR; one area's bad input "
         "fails that area only, and the exit code is 1 if any failed. Override any template "
         "with --templates DIR.",
@@ -401,8 +401,16 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
     if arguments.assessment and arguments.all:
         _error("--assessment goes with --area; use --assessments DIR")
         return 2
+    from outcomes._periods import parse_period
+    from outcomes._suggest import did_you_mean
+
+    parse_period(arguments.period)  # once, before any work
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas)
+    if not arguments.all and arguments.area not in areas.names:
+        _error(f"--area {arguments.area!r} is not in {arguments.areas}; "
+               f"{did_you_mean(arguments.area, areas.names)}")  # fmt: skip
+        return 1
     data = read_dataset(arguments.data)
     results = compute(
         data, catalogue, areas,
@@ -693,16 +701,29 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes._pairing import read_pairs
 
     catalogue, areas, data, results = _national_inputs(arguments)
+    import pandas as pd
+
     statuses: dict[str, str] = {}
+    peers: list[dict[str, str]] = []
     if arguments.assessments:
         for area, given in read_assessments(
             arguments.assessments, catalogue=catalogue, areas=areas.names
         ).items():
             if isinstance(given, Assessment):
                 statuses[area] = str(given.status)
+                if given.peer_assessment is not None:
+                    peers.append({"area": area, "peer_area": given.peer_assessment.peer_area,
+                                  "reason": "named in the area's assessment"})  # fmt: skip
             else:
                 print(f"outcomes: warning: {area}: {given}", file=sys.stderr)
     pairs = read_pairs(arguments.pairs) if arguments.pairs else None
+    if peers:
+        # The peer an assessment names is the one who assessed; a pairs file fills the rest.
+        named = pd.DataFrame(peers)
+        if pairs is not None:
+            kept = pairs[~pairs["area"].isin(named["area"])]
+            named = pd.concat([named, kept], ignore_index=True)
+        pairs = named
     national = overview(results, arguments.period, areas=areas, assessments=statuses or None,
                         pairs=pairs, burden=burden(data, catalogue))  # fmt: skip
     html = render_overview(national, catalogue, templates=arguments.templates)

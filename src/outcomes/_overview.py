@@ -695,6 +695,7 @@ def _reports_table(
     peers: dict[str, str] = {}
     reasons: dict[str, str] = {}
     if pairs is not None:
+        pairs = pairs.reset_index(drop=True)  # reasons are looked up by position below
         missing = [c for c in ("area", "peer_area") if c not in pairs.columns]
         if missing:
             raise ValueError(f"pairs need the columns area and peer_area; missing {missing[0]}")

@@ -174,7 +174,7 @@ class OverviewPage:
         )
         reports = tuple(
             (str(r["name"]), str(r["family_group"] or ""),
-             _STATUS_WORDS.get(str(r["status"] or ""), "not known"),
+             _STATUS_WORDS.get(str(r["status"] or ""), "no assessment file"),
              str(r["peer_area"] or ""))
             for r in _records(overview.reports)
         )  # fmt: skip

@@ -36,11 +36,10 @@ FORMATS = {"html": "report.html.j2", "md": "report.md.j2"}
 
 # HTML's special characters, and those that start emphasis, code, links, tables or
 # strike-through anywhere in a line of Markdown.
-_MARKDOWN_ESCAPES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;"} | {c: "\\" + c for c in "\\`*_[]|~"}
-)
+_MARKDOWN_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;"} | {c: "\\" + c for c in "\\`*_[]|~"})
 # Text that would start a heading, list, quote or numbered list at the start of a line.
 _MARKDOWN_LINE_START = re.compile(r"^(\d*)([#+.)-])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 _UNTIDY_SPACE = re.compile(r"\s\s|[^\S ]")
 
 
@@ -52,7 +51,8 @@ def md(value: object) -> str:
     >>> md("<b>5*3</b> [link](x)")
     '&lt;b&gt;5\\\\*3&lt;/b&gt; \\\\[link\\\\](x)'
     """
-    text = str(value).translate(_MARKDOWN_ESCAPES)
+    # "&" alone is text; only where it would start an entity ("&lt;") does it change meaning.
+    text = _ENTITY.sub("&amp;", str(value)).translate(_MARKDOWN_ESCAPES)
     if _UNTIDY_SPACE.search(text):
         # A table cell or a paragraph must stay on one line.
         text = " ".join(text.split())

@@ -54,6 +54,7 @@ from outcomes._report_parts import (
     plans_missing,
     previous_plans,
     recommendations,
+    sampled,
     sign_off_text,
     tick_label,
     to_direction,
@@ -241,6 +242,21 @@ class AnnualReport:
                     ),
                 )
             )
+        if assessment is not None and (assessment.area, assessment.period) != (area, period):
+            from outcomes._errors import AssessmentError
+            from outcomes._problems import AssessmentProblem, AssessmentProblemRow
+
+            raise AssessmentError(
+                (
+                    AssessmentProblemRow(
+                        file=f"the assessment of {assessment.area} for {assessment.period}",
+                        key="period" if assessment.area == area else "area",
+                        problem=AssessmentProblem.BAD_VALUE,
+                        message=f"the report is {area}'s for {period}",
+                        hint="give the assessment file of the same area and year",
+                    ),
+                )
+            )
         return _Builder(index, area, assessment, areas, burden).build()
 
 
@@ -277,7 +293,16 @@ def _index(results: Results, period: str, suppress_below: int | None) -> _Index:
     for cached, cached_period, cached_below, index in _LAST:
         if cached is results and cached_period == period and cached_below == suppress_below:
             return index
-    parse_period(period)  # a bad label fails here, before any work
+    wanted = parse_period(period)  # a bad label fails here, before any work
+    present = set(results.frame["period"].unique())
+    if not {wanted.label, str(wanted.first_year)} & present:
+        from outcomes._errors import NoResultsError
+
+        latest = max((parse_period(p) for p in present if "-" in p), default=None)
+        raise NoResultsError(
+            f"the results hold no data for {period}"
+            + (f"; the latest year is {latest.label}" if latest is not None else "")
+        )
     frame = results.published(suppress_below).frame
     rows: dict[tuple[str, str], dict[str, Row]] = {}
     records: list[Row] = frame.to_dict("records")  # type: ignore[assignment]
@@ -357,10 +382,13 @@ class _Builder:
 
         previous = self.row(indicator.id, self.area, periods[-2])
         direction = to_direction(to_text(row.get("direction")))
-        change = format_change(to_number(row.get("change")), indicator, suppressed=suppressed)
+        shown = to_number(row.get("value"))
+        change = format_change(
+            to_number(row.get("change")), indicator, suppressed=suppressed, value=shown
+        )
         low, high = to_number(row.get("change_lower")), to_number(row.get("change_upper"))
         if low is not None and high is not None and not suppressed:
-            change += f" ({format_change_interval(low, high, indicator)})"
+            change += f" ({format_change_interval(low, high, indicator, value=shown)})"
         rank = to_number(row.get("rank"))
         rank_of = to_number(row.get("rank_of"))
         anchor = f"indicator-{slug(indicator.id)}"
@@ -381,7 +409,7 @@ class _Builder:
                 to_text(row.get("vs_family_group")) or "not_compared"
             ).words,
             rank="" if rank is None or rank_of is None else f"{rank:.0f} of {rank_of:.0f}",
-            trend=trend_marker(to_text(row.get("trend")) or "not_enough_data").words,
+            trend=self.trend_words(indicator, row),
             sparkline=_figures.sparkline(values=values, label=spark_text),
             sparkline_text=spark_text,
             suppressed=suppressed,
@@ -404,6 +432,14 @@ class _Builder:
         )
         self.details[indicator.id] = detail
         return detail
+
+    def trend_words(self, indicator: Indicator, row: Row) -> str:
+        """The five-year trend in words, saying why when there is no test."""
+        if row.get("suppressed"):
+            return "suppressed"
+        if not sampled(indicator, self.index.catalogue.items):
+            return "not tested (not a sample)"
+        return trend_marker(to_text(row.get("trend")) or "not_enough_data").words
 
     def trend(
         self, indicator: Indicator, anchor: str, values: list[float | None]
@@ -674,7 +710,7 @@ class _Builder:
                 if i.denominator
                 else "",
                 multiplier=i.multiplier_text,
-                interval=interval_method(i),
+                interval=interval_method(i, self.index.catalogue.items),
                 source=i.source,
             )
             for i in indicators

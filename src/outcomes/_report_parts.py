@@ -8,7 +8,7 @@ self-assessment by recommendation, plans, the peer assessment), and the annexes'
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -17,11 +17,11 @@ from outcomes._assessment import Assessment, PlanProgress, grade_label, load_pro
 from outcomes._format import direction_marker, format_value
 from outcomes._io import slug
 from outcomes._recommendations import load_recommendations
-from outcomes._vocabulary import Measure, ReturnSection
+from outcomes._vocabulary import ItemKind, Measure, ReturnSection
 
 if TYPE_CHECKING:
     from outcomes._burden import Burden
-    from outcomes._catalogue import Catalogue, Indicator
+    from outcomes._catalogue import Catalogue, DataItem, Indicator
 
 SECTION_TITLES = {
     ReturnSection.CHILDREN_FAMILIES: "Children and families",
@@ -55,6 +55,8 @@ class Linked:
     text: str
     recommendations: str
     indicators: str
+    #: The return section a statement comes from, where shown outside it.
+    section: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +71,8 @@ class RecommendationAssessment:
     strengths: tuple[Linked, ...]
     priorities: tuple[Linked, ...]
     indicators: str
+    #: A task for the Scottish Government (recommendation 13): not assessed locally.
+    national: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -244,8 +248,9 @@ def recommendations(
                             target.append(
                                 Linked(
                                     text=statement.text,
-                                    recommendations=title,
+                                    recommendations="",
                                     indicators=indicators,
+                                    section=title,
                                 )
                             )
         rows.append(
@@ -262,6 +267,7 @@ def recommendations(
                 strengths=tuple(strengths),
                 priorities=tuple(priorities),
                 indicators=", ".join(i.id for i in by_recommendation.get(number, ())),
+                national=str(recommendation.evidence) == "national",
             )
         )
     return tuple(rows)
@@ -445,9 +451,11 @@ _INTERVALS = {
 METHODS = (
     (
         "Confidence intervals",
-        "95% intervals: Wilson score for proportions; exact Poisson "
-        "(below 10 events) or Byar's method for rates; Student t for means. z is the normal "
-        "quantile of the exact confidence level.",
+        "95% intervals: Wilson score for proportions; exact Poisson (below 10 events) or "
+        "Byar's method for rates; Student t for means. The normal quantile is taken at the "
+        "exact confidence level, not rounded to 1.96. Costs, counts, and shares of days or "
+        "money are not samples: they have no interval, and their changes and trends are "
+        "not tested.",
     ),
     (
         "Change on last year",
@@ -458,9 +466,11 @@ METHODS = (
     ),
     (
         "Direction",
-        "Improved or worsened only when the change is significant and the indicator "
-        "has a better direction; neutral indicators show increased or decreased. The symbol "
-        "always comes with the word.",
+        "Where a change can be tested, improved or worsened means the change is significant "
+        "and the indicator has a better direction. Where it cannot (costs, counts, shares of "
+        "days or money), improved or worsened means any change beyond the indicator's "
+        "materiality threshold, and the change is shown without an interval. Neutral "
+        "indicators show increased or decreased. The symbol always comes with the word.",
     ),
     (
         "Scotland and family group",
@@ -502,6 +512,23 @@ def _moved_as_expected(direction: str, expected: str) -> str:
     }.get(direction, "not known")
 
 
-def interval_method(indicator: Indicator) -> str:
+def sampled(indicator: Indicator, items: Mapping[str, DataItem]) -> bool:
+    """Whether a sampling model (an interval, a test of change and trend) applies.
+
+    As in the statistics engine: proportions and rates of counted people or events, and
+    means with a standard deviation; not costs, counts, or shares of days or money.
+    """
+    if indicator.measure is Measure.MEAN:
+        return indicator.sd is not None
+    numerator = items.get(indicator.numerator)
+    counted = numerator is not None and numerator.kind is ItemKind.COUNT
+    return counted and indicator.measure in (Measure.PROPORTION, Measure.RATE)
+
+
+def interval_method(indicator: Indicator, items: Mapping[str, DataItem]) -> str:
     """How the confidence interval of ``indicator``'s values is made, in words."""
-    return _INTERVALS[indicator.measure]
+    if indicator.measure in (Measure.COST, Measure.COUNT) or sampled(indicator, items):
+        return _INTERVALS[indicator.measure]
+    numerator = items.get(indicator.numerator)
+    kind = numerator.kind if numerator is not None else "not known"
+    return f"none: the numerator is measured in {kind}, not a count of people or events"

@@ -118,11 +118,16 @@ def choice(enum: type[_E]) -> Callable[[object], _E]:
                 return member
         raise FieldError(
             CatalogueProblem.BAD_VALUE,
-            f"{given!r} is not a known {enum.__name__.lower()}",
+            f"{given!r} is not a known {_words(enum.__name__)}",
             did_you_mean(given, [str(member.value) for member in enum]),
         )
 
     return parse
+
+
+def _words(name: str) -> str:
+    """A class name as words for a message: ``ReportStatus`` -> ``report status``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
 
 
 def choices(enum: type[_E]) -> Callable[[object], tuple[_E, ...]]:
