@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -161,9 +162,20 @@ class Prompt:
 def load_prompts(path: Path = _PROMPTS) -> tuple[Prompt, ...]:
     """The bundled prompt questions, in recommendation order.
 
+    The bundled file is read once per process: every assessment check and report uses it.
+
     >>> load_prompts()[0].id
     '1.1'
     """
+    return _bundled_prompts() if path == _PROMPTS else _read_prompts(path)
+
+
+@functools.cache
+def _bundled_prompts() -> tuple[Prompt, ...]:
+    return _read_prompts(_PROMPTS)
+
+
+def _read_prompts(path: Path) -> tuple[Prompt, ...]:
     with path.open("rb") as stream:
         document = tomllib.load(stream)
     return tuple(Prompt(**raw) for raw in document["prompt"])

@@ -23,8 +23,15 @@ from outcomes._format import (
     format_value,
 )
 from outcomes._io import slug
-from outcomes._report_parts import Direction, tick_label, to_direction, to_number
-from outcomes._vocabulary import Branch, Measure
+from outcomes._report_parts import (
+    SECTION_TITLES,
+    STATUS_WORDS,
+    Direction,
+    tick_label,
+    to_direction,
+    to_number,
+)
+from outcomes._vocabulary import Branch, Measure, ReturnSection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,14 +40,6 @@ if TYPE_CHECKING:
     from outcomes._overview import Overview, Scrutiny
 
 __all__ = ["OverviewPage", "ScrutinyPage", "render_overview", "render_scrutiny"]
-
-_BRANCH_TITLES = {
-    Branch.CHILDREN_FAMILIES: "Children and families",
-    Branch.COMMUNITY_CARE: "Community care",
-    Branch.CRIMINAL_JUSTICE: "Criminal justice",
-    Branch.WHOLE_SERVICE: "The whole service",
-}
-_STATUS_WORDS = {"draft": "Draft", "peer_assessed": "Peer assessed", "published": "Published"}
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -174,7 +173,7 @@ class OverviewPage:
         )
         reports = tuple(
             (str(r["name"]), str(r["family_group"] or ""),
-             _STATUS_WORDS.get(str(r["status"] or ""), "no assessment file"),
+             STATUS_WORDS.get(str(r["status"] or ""), "no assessment file"),
              str(r["peer_area"] or ""))
             for r in _records(overview.reports)
         )  # fmt: skip
@@ -254,7 +253,7 @@ def _heat_tables(records: Sequence[dict[str, Any]], catalogue: Catalogue) -> Ite
             )
         yield HeatTable(
             key=f"heat-{branch}",
-            title=_BRANCH_TITLES[branch],
+            title=SECTION_TITLES[ReturnSection(str(branch))],
             indicators=tuple((i.id, i.title) for i in members),
             by_area=tuple(sorted(rows, key=lambda r: r.area)),
             by_worsened=tuple(sorted(rows, key=lambda r: (-r.worsened, r.improved, r.area))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 
@@ -54,8 +55,18 @@ _KEYS: Parsers = {
 def load_recommendations(path: Path = _DATA) -> tuple[Recommendation, ...]:
     """Load the recommendations, in number order, checking the file strictly.
 
-    Numbers must run 1 to 13 without gaps; unknown keys are errors with a suggestion.
+    Numbers must run 1 to 13 without gaps; unknown keys are errors with a suggestion. The
+    bundled file is read once per process (each report uses it).
     """
+    return _bundled() if path == _DATA else _read(path)
+
+
+@functools.cache
+def _bundled() -> tuple[Recommendation, ...]:
+    return _read(_DATA)
+
+
+def _read(path: Path) -> tuple[Recommendation, ...]:
     file = str(path)
     try:
         with path.open("rb") as stream:

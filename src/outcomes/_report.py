@@ -36,6 +36,7 @@ from outcomes._periods import parse_period
 from outcomes._report_parts import (
     METHODS,
     SECTION_TITLES,
+    STATUS_WORDS,
     BurdenAnnex,
     DefinitionRow,
     Direction,
@@ -76,12 +77,6 @@ PUBLIC_PROTECTION = ("CF01", "CF02", "CHN22", "CC02", "CC03")
 #: Years shown in trend charts and tables.
 YEARS = 5
 _WORKFORCE_RECOMMENDATIONS = frozenset({7, 8, 9})
-
-_STATUS_WORDS = {
-    ReportStatus.DRAFT: "Draft",
-    ReportStatus.PEER_ASSESSED: "Peer assessed",
-    ReportStatus.PUBLISHED: "Published",
-}
 
 
 # ---------------------------------------------------------------------------------------
@@ -624,7 +619,7 @@ class _Builder:
             period=self.index.period,
             previous_period=parse_period(self.index.period).previous().label,
             status=assessment.status if assessment else ReportStatus.DRAFT,
-            status_label=_STATUS_WORDS[assessment.status if assessment else ReportStatus.DRAFT],
+            status_label=STATUS_WORDS[assessment.status if assessment else ReportStatus.DRAFT],
             family_group=self.group,
             introduction=narrative.get("introduction", ""),
             signed_off=sign_off_text(assessment.sign_off)

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from outcomes._assessment import Assessment, PlanProgress, grade_label, load_prompts
+from outcomes._assessment import (
+    Assessment,
+    PlanProgress,
+    ReportStatus,
+    grade_label,
+    load_prompts,
+)
 from outcomes._format import direction_marker, format_value
 from outcomes._io import slug
 from outcomes._recommendations import load_recommendations
@@ -29,6 +35,12 @@ SECTION_TITLES = {
     ReturnSection.CRIMINAL_JUSTICE: "Criminal justice",
     ReturnSection.WHOLE_SERVICE: "The whole service",
     ReturnSection.NATIONAL_PRIORITIES: "Priorities for national change programmes",
+}
+#: A report's status as shown on its cover, in its footer and in the overview.
+STATUS_WORDS: Mapping[str, str] = {
+    ReportStatus.DRAFT: "Draft",
+    ReportStatus.PEER_ASSESSED: "Peer assessed",
+    ReportStatus.PUBLISHED: "Published",
 }
 _PROGRESS_WORDS = {
     PlanProgress.COMPLETE: "complete",
