@@ -1,4 +1,4 @@
-"""Benchmark of the report's SVG figures (``outcomes._figures``): mean time per chart and
+"""Benchmark of the report's SVG figures (``outcomes.report._figures``): mean time per chart and
 typical size, for each kind of chart.
 
 Run from the repository root::
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from outcomes._figures import funnel_chart, rank_chart, sparkline, trend_chart
+from outcomes.report._figures import funnel_chart, rank_chart, sparkline, trend_chart
 
 COUNCILS = [
     "Aberdeen City", "Aberdeenshire", "Angus", "Argyll and Bute", "City of Edinburgh",

@@ -1,6 +1,6 @@
 """The reference statistics engine, kept as a test oracle: plain pandas, step by step.
 
-`outcomes._compute` is the fast engine on dense arrays; tests require both to write
+`outcomes.results._compute` is the fast engine on dense arrays; tests require both to write
 byte-identical results. From the tidy dataset to one results row per indicator x area x period.
 
 Everything is computed on whole columns. The steps, in order:
@@ -26,19 +26,19 @@ import numpy as np
 import pandas as pd
 
 from outcomes import stats
-from outcomes._catalogue import Catalogue
-from outcomes._data import SCOTLAND, Areas, Dataset
-from outcomes._errors import ValidationError
-from outcomes._periods import parse_period
-from outcomes._problems import DataProblem, DataProblemRow
-from outcomes._vocabulary import ItemKind, Measure, PeriodType, Polarity
+from outcomes.catalogue._catalogue import Catalogue
+from outcomes.core._periods import parse_period
+from outcomes.errors import DataProblem, DataProblemRow, ValidationError
+from outcomes.returns._tidy import Areas, Dataset
+from outcomes.vocabulary import SCOTLAND, ItemKind, Measure, PeriodType, Polarity
 
 if TYPE_CHECKING:
-    from outcomes._results import Results
+    from outcomes.results._results import Results
 
 __all__ = ["FAMILY_GROUP_PREFIX", "compute"]
 
-from outcomes._compute import FAMILY_GROUP_PREFIX, TREND_CONFIDENCE, TREND_PERIODS
+from outcomes.stats import TREND_CONFIDENCE, TREND_PERIODS
+from outcomes.vocabulary import FAMILY_GROUP_PREFIX
 
 
 def compute(
@@ -60,7 +60,7 @@ def compute(
     the base period's prices. ``published`` (columns ``indicator, area, period, value``)
     lets the notes say where a published figure differs from the one computed here.
     """
-    from outcomes._results import RESULT_COLUMNS, Results
+    from outcomes.results._results import RESULT_COLUMNS, Results
 
     stats.wilson_ci(0, 1, confidence)  # rejects an impossible confidence before any work
     if (deflators is None) != (base_period is None):

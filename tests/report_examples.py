@@ -8,8 +8,8 @@ from pathlib import Path
 import attrs
 
 import outcomes
-from outcomes._burden import Burden, burden
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
+from outcomes.returns._burden import Burden, burden
 from tests.browser import XSS_PAYLOADS
 
 EXAMPLE = bundled_path("example")

@@ -6,7 +6,7 @@ import functools
 
 import pandas as pd
 
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
 
 AREA = "Fife"
 YEAR = ("2024-25", "2024")

@@ -652,7 +652,7 @@ def areas_with_family_groups(
     return [(name, draw(family_group)) for name in names]
 
 
-# --- Display: formatting and charts (outcomes._format, outcomes._figures) ------------------
+# --- Display: formatting and charts (outcomes.report._format and _figures) ---------------
 
 #: Any float a results cell can hold, NaN and the infinities included.
 any_floats = st.floats(allow_nan=True, allow_infinity=True)
@@ -674,7 +674,7 @@ chart_values = st.one_of(
 chart_labels = st.text(max_size=30)
 
 
-# --- SVG figures (outcomes._figures) -------------------------------------------------------
+# --- SVG figures (outcomes.report._figures) -------------------------------------------------------
 
 #: Numbers a figure must survive: gaps (None, NaN), infinities, signed zeros, subnormals and
 #: the ends of float, as well as ordinary values.

@@ -47,7 +47,7 @@ from outcomes import (
     write_example,
 )
 from outcomes._cli import main
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
 from tests.strategies import valid_assessments
 
 EXAMPLE = bundled_path("example")

@@ -17,8 +17,8 @@ from outcomes import (
     read_dataset,
     write_template,
 )
-from outcomes._collate import REVISION_COLUMNS, SOURCE_COLUMNS, revisions_path, sources_path
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
+from outcomes.returns._collate import REVISION_COLUMNS, SOURCE_COLUMNS, revisions_path, sources_path
 from tests.returns_examples import example_return
 from tests.strategies import return_catalogue_document
 

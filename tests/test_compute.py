@@ -24,7 +24,7 @@ from outcomes import (
     read_dataset,
     read_deflators,
 )
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
 from tests.strategies import proportion_panels
 
 DATA = Path(__file__).parent / "data"

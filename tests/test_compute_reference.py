@@ -1,4 +1,4 @@
-"""The fast engine (outcomes._compute) gives byte-identical results to the plain pandas
+"""The fast engine (outcomes.results._compute) gives byte-identical results to the plain pandas
 engine (tests/reference_engine.py): same CSV, before and after publication."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from outcomes import (
     Catalogue,
     DataItem,
     Dataset,
-    _compute,
     load_catalogue,
     read_areas,
     read_dataset,
 )
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
+from outcomes.results import _compute
 from tests import reference_engine
 from tests.strategies import proportion_panels
 from tests.test_compute import lgbf_inputs, one_indicator_catalogue, panel_dataset

@@ -1,4 +1,4 @@
-"""Tests for the SVG figures of the report (outcomes._figures)."""
+"""Tests for the SVG figures of the report (outcomes.report._figures)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes._figures import (
+from outcomes.report._figures import (
     NO_DATA,
     PALETTE,
     default_tick,

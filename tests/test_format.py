@@ -1,4 +1,4 @@
-"""Numbers and result words as the report shows them (outcomes._format)."""
+"""Numbers and result words as the report shows them (outcomes.report._format)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import outcomes
-from outcomes import _compute
-from outcomes._catalogue import DataItem, Indicator
-from outcomes._format import (
+from outcomes.catalogue._catalogue import DataItem, Indicator
+from outcomes.report._format import (
     MISSING,
     NOT_APPLICABLE,
     SUPPRESSED,
@@ -32,6 +31,7 @@ from outcomes._format import (
     round_half_away,
     trend_marker,
 )
+from outcomes.vocabulary import Comparison, Direction, Trend
 from tests.strategies import any_floats, bundled_indicators
 
 CATALOGUE = outcomes.load_catalogue()
@@ -223,18 +223,18 @@ def test_missing_figures_show_not_available(missing: float | None) -> None:
 # --- result words ---------------------------------------------------------------------------
 
 
-def test_the_words_cover_exactly_the_engines_vocabularies() -> None:
+def test_every_results_word_has_a_symbol_and_distinct_words() -> None:
     for words, marker in (
-        (_compute.DIRECTIONS, direction_marker),
-        (_compute.COMPARISONS, comparison_marker),
-        (_compute.TRENDS, trend_marker),
+        (Direction, direction_marker),
+        (Comparison, comparison_marker),
+        (Trend, trend_marker),
     ):
-        markers = [marker(word) for word in words]
+        markers = [marker(word.value) for word in words]
         assert all(symbol and text for symbol, text in markers)
         # Each word reads differently, so a screen reader can tell them apart.
-        assert len({text for _, text in markers}) == len(words)
+        assert len({text for _, text in markers}) == len(list(words))
         with pytest.raises(ValueError, match="did you mean"):
-            marker(words[0] + "x")
+            marker(next(iter(words)).value + "x")
 
 
 def test_the_filled_triangles_mean_better_and_worse_whatever_the_polarity() -> None:

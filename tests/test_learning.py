@@ -1,5 +1,5 @@
 """Learn-from suggestions on constructed results: expectations are worked out here from the
-results table itself, row by row, and compared with :func:`outcomes._learning.learn_from`."""
+results table itself, row by row, and compared with :func:`outcomes.learn_from`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import outcomes
 from outcomes import Catalogue, DataItem, Dataset, PeriodError, Results, compute
-from outcomes._data import Areas
-from outcomes._errors import NoResultsError
-from outcomes._learning import LEARNING_COLUMNS, NO_ONE, learn_from
+from outcomes.errors import NoResultsError
+from outcomes.national._learning import LEARNING_COLUMNS, NO_ONE, learn_from
+from outcomes.returns._tidy import Areas
 from tests.strategies import proportion_panels
 from tests.test_compute import one_indicator_catalogue, panel_dataset
 

@@ -1,4 +1,4 @@
-"""The national overview and the inspectorate's view (outcomes._overview), on a constructed
+"""The national overview and the inspectorate's view (outcomes.national._overview), on a constructed
 panel with planted outliers and on the bundled example."""
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from scipy import stats as scipy_stats
 
 import outcomes
 from outcomes import Areas, NoResultsError, compute, load_catalogue, read_areas, read_dataset
-from outcomes._burden import BURDEN_COLUMNS
-from outcomes._compute import DIRECTIONS
-from outcomes._overview import (
+from outcomes.core._resources import bundled_path
+from outcomes.national._overview import (
     FAMILY_GROUP_COLUMNS,
     FUNNEL_COLUMNS,
     FUNNEL_LINE_COLUMNS,
@@ -28,8 +27,9 @@ from outcomes._overview import (
     overview,
     scrutiny,
 )
-from outcomes._resources import bundled_path
+from outcomes.returns._burden import BURDEN_COLUMNS
 from outcomes.stats import FUNNEL_POSITIONS, funnel_proportion_limits
+from outcomes.vocabulary import Direction
 from tests.strategies import proportion_panels
 from tests.test_compute import one_indicator_catalogue, panel_dataset
 
@@ -124,7 +124,7 @@ def test_the_summary_counts_directions_as_the_results_have_them(
     assert row["worsened"] >= 1  # Far, at least
     assert row["improved"] >= 2  # High and Recovering
     assert row["areas_reported"] == len(areas)
-    directions = [c for c in INDICATOR_COLUMNS if c in DIRECTIONS]
+    directions = [c for c in INDICATOR_COLUMNS if c in set(Direction)]
     assert row[directions].sum() == len(areas)
 
 
@@ -426,7 +426,7 @@ def test_counts_add_up_and_every_point_is_placed(rows: list[tuple[str, str, int,
     national = overview(results, LATEST)
     summary = national.indicators.iloc[0]
     areas = latest_area_rows(results)
-    directions = [c for c in INDICATOR_COLUMNS if c in DIRECTIONS]
+    directions = [c for c in INDICATOR_COLUMNS if c in set(Direction)]
     assert summary[directions].sum() == len(areas)
     assert len(national.funnel) == len(areas)
     points = national.funnel

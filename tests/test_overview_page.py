@@ -11,9 +11,9 @@ from playwright.sync_api import Page
 
 import outcomes
 from outcomes._cli import main
-from outcomes._overview import Overview, overview, scrutiny
-from outcomes._overview_page import OverviewPage, ScrutinyPage
-from outcomes._render import render
+from outcomes.national._overview import Overview, overview, scrutiny
+from outcomes.national._overview_page import OverviewPage, ScrutinyPage
+from outcomes.report._render import render
 from tests.browser import XSS_PAYLOADS, assert_accessible, assert_inert, open_file, screenshot
 from tests.report_examples import AREA, PERIOD, example
 

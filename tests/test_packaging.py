@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import outcomes
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
 
 PACKAGE = Path(outcomes.__file__).parent
 

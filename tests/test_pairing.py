@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 
 from outcomes import PeriodError, ValidationError, read_areas
 from outcomes._cli import main
-from outcomes._data import Areas
-from outcomes._errors import PairingError
-from outcomes._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
-from outcomes._problems import DataProblem
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
+from outcomes.errors import DataProblem, PairingError
+from outcomes.national._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
+from outcomes.returns._tidy import Areas
 from tests.strategies import areas_with_family_groups
 
 EXAMPLE_AREAS = bundled_path("example") / "areas.csv"

@@ -12,7 +12,7 @@ import pytest
 
 import outcomes
 from outcomes._cli import main
-from outcomes._render import md
+from outcomes.report._render import md
 from tests.report_examples import (
     ALL_PAYLOADS,
     AREA,

@@ -20,8 +20,8 @@ from outcomes import (
     validate_returns,
     write_template,
 )
-from outcomes._io import csv_text, neutralise_formula, restore_text
-from outcomes._rows import parse_number
+from outcomes.core._io import csv_text, neutralise_formula, restore_text
+from outcomes.returns._rows import parse_number
 from tests.returns_examples import example_return
 
 SPEC = DatasetSpec.from_catalogue(load_catalogue())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from outcomes._cli import main
-from outcomes._resources import bundled_path
+from outcomes.core._resources import bundled_path
 from tests.returns_examples import example_return
 
 EXAMPLE = bundled_path("example")

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes import Areas, Catalogue, Dataset, Return, ValidationError, load_catalogue
-from outcomes._problems import problems_frame
-from outcomes._validate import validate_returns
+from outcomes.errors import problems_frame
+from outcomes.returns._validate import validate_returns
 from tests.strategies import (
     RETURN_AREAS,
     RETURN_VALUES,

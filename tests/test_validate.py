@@ -18,8 +18,8 @@ from outcomes import (
     read_dataset,
     validate_returns,
 )
-from outcomes._resources import bundled_path
-from outcomes._validate import DEFAULT_JUMP_FACTOR
+from outcomes.core._resources import bundled_path
+from outcomes.returns._validate import DEFAULT_JUMP_FACTOR
 from tests.returns_examples import example_return, row_of
 
 EXAMPLE = bundled_path("example")

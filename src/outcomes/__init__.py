@@ -23,7 +23,14 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from outcomes._assessment import (
+from outcomes.assessment._io import (
+    assessment_toml,
+    blank_assessment,
+    read_assessment,
+    read_assessments,
+    write_assessment,
+)
+from outcomes.assessment._model import (
     AgreedAction,
     Assessment,
     ExpectedDirection,
@@ -46,39 +53,30 @@ from outcomes._assessment import (
     grade_label,
     load_prompts,
 )
-from outcomes._assessment_io import (
-    assessment_toml,
-    blank_assessment,
-    read_assessment,
-    read_assessments,
-    write_assessment,
-)
-from outcomes._catalogue import BUNDLED, Catalogue, DataItem, Indicator, load_catalogue
-from outcomes._dataset import DatasetItem, DatasetSpec
-from outcomes._errors import (
+from outcomes.catalogue._catalogue import BUNDLED, Catalogue, DataItem, Indicator, load_catalogue
+from outcomes.catalogue._recommendations import Recommendation, load_recommendations
+from outcomes.catalogue._spec import DatasetItem, DatasetSpec
+from outcomes.core._periods import Period, parse_period
+from outcomes.errors import (
     AssessmentError,
+    AssessmentProblem,
+    AssessmentProblemRow,
     CatalogueError,
+    CatalogueProblem,
+    CatalogueProblemRow,
+    DataProblem,
+    DataProblemRow,
     NoResultsError,
     OutcomesError,
     OutputError,
     PairingError,
     PeriodError,
     ResourceError,
-    ValidationError,
-)
-from outcomes._periods import Period, parse_period
-from outcomes._problems import (
-    AssessmentProblem,
-    AssessmentProblemRow,
-    CatalogueProblem,
-    CatalogueProblemRow,
-    DataProblem,
-    DataProblemRow,
     Severity,
+    ValidationError,
     problems_frame,
 )
-from outcomes._recommendations import Recommendation, load_recommendations
-from outcomes._vocabulary import (
+from outcomes.vocabulary import (
     Branch,
     Evidence,
     ItemKind,
@@ -93,61 +91,74 @@ from outcomes._vocabulary import (
 # Names whose modules import pandas, numpy or scipy are loaded on first use, so that
 # `import outcomes` and `outcomes --help` stay quick.
 _LAZY = {
-    "Burden": "outcomes._burden",
-    "burden": "outcomes._burden",
-    "Collation": "outcomes._collate",
-    "collate": "outcomes._collate",
-    "compute": "outcomes._compute",
-    "SCOTLAND": "outcomes._data",
-    "Areas": "outcomes._data",
-    "Dataset": "outcomes._data",
-    "read_areas": "outcomes._data",
-    "read_dataset": "outcomes._data",
-    "read_deflators": "outcomes._data",
+    "Burden": "outcomes.returns._burden",
+    "burden": "outcomes.returns._burden",
+    "Collation": "outcomes.returns._collate",
+    "collate": "outcomes.returns._collate",
+    "compute": "outcomes.results._compute",
+    "SCOTLAND": "outcomes.returns._tidy",
+    "Areas": "outcomes.returns._tidy",
+    "Dataset": "outcomes.returns._tidy",
+    "read_areas": "outcomes.returns._tidy",
+    "read_dataset": "outcomes.returns._tidy",
+    "read_deflators": "outcomes.returns._tidy",
     "write_example": "outcomes._example",
-    "AnnualReport": "outcomes._report",
-    "Overview": "outcomes._overview",
-    "Scrutiny": "outcomes._overview",
-    "overview": "outcomes._overview",
-    "scrutiny": "outcomes._overview",
-    "render_overview": "outcomes._overview_page",
-    "render_scrutiny": "outcomes._overview_page",
-    "LEARNING_COLUMNS": "outcomes._learning",
-    "LearningSuggestions": "outcomes._learning",
-    "learn_from": "outcomes._learning",
-    "PAIR_COLUMNS": "outcomes._pairing",
-    "Pairing": "outcomes._pairing",
-    "pair_areas": "outcomes._pairing",
-    "read_pairs": "outcomes._pairing",
-    "ReportBatch": "outcomes._render",
-    "render_report": "outcomes._render",
-    "write_reports": "outcomes._render",
-    "RESULT_COLUMNS": "outcomes._results",
-    "Results": "outcomes._results",
-    "Return": "outcomes._returns",
-    "blank_return": "outcomes._returns",
-    "read_return": "outcomes._returns",
-    "read_returns": "outcomes._returns",
-    "write_template": "outcomes._returns",
-    "ValidatedReturns": "outcomes._validate",
-    "validate_returns": "outcomes._validate",
+    "AnnualReport": "outcomes.report._report",
+    "Overview": "outcomes.national._overview",
+    "Scrutiny": "outcomes.national._overview",
+    "overview": "outcomes.national._overview",
+    "scrutiny": "outcomes.national._overview",
+    "render_overview": "outcomes.national._overview_page",
+    "render_scrutiny": "outcomes.national._overview_page",
+    "LEARNING_COLUMNS": "outcomes.national._learning",
+    "LearningSuggestions": "outcomes.national._learning",
+    "learn_from": "outcomes.national._learning",
+    "PAIR_COLUMNS": "outcomes.national._pairing",
+    "Pairing": "outcomes.national._pairing",
+    "pair_areas": "outcomes.national._pairing",
+    "read_pairs": "outcomes.national._pairing",
+    "ReportBatch": "outcomes.report._render",
+    "render_report": "outcomes.report._render",
+    "write_reports": "outcomes.report._render",
+    "RESULT_COLUMNS": "outcomes.results._results",
+    "Results": "outcomes.results._results",
+    "Return": "outcomes.returns._returns",
+    "blank_return": "outcomes.returns._returns",
+    "read_return": "outcomes.returns._returns",
+    "read_returns": "outcomes.returns._returns",
+    "write_template": "outcomes.returns._returns",
+    "ValidatedReturns": "outcomes.returns._validate",
+    "validate_returns": "outcomes.returns._validate",
 }
 
 if TYPE_CHECKING:
-    from outcomes._burden import Burden, burden
-    from outcomes._collate import Collation, collate
-    from outcomes._compute import compute
-    from outcomes._data import SCOTLAND, Areas, Dataset, read_areas, read_dataset, read_deflators
     from outcomes._example import write_example
-    from outcomes._learning import LEARNING_COLUMNS, LearningSuggestions, learn_from
-    from outcomes._overview import Overview, Scrutiny, overview, scrutiny
-    from outcomes._overview_page import render_overview, render_scrutiny
-    from outcomes._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
-    from outcomes._render import ReportBatch, render_report, write_reports
-    from outcomes._report import AnnualReport
-    from outcomes._results import RESULT_COLUMNS, Results
-    from outcomes._returns import Return, blank_return, read_return, read_returns, write_template
-    from outcomes._validate import ValidatedReturns, validate_returns
+    from outcomes.national._learning import LEARNING_COLUMNS, LearningSuggestions, learn_from
+    from outcomes.national._overview import Overview, Scrutiny, overview, scrutiny
+    from outcomes.national._overview_page import render_overview, render_scrutiny
+    from outcomes.national._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
+    from outcomes.report._render import ReportBatch, render_report, write_reports
+    from outcomes.report._report import AnnualReport
+    from outcomes.results._compute import compute
+    from outcomes.results._results import RESULT_COLUMNS, Results
+    from outcomes.returns._burden import Burden, burden
+    from outcomes.returns._collate import Collation, collate
+    from outcomes.returns._returns import (
+        Return,
+        blank_return,
+        read_return,
+        read_returns,
+        write_template,
+    )
+    from outcomes.returns._tidy import (
+        SCOTLAND,
+        Areas,
+        Dataset,
+        read_areas,
+        read_dataset,
+        read_deflators,
+    )
+    from outcomes.returns._validate import ValidatedReturns, validate_returns
 
 
 def __getattr__(name: str) -> Any:

@@ -15,12 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from outcomes._catalogue import BUNDLED, Catalogue, load_catalogue
-from outcomes._dataset import DatasetSpec
-from outcomes._errors import OutcomesError, ValidationError
-from outcomes._io import write_text_atomic
-from outcomes._problems import DataProblemRow, Severity
-from outcomes._vocabulary import Branch, OutcomeGroup
+from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
+from outcomes.catalogue._spec import DatasetSpec
+from outcomes.core._io import write_text_atomic
+from outcomes.errors import DataProblemRow, OutcomesError, Severity, ValidationError
+from outcomes.vocabulary import RECOMMENDATIONS, Branch, OutcomeGroup
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 
@@ -110,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
         "outcomes catalogue --branch criminal_justice --format csv",
     )
     catalogue.add_argument("--branch", choices=[b.value for b in Branch])
-    catalogue.add_argument("--recommendation", type=int, choices=range(1, 14), metavar="1-13")
+    catalogue.add_argument("--recommendation", type=int, choices=RECOMMENDATIONS, metavar="1-13")
     catalogue.add_argument("--outcome-for", choices=[g.value for g in OutcomeGroup])
     catalogue.add_argument("--format", choices=["table", "csv", "json"], default="table")
     catalogue.add_argument("--out", metavar="FILE", help="write here instead of standard output")
@@ -278,7 +277,7 @@ def _jump_factor(text: str) -> float:
 
 
 def _checking_options(parser: argparse.ArgumentParser, *, previous: bool = True) -> None:
-    from outcomes._validate import DEFAULT_JUMP_FACTOR
+    from outcomes.returns._validate import DEFAULT_JUMP_FACTOR
 
     parser.add_argument("--areas", metavar="FILE", help="areas CSV: report unknown areas")
     if previous:
@@ -365,8 +364,8 @@ def _dataset(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._compute import compute
-    from outcomes._data import read_areas, read_dataset, read_deflators
+    from outcomes.results._compute import compute
+    from outcomes.returns._tidy import read_areas, read_dataset, read_deflators
 
     if (arguments.deflators is None) != (arguments.base_period is None):
         _error("--deflators and --base-period go together")
@@ -386,11 +385,11 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._assessment_io import read_assessment, read_assessments
-    from outcomes._burden import burden
-    from outcomes._compute import compute
-    from outcomes._data import read_areas, read_dataset, read_deflators
-    from outcomes._render import write_reports
+    from outcomes.assessment._io import read_assessment, read_assessments
+    from outcomes.report._render import write_reports
+    from outcomes.results._compute import compute
+    from outcomes.returns._burden import burden
+    from outcomes.returns._tidy import read_areas, read_dataset, read_deflators
 
     if (arguments.deflators is None) != (arguments.base_period is None):
         _error("--deflators and --base-period go together")
@@ -401,8 +400,8 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
     if arguments.assessment and arguments.all:
         _error("--assessment goes with --area; use --assessments DIR")
         return 2
-    from outcomes._periods import parse_period
-    from outcomes._suggest import did_you_mean
+    from outcomes.core._periods import parse_period
+    from outcomes.core._suggest import did_you_mean
 
     parse_period(arguments.period)  # once, before any work
     catalogue = _load(arguments)
@@ -489,8 +488,8 @@ class _ProgressBar:
 
 
 def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._data import read_areas
-    from outcomes._returns import write_template
+    from outcomes.returns._returns import write_template
+    from outcomes.returns._tidy import read_areas
 
     areas = list(arguments.area)
     if arguments.areas:
@@ -499,7 +498,7 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
         _error("give --area (repeatable) or --areas FILE")
         return 2
     if arguments.self_assessment:
-        from outcomes._assessment_io import blank_assessment
+        from outcomes.assessment._io import blank_assessment
 
         if len(areas) != 1:
             _error("a self-assessment is for one --area")
@@ -518,8 +517,8 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 def _report_problems(problems: Sequence[DataProblemRow], report: str | None,
                      stdout: TextIO, arguments: argparse.Namespace) -> None:  # fmt: skip
-    from outcomes._io import csv_text
-    from outcomes._problems import problems_frame
+    from outcomes.core._io import csv_text
+    from outcomes.errors import problems_frame
 
     errors = sum(row.severity is Severity.ERROR for row in problems)
     warnings = len(problems) - errors
@@ -534,8 +533,8 @@ def _report_problems(problems: Sequence[DataProblemRow], report: str | None,
 
 
 def _validate(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._data import read_areas, read_dataset
-    from outcomes._validate import validate_returns
+    from outcomes.returns._tidy import read_areas, read_dataset
+    from outcomes.returns._validate import validate_returns
 
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas) if arguments.areas else None
@@ -556,8 +555,8 @@ def _validate(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _collate(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._collate import collate
-    from outcomes._data import read_areas
+    from outcomes.returns._collate import collate
+    from outcomes.returns._tidy import read_areas
 
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas) if arguments.areas else None
@@ -579,9 +578,9 @@ def _collate(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _burden(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._burden import burden
-    from outcomes._data import read_dataset
-    from outcomes._io import csv_text
+    from outcomes.core._io import csv_text
+    from outcomes.returns._burden import burden
+    from outcomes.returns._tidy import read_dataset
 
     report = burden(read_dataset(arguments.data), _load(arguments))
     text = report.to_markdown() if arguments.format == "md" else csv_text(report.to_frame())
@@ -630,8 +629,8 @@ def _seed(text: str) -> int:
 
 
 def _pair(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._data import read_areas
-    from outcomes._pairing import pair_areas, read_pairs
+    from outcomes.national._pairing import pair_areas, read_pairs
+    from outcomes.returns._tidy import read_areas
 
     previous = read_pairs(arguments.previous) if arguments.previous else None
     pairing = pair_areas(read_areas(arguments.areas), arguments.period, seed=arguments.seed,
@@ -683,8 +682,8 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
 
 
 def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any, Any]:
-    from outcomes._compute import compute
-    from outcomes._data import read_areas, read_dataset
+    from outcomes.results._compute import compute
+    from outcomes.returns._tidy import read_areas, read_dataset
 
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas)
@@ -693,12 +692,12 @@ def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any
 
 
 def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._assessment import Assessment
-    from outcomes._assessment_io import read_assessments
-    from outcomes._burden import burden
-    from outcomes._overview import overview
-    from outcomes._overview_page import render_overview
-    from outcomes._pairing import read_pairs
+    from outcomes.assessment._io import read_assessments
+    from outcomes.assessment._model import Assessment
+    from outcomes.national._overview import overview
+    from outcomes.national._overview_page import render_overview
+    from outcomes.national._pairing import read_pairs
+    from outcomes.returns._burden import burden
 
     catalogue, areas, data, results = _national_inputs(arguments)
     import pandas as pd
@@ -735,9 +734,9 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _scrutiny(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes._io import slug
-    from outcomes._overview import scrutiny
-    from outcomes._overview_page import render_scrutiny
+    from outcomes.core._io import slug
+    from outcomes.national._overview import scrutiny
+    from outcomes.national._overview_page import render_scrutiny
 
     catalogue, areas, _, results = _national_inputs(arguments)
     view = scrutiny(results, arguments.area, arguments.period, areas=areas)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from outcomes._data import read_areas, read_dataset
-from outcomes._errors import OutputError
-from outcomes._io import slug, write_bytes_atomic
-from outcomes._resources import bundled_path
-from outcomes._returns import write_template
+from outcomes.core._io import slug, write_bytes_atomic
+from outcomes.core._resources import bundled_path
+from outcomes.errors import OutputError
+from outcomes.returns._returns import write_template
+from outcomes.returns._tidy import read_areas, read_dataset
 
 __all__ = ["write_example"]
 

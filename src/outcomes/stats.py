@@ -32,12 +32,15 @@ from scipy import stats as scipy_stats
 __all__ = [
     "FUNNEL_LEVELS",
     "FUNNEL_POSITIONS",
+    "TREND_CONFIDENCE",
+    "TREND_PERIODS",
     "SpcSignals",
     "funnel_position",
     "funnel_proportion_limits",
     "funnel_rate_limits",
     "mean_change_ci",
     "mean_ci",
+    "mover_ci",
     "newcombe_ci",
     "poisson_ci",
     "proportion_trend_test",
@@ -58,6 +61,8 @@ BYAR_MINIMUM_EVENTS: Final = 10
 
 # Trend tests are judged at 99.8% by default, as PHE Fingertips' trend markers are.
 TREND_CONFIDENCE: Final = 0.998
+#: A trend is judged over this many consecutive periods.
+TREND_PERIODS: Final = 5
 
 # XmR chart constants (Wheeler & Chambers 1992): d2 = 1.128 for moving ranges of two,
 # so sigma = mean moving range / 1.128 and the 3-sigma limits sit 3 / 1.128 ≈ 2.66
@@ -261,12 +266,21 @@ def mean_ci(
     )
 
 
-def _mover(
+def mover_ci(
     first: tuple[FloatArray, FloatArray, FloatArray],
     second: tuple[FloatArray, FloatArray, FloatArray],
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Difference of two estimates with the MOVER interval built from each one's own
-    ``(estimate, lower, upper)`` limits (Newcombe 1998; Zou & Donner 2008)."""
+    ``(estimate, lower, upper)`` limits (Newcombe 1998; Zou & Donner 2008).
+
+    Returns ``(difference, lower, upper)``; the estimates are independent.
+
+    >>> import numpy as np
+    >>> d, low, high = mover_ci((np.array([0.5]), np.array([0.4]), np.array([0.6])),
+    ...                         (np.array([0.3]), np.array([0.2]), np.array([0.4])))
+    >>> float(d[0]), bool(low[0] < d[0] < high[0])
+    (0.2, True)
+    """
     estimate1, lower1, upper1 = first
     estimate2, lower2, upper2 = second
     difference = estimate1 - estimate2
@@ -313,7 +327,7 @@ def newcombe_ci(
     second_lower, second_upper = _wilson_bounds(second_events, second_trials, z)
     first = first_events / np.where(first_trials == 0, np.nan, first_trials)
     second = second_events / np.where(second_trials == 0, np.nan, second_trials)
-    return _mover((first, first_lower, first_upper), (second, second_lower, second_upper))
+    return mover_ci((first, first_lower, first_upper), (second, second_lower, second_upper))
 
 
 # Positional, one column per argument, like newcombe_ci: the results engine calls it so.
@@ -366,7 +380,7 @@ def rate_change_ci(  # noqa: PLR0917
     second_per_event = scale / np.where(second_exposure == 0, np.nan, second_exposure)
     first_lower, first_upper = _poisson_bounds(first_events, alpha, z)
     second_lower, second_upper = _poisson_bounds(second_events, alpha, z)
-    return _mover(
+    return mover_ci(
         (first_events * first_per_event, first_lower * first_per_event,
          first_upper * first_per_event),
         (second_events * second_per_event, second_lower * second_per_event,

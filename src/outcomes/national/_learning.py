@@ -1,0 +1,200 @@
+"""Learn-from suggestions: where an area could learn from others (rec 11's tools to share
+learning).
+
+For one area and period, an indicator is *flagged* when the area's direction is
+``worsened`` or it sits in the bottom quartile (quartile 4; quartile 1 is best by polarity).
+For each flagged indicator the suggestions list the areas that, in the same period,
+improved on it or sit in the top quartile: areas of the same family group first, then by
+strength of evidence — a significant improvement, then an improvement that no test could
+check (costs and counts: beyond the indicator's materiality), then the top quartile — then
+by rank and name. Scotland and family-group rows are never suggested. Neutral indicators are
+neither ranked nor improved, so they are never flagged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from outcomes.core._io import csv_text, write_text_atomic
+from outcomes.core._periods import parse_period
+from outcomes.core._suggest import did_you_mean
+from outcomes.errors import NoResultsError
+from outcomes.returns._tidy import Areas
+from outcomes.vocabulary import FAMILY_GROUP_PREFIX, SCOTLAND
+
+if TYPE_CHECKING:
+    from outcomes.results._results import Results
+
+__all__ = ["LEARNING_COLUMNS", "LearningSuggestions", "learn_from"]
+
+#: Columns of :attr:`LearningSuggestions.frame`, in order.
+LEARNING_COLUMNS = (
+    "indicator", "title", "why", "area_value", "learn_from_area", "learn_from_family_group",
+    "family_group_match", "learn_from_value", "learn_from_reason",
+)  # fmt: skip
+#: Quartile 1 is the best quarter of ranked areas by polarity, quartile 4 the worst.
+TOP_QUARTILE, BOTTOM_QUARTILE = 1, 4
+#: ``why`` of a flagged indicator.
+WORSENED, BOTTOM, BOTH = "worsened", "bottom quartile", "worsened and bottom quartile"
+NO_ONE = "no area improved on this indicator or sits in the top quartile"
+
+
+@attrs.frozen(kw_only=True)
+class LearningSuggestions:
+    """Indicators where ``area`` could learn from others in ``period``, and from whom.
+
+    ``frame`` has the columns of :data:`LEARNING_COLUMNS`: one row per flagged indicator
+    and suggested area, indicators in catalogue order, suggestions best first. ``why`` is
+    ``worsened``, ``bottom quartile`` or ``worsened and bottom quartile``. A flagged
+    indicator that no area improved on, and where no area sits in the top quartile, has one
+    row with an empty ``learn_from_area``.
+    """
+
+    area: str
+    period: str
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+
+    @property
+    def indicators(self) -> list[str]:
+        """The flagged indicators, in catalogue order."""
+        return list(dict.fromkeys(self.frame["indicator"]))
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """CSV text of the suggestions, written atomically to ``path`` when given."""
+        text = csv_text(self.frame)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+
+def learn_from(
+    results: Results,
+    area: str,
+    period: str,
+    *,
+    areas: Areas | None = None,
+    limit: int = 3,
+) -> LearningSuggestions:
+    """Suggest, for each indicator where ``area`` worsened or sits in the bottom quartile in
+    ``period``, up to ``limit`` areas to learn from (see the module docstring for the order).
+
+    Family groups come from ``areas`` when given, else from the results. Pass
+    ``results.published()`` when the suggestions are to be shared, so that suppressed
+    figures are not used. Raises :class:`NoResultsError` when the results hold nothing for
+    the area or the period.
+
+    >>> import outcomes
+    >>> from outcomes.core._resources import bundled_path
+    >>> example = bundled_path("example")
+    >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
+    ...     outcomes.load_catalogue(), outcomes.read_areas(example / "areas.csv"))
+    >>> suggestions = learn_from(results, "Fife", "2024-25")
+    >>> row = suggestions.frame.iloc[0]
+    >>> row["why"] in {"worsened", "bottom quartile", "worsened and bottom quartile"}
+    True
+    """
+    label = parse_period(period).label
+    if limit < 1:
+        raise ValueError(f"limit must be 1 or more, not {limit}")
+    frame = results.frame
+    in_period = frame[frame["period"] == label]
+    if in_period.empty:
+        known = sorted(set(frame["period"]), key=lambda text: parse_period(text).start)
+        raise NoResultsError(f"the results hold no period {label}; they hold "
+                             f"{', '.join(known) or 'none'}")  # fmt: skip
+    is_area = (in_period["area"] != SCOTLAND) & ~in_period["area"].str.startswith(
+        FAMILY_GROUP_PREFIX
+    )
+    in_period = in_period[is_area]
+    own = in_period[in_period["area"] == area]
+    if own.empty:
+        hint = did_you_mean(area, in_period["area"].unique().tolist())
+        raise NoResultsError(f"the results hold no area {area!r} in {label}; {hint}")
+    group_of: Mapping[str, str] = areas.family_group_of if areas is not None else (
+        results.family_groups)  # fmt: skip
+    order = {indicator: position for position, indicator in enumerate(results.catalogue.ids)}
+
+    worsened = _text(own["direction"]) == "worsened"
+    bottom = _quartile(own) == BOTTOM_QUARTILE
+    why = np.select([worsened & bottom, worsened, bottom], [BOTH, WORSENED, BOTTOM], default="")
+    flagged = own.assign(why=why)[why != ""]
+    flagged = flagged.assign(order=flagged["indicator"].map(order).fillna(len(order)))
+    flagged = flagged.sort_values(["order", "indicator"])
+
+    others = in_period[(in_period["area"] != area)
+                       & in_period["indicator"].isin(flagged["indicator"])]  # fmt: skip
+    candidates = _candidates(others, group_of.get(area, ""), group_of)
+    chosen = candidates.groupby("indicator", sort=False).head(limit)
+    by_indicator = dict(list(chosen.groupby("indicator", sort=False)))
+
+    records: list[dict[str, object]] = []
+    for _, target in flagged.iterrows():  # one row per flagged indicator: a few dozen at most
+        indicator = str(target["indicator"])
+        base = {
+            "indicator": indicator,
+            "title": results.catalogue[indicator].title if indicator in results.catalogue else "",
+            "why": target["why"],
+            "area_value": float(target["value"]),
+        }
+        suggested = by_indicator.get(indicator)
+        if suggested is None:
+            records.append({**base, "learn_from_area": "", "learn_from_family_group": "",
+                            "family_group_match": False, "learn_from_value": np.nan,
+                            "learn_from_reason": NO_ONE})  # fmt: skip
+            continue
+        records += [
+            {**base, "learn_from_area": row["area"], "learn_from_family_group": row["group"],
+             "family_group_match": bool(row["match"]), "learn_from_value": float(row["value"]),
+             "learn_from_reason": row["reason"]}
+            for _, row in suggested.iterrows()
+        ]  # fmt: skip
+    suggestions = pd.DataFrame.from_records(records, columns=list(LEARNING_COLUMNS))
+    suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,
+                                      "learn_from_value": float})  # fmt: skip
+    return LearningSuggestions(area=area, period=label, frame=suggestions)
+
+
+def _text(column: pd.Series) -> pd.Series:
+    return column.astype(object).where(column.notna(), "")
+
+
+def _quartile(rows: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(rows["quartile"], errors="coerce").astype(float)
+
+
+def _candidates(others: pd.DataFrame, own_group: str, group_of: Mapping[str, str]) -> pd.DataFrame:
+    """The rows of areas to learn from, best first within each indicator, with the columns
+    ``group, match, reason`` added."""
+    improved = (_text(others["direction"]) == "improved").to_numpy()
+    significant = improved & others["change_significant"].eq(True).to_numpy()
+    top = (_quartile(others) == TOP_QUARTILE).to_numpy()
+    group = others["area"].map(lambda name: group_of.get(name, "")).astype(object)
+    match = (group == own_group).to_numpy() & bool(own_group)
+    rank = pd.to_numeric(others["rank"], errors="coerce").astype(float)
+    picked = others.assign(
+        group=group, match=match, significant=significant, improved=improved, top=top,
+        rank_order=rank.fillna(np.inf),
+    )[significant | top]  # fmt: skip
+    picked = picked.sort_values(
+        ["indicator", "match", "significant", "improved", "top", "rank_order", "area"],
+        ascending=[True, False, False, False, False, True, True],
+        kind="stable",
+    )
+    return picked.assign(reason=[_reason(row) for _, row in picked.iterrows()])
+
+
+def _reason(row: pd.Series) -> str:
+    """Plain words for why an area is suggested."""
+    parts = []
+    if row["significant"]:
+        parts.append(f"improved significantly since {row['previous_period']}")
+    if row["top"]:
+        parts.append(f"top quartile (rank {int(row['rank'])} of {int(row['rank_of'])})")
+    evidence = "; ".join(parts)
+    return f"same family group ({row['group']}): {evidence}" if row["match"] else evidence

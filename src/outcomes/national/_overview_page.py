@@ -1,0 +1,360 @@
+"""The national overview and the inspectorate view as pages: typed context, then HTML.
+
+:func:`outcomes.overview` and :func:`outcomes.scrutiny` give the tables; this module turns
+them into the plain objects the templates ``overview.html.j2`` and ``scrutiny.html.j2``
+render, reusing the report's formatting, charts, stylesheet and macros.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from outcomes.core._io import slug
+from outcomes.report import _figures
+from outcomes.report._format import (
+    comparison_marker,
+    format_change,
+    format_change_interval,
+    format_interval,
+    format_value,
+)
+from outcomes.report._parts import (
+    tick_label,
+    to_direction,
+    to_number,
+)
+from outcomes.vocabulary import Branch, Direction, Measure, ReportStatus, ReturnSection
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from outcomes.catalogue._catalogue import Catalogue, Indicator
+    from outcomes.national._overview import Overview, Scrutiny
+
+__all__ = ["OverviewPage", "ScrutinyPage", "render_overview", "render_scrutiny"]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dict("records")  # type: ignore[return-value]
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorRow:
+    """One indicator across Scotland."""
+
+    id: str
+    title: str
+    anchor: str
+    scotland: str
+    interval: str
+    change: str
+    direction: Direction
+    spread: str
+    quartiles: str
+    improved: int
+    worsened: int
+    no_significant_change: int
+    other: int
+    outside: str
+
+
+@attrs.frozen(kw_only=True)
+class HeatRow:
+    area: str
+    family_group: str
+    cells: tuple[Direction, ...]
+    worsened: int
+    improved: int
+
+
+@attrs.frozen(kw_only=True)
+class HeatTable:
+    """Areas by the indicators of one branch, each cell a direction by symbol and word."""
+
+    key: str
+    title: str
+    indicators: tuple[tuple[str, str], ...]
+    by_area: tuple[HeatRow, ...]
+    by_worsened: tuple[HeatRow, ...]
+
+
+@attrs.frozen(kw_only=True)
+class FunnelPanel:
+    """One funnel plot, the areas outside its limits, and the data it draws."""
+
+    id: str
+    anchor: str
+    title: str
+    chart: str
+    text: str
+    above: str
+    below: str
+    rows: tuple[tuple[str, str, str, str], ...]
+
+
+@attrs.frozen(kw_only=True)
+class JudgedRow:
+    indicator: str
+    title: str
+    value: str
+    scotland: str
+    evidence: str
+    other_evidence: str
+
+
+@attrs.frozen(kw_only=True)
+class ScrutinyPage:
+    """The inspectorate's view of one area: where the data shows concern, and assurance."""
+
+    area: str
+    slug: str
+    period: str
+    concerns: tuple[JudgedRow, ...]
+    assurances: tuple[JudgedRow, ...]
+    neutral: tuple[JudgedRow, ...]
+
+    @classmethod
+    def build(cls, scrutiny: Scrutiny, catalogue: Catalogue) -> ScrutinyPage:
+        """The page of one :class:`~outcomes.Scrutiny`."""
+        judged: dict[str, list[JudgedRow]] = {"concern": [], "assurance": [], "neutral": []}
+        for row in _records(scrutiny.table):
+            indicator = catalogue[str(row["indicator"])]
+            judged[str(row["judgement"])].append(
+                JudgedRow(
+                    indicator=indicator.id,
+                    title=indicator.title,
+                    value=format_value(to_number(row["value"]), indicator),
+                    scotland=format_value(to_number(row["scotland_value"]), indicator),
+                    evidence=str(row["evidence"]),
+                    other_evidence=str(row["other_evidence"] or ""),
+                )
+            )
+        return cls(
+            area=scrutiny.name or scrutiny.area,
+            slug=slug(scrutiny.area),
+            period=scrutiny.period,
+            concerns=tuple(judged["concern"]),
+            assurances=tuple(judged["assurance"]),
+            neutral=tuple(judged["neutral"]),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class OverviewPage:
+    """Everything the national overview page shows, for one period."""
+
+    period: str
+    area_count: int
+    indicators: tuple[IndicatorRow, ...]
+    heat: tuple[HeatTable, ...]
+    funnels: tuple[FunnelPanel, ...]
+    family_groups: tuple[tuple[str, str, str, str, Direction], ...]
+    reports: tuple[tuple[str, str, str, str], ...]
+    reports_missing: tuple[str, ...]
+    burden: tuple[tuple[str, str, str, str], ...]
+    burden_missing: tuple[str, ...]
+    scrutiny: tuple[tuple[ScrutinyPage, str], ...]
+
+    @classmethod
+    def build(cls, overview: Overview, catalogue: Catalogue) -> OverviewPage:
+        """The page of an :class:`~outcomes.Overview`, formatted for people to read."""
+        heat_records = _records(overview.heat)
+        areas = list(dict.fromkeys(str(r["area"]) for r in heat_records))
+        scrutiny = tuple(
+            (ScrutinyPage.build(overview.scrutiny_of(area), catalogue), area) for area in areas
+        )
+        reports = tuple(
+            (str(r["name"]), str(r["family_group"] or ""),
+             _status_label(r["status"]),
+             str(r["peer_area"] or ""))
+            for r in _records(overview.reports)
+        )  # fmt: skip
+        burden = tuple(tuple(str(v) for v in row) for row in overview.burden.to_numpy())
+        return cls(
+            period=overview.period,
+            area_count=len(areas),
+            indicators=tuple(_indicator_rows(overview, catalogue)),
+            heat=tuple(_heat_tables(heat_records, catalogue)),
+            funnels=tuple(_funnels(overview, catalogue)),
+            family_groups=tuple(_family_groups(overview, catalogue)),
+            reports=reports,
+            reports_missing=()
+            if reports
+            else ("No assessments or peer pairs were given, so report statuses are unknown.",),
+            burden=burden,  # type: ignore[arg-type]
+            burden_missing=() if burden else ("No dataset burden was measured.",),
+            scrutiny=scrutiny,
+        )
+
+
+def _indicator_rows(overview: Overview, catalogue: Catalogue) -> Iterable[IndicatorRow]:
+    for row in _records(overview.indicators):
+        indicator = catalogue[str(row["indicator"])]
+
+        def value(column: str, indicator: Indicator = indicator, row: dict[str, Any] = row) -> str:
+            return format_value(to_number(row[column]), indicator)
+
+        change = format_change(to_number(row["scotland_change"]), indicator)
+        low, high = to_number(row["scotland_change_lower"]), to_number(row["scotland_change_upper"])
+        if low is not None and high is not None:
+            change += f" ({format_change_interval(low, high, indicator)})"
+        counted = ("improved", "worsened", "no_significant_change")
+        yield IndicatorRow(
+            id=indicator.id,
+            title=indicator.title,
+            anchor=f"funnel-{slug(indicator.id)}",
+            scotland=value("scotland_value"),
+            interval=format_interval(
+                to_number(row["scotland_lower"]), to_number(row["scotland_upper"]), indicator
+            ),
+            change=change,
+            direction=to_direction(row["scotland_direction"]),
+            spread=f"{value('min')} to {value('max')}",
+            quartiles=f"{value('q1')} / {value('median')} / {value('q3')}",
+            improved=int(row["improved"]),
+            worsened=int(row["worsened"]),
+            no_significant_change=int(row["no_significant_change"]),
+            other=int(row["areas_reported"]) - sum(int(row[c]) for c in counted),
+            outside=str(int(row["outside_998"])) if row["funnel"] else "",
+        )
+
+
+def _heat_tables(records: Sequence[dict[str, Any]], catalogue: Catalogue) -> Iterable[HeatTable]:
+    by_area: dict[str, dict[str, Any]] = {}
+    for record in records:
+        entry = by_area.setdefault(
+            str(record["area"]),
+            {"name": str(record["name"]), "group": str(record["family_group"] or ""), "cells": {}},
+        )
+        entry["cells"][str(record["indicator"])] = record["direction"]
+    for branch in Branch:
+        members = [i for i in catalogue if i.branch is branch]
+        if not members:
+            continue
+        rows = []
+        for entry in by_area.values():
+            cells = tuple(to_direction(entry["cells"].get(i.id)) for i in members)
+            rows.append(
+                HeatRow(
+                    area=entry["name"],
+                    family_group=entry["group"],
+                    cells=cells,
+                    worsened=sum(c.code == "worsened" for c in cells),
+                    improved=sum(c.code == "improved" for c in cells),
+                )
+            )
+        yield HeatTable(
+            key=f"heat-{branch}",
+            title=ReturnSection(str(branch)).label,
+            indicators=tuple((i.id, i.title) for i in members),
+            by_area=tuple(sorted(rows, key=lambda r: r.area)),
+            by_worsened=tuple(sorted(rows, key=lambda r: (-r.worsened, r.improved, r.area))),
+        )
+
+
+def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
+    points = overview.funnel
+    lines = overview.funnel_lines
+    outliers = {str(r["indicator"]): r for r in _records(overview.funnel_outliers)}
+    for indicator in catalogue:
+        if indicator.measure not in (Measure.PROPORTION, Measure.RATE):
+            continue
+        mine = points[points["indicator"] == indicator.id]
+        curve = lines[lines["indicator"] == indicator.id]
+        if mine.empty or curve.empty:
+            continue
+        outlier = outliers.get(indicator.id, {})
+        above, below = str(outlier.get("areas_above") or ""), str(outlier.get("areas_below") or "")
+        outside = {name for name in (above + "; " + below).split("; ") if name}
+        target = to_number(curve["target"].iloc[0]) or 0.0
+        anchor = f"funnel-{slug(indicator.id)}"
+        text = (
+            f"{indicator.title}, {overview.period}: each area's value against its denominator, "
+            f"with 95% and 99.8% control limits around Scotland "
+            f"({format_value(target, indicator)}). "
+            + (f"Above the 99.8% limit: {above}. " if above else "")
+            + (f"Below the 99.8% limit: {below}. " if below else "")
+            + ("No area is outside the 99.8% limits. " if not outside else "")
+            + "The table below gives the values."
+        )
+        records = _records(mine)
+        yield FunnelPanel(
+            id=indicator.id,
+            anchor=anchor,
+            title=indicator.title,
+            chart=_figures.funnel_chart(
+                chart_id=anchor,
+                title=f"{indicator.title}: funnel plot, {overview.period}",
+                description=text,
+                denominators=[float(r["denominator"]) for r in records],
+                values=[to_number(r["value"]) for r in records],
+                labels=[str(r["name"]) for r in records],
+                target=target,
+                curve_denominators=[float(d) for d in curve["denominator"]],
+                limits={
+                    "95%": (list(curve["lower95"]), list(curve["upper95"])),
+                    "99.8%": (list(curve["lower998"]), list(curve["upper998"])),
+                },
+                outside=outside,
+                unit=indicator.unit,
+                tick_format=functools.partial(tick_label, indicator=indicator),
+            ),
+            text=text,
+            above=above,
+            below=below,
+            rows=tuple(
+                (
+                    str(r["name"]),
+                    f"{to_number(r['denominator']) or 0:,.0f}",
+                    format_value(to_number(r["value"]), indicator),
+                    str(r["position"]).replace("_", " "),
+                )
+                for r in records
+            ),
+        )
+
+
+def _family_groups(
+    overview: Overview, catalogue: Catalogue
+) -> Iterable[tuple[str, str, str, str, Direction]]:
+    for row in _records(overview.family_groups):
+        indicator = catalogue[str(row["indicator"])]
+        yield (
+            indicator.id,
+            str(row["family_group"]),
+            format_value(to_number(row["value"]), indicator),
+            comparison_marker(str(row["vs_scotland"] or "not_compared")).words,
+            to_direction(row["direction"]),
+        )
+
+
+def render_overview(
+    overview: Overview, catalogue: Catalogue, *, templates: str | os.PathLike[str] | None = None
+) -> str:
+    """The national overview as one self-contained, accessible HTML page."""
+    from outcomes.report._render import render
+
+    page = OverviewPage.build(overview, catalogue)
+    return render(page, "html", template="overview.html.j2", templates=templates)
+
+
+def render_scrutiny(
+    scrutiny: Scrutiny, catalogue: Catalogue, *, templates: str | os.PathLike[str] | None = None
+) -> str:
+    """One area's scrutiny view as a self-contained, accessible HTML page."""
+    from outcomes.report._render import render
+
+    page = ScrutinyPage.build(scrutiny, catalogue)
+    return render(page, "html", template="scrutiny.html.j2", templates=templates)
+
+
+def _status_label(status: object) -> str:
+    """The status of an area's report as shown, from the overview's status cell."""
+    return (
+        ReportStatus(status).label if isinstance(status, str) and status else "no assessment file"
+    )

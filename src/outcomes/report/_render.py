@@ -1,0 +1,224 @@
+"""Rendering reports with the Jinja2 templates of ``report_templates/``.
+
+Templates ship inside the package; a user points ``templates`` at a folder of their own
+and any template found there replaces the bundled one of the same name (a
+``ChoiceLoader``, as towncrier does). Environments use ``StrictUndefined``; HTML is
+autoescaped, and Markdown escapes every text through the ``md`` filter.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import jinja2
+
+from outcomes.core._io import write_bytes_atomic, write_text_atomic
+from outcomes.core._resources import bundled_path
+from outcomes.errors import OutcomesError, ResourceError
+from outcomes.vocabulary import is_computed_area
+
+if TYPE_CHECKING:
+    from outcomes.assessment._model import Assessment
+    from outcomes.report._report import AnnualReport
+    from outcomes.results._results import Results
+    from outcomes.returns._burden import Burden
+    from outcomes.returns._tidy import Areas
+
+__all__ = ["FORMATS", "ReportBatch", "render", "render_pdf", "render_report", "write_reports"]
+
+#: Output formats and the template each starts from.
+FORMATS = {"html": "report.html.j2", "md": "report.md.j2"}
+
+# HTML's special characters, and those that start emphasis, code, links, tables or
+# strike-through anywhere in a line of Markdown.
+_MARKDOWN_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;"} | {c: "\\" + c for c in "\\`*_[]|~"})
+# Text that would start a heading, list, quote or numbered list at the start of a line.
+_MARKDOWN_LINE_START = re.compile(r"^(\d*)([#+.)-])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_UNTIDY_SPACE = re.compile(r"\s\s|[^\S ]")
+
+
+def md(value: object) -> str:
+    """Escape text for Markdown: HTML special characters and Markdown punctuation.
+
+    Only what can change the meaning is escaped, so the Markdown stays readable as text.
+
+    >>> md("<b>5*3</b> [link](x)")
+    '&lt;b&gt;5\\\\*3&lt;/b&gt; \\\\[link\\\\](x)'
+    """
+    # "&" alone is text; only where it would start an entity ("&lt;") does it change meaning.
+    text = _ENTITY.sub("&amp;", str(value)).translate(_MARKDOWN_ESCAPES)
+    if _UNTIDY_SPACE.search(text):
+        # A table cell or a paragraph must stay on one line.
+        text = " ".join(text.split())
+    text = text.strip()
+    if text and (text[0].isdigit() or text[0] in "#+.)-"):
+        text = _MARKDOWN_LINE_START.sub(r"\1\\\2", text)
+    return text
+
+
+def md_cell(value: object) -> str:
+    """Escape text for a Markdown table cell (``md`` plus an empty-cell guard)."""
+    text = md(value)
+    return text if text else " "
+
+
+@functools.cache
+def _environment(kind: str, templates: str | None) -> jinja2.Environment:
+    folders = [] if templates is None else [templates]
+    folders.append(str(bundled_path("report_templates")))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in folders]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=kind == "html",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = md
+    environment.filters["md_cell"] = md_cell
+    return environment
+
+
+def render(
+    context: Any,
+    kind: str,
+    *,
+    template: str | None = None,
+    templates: str | os.PathLike[str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """Render ``context`` (available to templates as ``report``) as ``kind`` (html or md).
+
+    ``templates`` is a folder whose templates replace the bundled ones of the same name.
+    """
+    if kind not in FORMATS:
+        raise OutcomesError(f"unknown report format {kind!r}; choose from {', '.join(FORMATS)}")
+    folder = None if templates is None else str(Path(templates).resolve())
+    if folder is not None and not Path(folder).is_dir():
+        raise ResourceError(f"template folder {folder} does not exist")
+    environment = _environment(kind, folder)
+    page_name = template or FORMATS[kind]
+    try:
+        page = environment.get_template(page_name)
+        return page.render(report=context, **(extra or {}))
+    except jinja2.TemplateError as error:
+        raise OutcomesError(f"report template {_where(error, page_name)}: {error}") from error
+
+
+def _where(error: jinja2.TemplateError, name: str) -> str:
+    """The template file and line an error arose in, from the error or its traceback."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if filename is None:
+        # Errors raised while rendering carry no file; Jinja's traceback frames do.
+        frame = error.__traceback__
+        while frame is not None:
+            code = frame.tb_frame.f_code
+            if code.co_filename.endswith(".j2"):
+                filename, line = code.co_filename, frame.tb_lineno
+            frame = frame.tb_next
+    return f"{filename or name}, line {line}" if line else str(filename or name)
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Turn rendered HTML into PDF with WeasyPrint (the optional ``pdf`` extra)."""
+    try:
+        import weasyprint  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise OutcomesError(
+            "PDF output needs WeasyPrint: pip install 'outcomes[pdf]' (and, on Debian, "
+            "the packages libpango-1.0-0 and libpangoft2-1.0-0)"
+        ) from error
+    document = weasyprint.HTML(string=html, base_url=base_url)
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def output_names(slug: str, period: str, formats: Sequence[str]) -> dict[str, str]:
+    """The file name of each format (DESIGN.md §3): ``<area-slug>-<period>.<ext>``."""
+    return {kind: f"{slug}-{period}.{kind}" for kind in formats}
+
+
+def render_report(
+    report: AnnualReport, format: str = "html", *, templates: str | os.PathLike[str] | None = None
+) -> str | bytes:
+    """Render an :class:`AnnualReport` as ``html`` or ``md`` (text) or ``pdf`` (bytes).
+
+    >>> html = render_report(report, "html")  # doctest: +SKIP
+    """
+    if format == "pdf":
+        return render_pdf(render(report, "html", templates=templates))
+    return render(report, format, templates=templates)
+
+
+@attrs.frozen(kw_only=True)
+class ReportBatch:
+    """What a batch of reports produced: files written per area, and areas that failed."""
+
+    written: Mapping[str, tuple[Path, ...]]
+    failed: Mapping[str, str]
+
+
+def write_reports(
+    results: Results,
+    period: str,
+    directory: str | os.PathLike[str],
+    *,
+    areas: Sequence[str] | None = None,
+    assessments: Mapping[str, Assessment | OutcomesError] | None = None,
+    formats: Sequence[str] = ("html", "md"),
+    templates: str | os.PathLike[str] | None = None,
+    burden: Burden | None = None,
+    area_list: Areas | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ReportBatch:
+    """Render the reports of ``areas`` (default: every area in the results) into ``directory``.
+
+    Files are named ``<area-slug>-<period>.<ext>`` (DESIGN.md §3) and written atomically.
+    One area's bad input (an assessment with problems, say) fails that area only: its
+    message is in :attr:`ReportBatch.failed` and the others are still written.
+    ``progress(done, total, area)`` is called after each area.
+    """
+    from outcomes.report._report import AnnualReport
+
+    for kind in formats:
+        if kind not in (*FORMATS, "pdf"):
+            raise OutcomesError(f"unknown report format {kind!r}; choose html, md or pdf")
+    chosen = list(areas) if areas is not None else _areas_of(results)
+    written: dict[str, tuple[Path, ...]] = {}
+    failed: dict[str, str] = {}
+    for done, area in enumerate(chosen, start=1):
+        given = (assessments or {}).get(area)
+        try:
+            if isinstance(given, OutcomesError):
+                raise given
+            report = AnnualReport.build(
+                results, area, period, assessment=given, areas=area_list, burden=burden
+            )
+            paths = []
+            for kind, name in output_names(report.slug, period, formats).items():
+                output = render_report(report, kind, templates=templates)
+                target = Path(directory) / name
+                if isinstance(output, bytes):
+                    paths.append(write_bytes_atomic(target, output))
+                else:
+                    paths.append(write_text_atomic(target, output))
+            written[area] = tuple(paths)
+        except OutcomesError as error:
+            failed[area] = str(error)
+        if progress is not None:
+            progress(done, len(chosen), area)
+    return ReportBatch(written=written, failed=failed)
+
+
+def _areas_of(results: Results) -> list[str]:
+
+    names = set(results.frame["area"].unique())
+    return sorted(a for a in names if not is_computed_area(str(a)))

@@ -1,0 +1,823 @@
+"""The statistics engine: from the tidy dataset to one results row per indicator x area x period.
+
+The tidy dataset is coded once (indicator, period, area) and scattered into dense arrays
+shaped (indicator, period, row), where the row axis holds Scotland, then the family groups,
+then the areas in the areas table's order: exactly the order of the results table. Every
+step then works on whole arrays: the previous period and the five-period trend windows are
+index arrays along the period axis, Scotland and family groups are sums along the row axis,
+ranks sort along it. Notes are made only for the few rows that need one, and the results
+frame is built once at the end.
+
+The methods are in ``docs/methods.md``. ``tests/reference_engine.py`` computes the same table
+step by step with plain pandas; ``tests/test_compute_reference.py`` requires both to write the same
+CSV byte for byte. Suppression is not done here but at publication (:meth:`Results.published`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats as scipy_stats
+
+from outcomes import stats
+from outcomes.catalogue._catalogue import Catalogue
+from outcomes.core._periods import parse_period
+from outcomes.errors import DataProblem, DataProblemRow, ValidationError
+from outcomes.returns._tidy import Areas, Dataset
+from outcomes.vocabulary import (
+    SCOTLAND,
+    Comparison,
+    Direction,
+    ItemKind,
+    Measure,
+    PeriodType,
+    Polarity,
+    Trend,
+    family_group_area,
+)
+
+if TYPE_CHECKING:
+    from outcomes.results._results import Results
+
+__all__ = ["compute"]
+
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
+ScalarT = TypeVar("ScalarT", bound=np.generic)
+
+#: Flags that a note mentions, coded 1, 2, 3 (0: none).
+_NOTED_FLAGS = ("provisional", "estimated", "revised")
+_ROLES = ("numerator", "denominator", "sd")
+
+
+def compute(
+    dataset: Dataset,
+    catalogue: Catalogue,
+    areas: Areas | None = None,
+    confidence: float = 0.95,
+    *,
+    deflators: Mapping[str, float] | None = None,
+    base_period: str | None = None,
+    trend_confidence: float = stats.TREND_CONFIDENCE,
+    published: pd.DataFrame | None = None,
+) -> Results:
+    """Compute every indicator of ``catalogue`` for every area and period of ``dataset``.
+
+    ``areas`` names the reporting areas and their family groups; without it every area
+    in the data reports and no family-group rows are made. ``deflators`` (period ->
+    index) with ``base_period`` turns costs marked ``deflate = true`` into real terms at
+    the base period's prices. ``trend_confidence`` is the level of the trend tests (99.8%
+    as Fingertips uses). ``published`` (columns ``indicator, area, period, value``) lets
+    the notes say where a published figure differs from the one computed here.
+
+    >>> import outcomes
+    >>> from outcomes.core._resources import bundled_path
+    >>> example = bundled_path("example")
+    >>> results = compute(outcomes.read_dataset(example / "data.csv"), outcomes.load_catalogue(),
+    ...                   outcomes.read_areas(example / "areas.csv"))
+    >>> row = results.row("SW6", "Scotland", "2024-25")
+    >>> bool(row["lower"] < row["value"] < row["upper"])
+    True
+    """
+    from outcomes.results._results import Results
+
+    stats.wilson_ci(0, 1, confidence)  # rejects an impossible confidence before any work
+    if (deflators is None) != (base_period is None):
+        raise ValueError("give both deflators and base_period, or neither")
+    cube = _Cube.build(dataset, catalogue, areas)
+    if deflators is not None and base_period is not None:
+        cube.deflate(deflators, base_period, dataset.source)
+    cube.add_comparators()
+    if base_period is not None:
+        cube.add_indicator_note(cube.deflated, f"; real terms at {base_period} prices")
+    figures = _Figures.compute(cube, confidence)
+    trend = _trend_codes(cube, trend_confidence)
+    if published is not None:
+        _add_published_notes(cube, figures.value, published)
+    frame = _assemble(cube, figures, trend)
+    family_groups = {} if areas is None else areas.family_group_of
+    return Results(frame=frame, catalogue=catalogue, family_groups=family_groups)
+
+
+# --- 1. coding and scattering ----------------------------------------------------------------
+
+
+def _codes(column: pd.Series, labels: Sequence[str]) -> IntArray:
+    """Position of each cell of ``column`` in ``labels`` (-1 when absent), cheaply for
+    categorical columns."""
+    index = pd.Index(list(labels), dtype=object)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        uniques = pd.Index(column.cat.categories.astype(object))
+    else:
+        codes, uniques = pd.factorize(column)
+    where = np.append(index.get_indexer(pd.Index(uniques).astype(object)), -1)
+    # A code of -1 (a missing cell) picks the appended -1.
+    return where[codes].astype(np.intp)
+
+
+def _check_areas(dataset: Dataset, areas: Areas) -> None:
+    unknown = sorted(set(dataset.frame["area"].unique().tolist()) - set(areas.names))
+    if unknown:
+        raise ValidationError(
+            tuple(
+                DataProblemRow(
+                    file=dataset.source, column="area", area=area, value=area,
+                    problem=DataProblem.UNKNOWN_AREA,
+                    hint=f"add it to {areas.source or 'the areas file'}",
+                )
+                for area in unknown
+            )
+        )  # fmt: skip
+
+
+class _Cube:
+    """Numerators, denominators and sds as arrays (indicator, period, row).
+
+    Rows are Scotland, the family groups (sorted) and the areas; ``grid`` (indicator,
+    period) says which periods an indicator has rows for.
+
+    Made by :meth:`build`, then changed in place by :func:`compute`'s steps
+    (:meth:`deflate`, :meth:`add_comparators`, the notes). One class because every step
+    reads and rewrites the same arrays, which must stay aligned with the same axis labels
+    (indicators, periods, rows); the notes gather on it for :func:`_assemble`.
+    """
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue
+        self.indicators: list[str] = []
+        self.period_labels: list[str] = []
+        self.first_year: NDArray[np.int64]
+        self.period_types: list[PeriodType] = []
+        self.area_names: list[str] = []
+        self.group_names: list[str] = []
+        self.group_members: list[IntArray] = []  # area positions, in area order
+        self.grid: BoolArray
+        self.numerator: FloatArray  # (indicator, period, area) until comparators are added
+        self.denominator: FloatArray
+        self.sd: FloatArray
+        self.flag_combo: NDArray[np.int8]  # (indicator, period, area): 16 num + 4 den + sd
+        self.deflated: BoolArray
+        self.impossible: BoolArray
+        self.first_seen: NDArray[np.int64]
+        self.published_notes: dict[int, str] = {}
+        self.notes: dict[int, str] = {}  # flat (indicator, period, row) position -> note
+        self.indicator_notes: list[tuple[BoolArray, str]] = []
+
+    @property
+    def comparators(self) -> int:
+        return 1 + len(self.group_names)
+
+    @property
+    def row_names(self) -> list[str]:
+        return [SCOTLAND, *(family_group_area(g) for g in self.group_names), *self.area_names]
+
+    @classmethod
+    def build(cls, dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> _Cube:
+        cube = cls()
+        cube.catalogue = catalogue
+        data = dataset.frame
+        if areas is not None:
+            _check_areas(dataset, areas)
+        indicators = list(catalogue)
+        cube.indicators = [i.id for i in indicators]
+        cube.area_names = (
+            list(areas.names) if areas is not None else sorted(data["area"].unique().tolist())
+        )
+        if areas is not None:
+            position = {name: k for k, name in enumerate(cube.area_names)}
+            for group, members in areas.family_groups.items():
+                cube.group_names.append(group)
+                cube.group_members.append(np.array(sorted(position[m] for m in members),
+                                                   dtype=np.intp))  # fmt: skip
+        labels = sorted(
+            ((parse_period(label), label) for label in data["period"].unique().tolist()),
+            key=lambda pair: (pair[0].first_year, pair[1]),
+        )
+        parsed = [period for period, _ in labels]
+        cube.period_labels = [label for _, label in labels]
+        cube.first_year = np.array([p.first_year for p in parsed], dtype=np.int64)
+        cube.period_types = [p.type for p in parsed]
+        calendar = np.array([t is PeriodType.CALENDAR_YEAR for t in cube.period_types])
+
+        items = sorted({getattr(i, role) for i in indicators for role in _ROLES} - {None})
+        n_items, n_areas, n_periods = len(items) + 1, len(cube.area_names), len(parsed)
+        item = _codes(data["item"], items)
+        keep = item >= 0
+        item = item[keep]
+        area = _codes(data["area"], cube.area_names)[keep]
+        period = _codes(data["period"], cube.period_labels)[keep]
+        flags = data["flag"]
+        flag = (_codes(flags, _NOTED_FLAGS) + 1).astype(np.int8)[keep]
+        values = data["value"].to_numpy(dtype=np.float64)[keep]
+        cell = (item * n_periods + period) * n_areas + area
+        present = np.zeros(n_items * n_periods * n_areas, dtype=bool)
+        present[cell] = True
+        if np.count_nonzero(present) != len(cell):
+            # A repeated cell: the first one counts, as in the pandas engine.
+            _, first = np.unique(cell, return_index=True)
+            cell, values, flag = cell[first], values[first], flag[first]
+        dense = np.full(n_items * n_periods * n_areas, np.nan)
+        dense[cell] = values
+        flagged = np.zeros(n_items * n_periods * n_areas, dtype=np.int8)
+        flagged[cell] = flag
+        shape = (n_items, n_periods, n_areas)
+        dense_3d, flagged_3d = dense.reshape(shape), flagged.reshape(shape)
+        present_3d = present.reshape(shape)
+        has_cells = np.asarray(present_3d.any(axis=2), dtype=bool)  # (item, period)
+        del dense, flagged
+
+        absent = n_items - 1  # an all-NaN item for roles an indicator does not have
+        role_items = {
+            role: np.array([items.index(getattr(i, role)) if getattr(i, role) is not None
+                            else absent for i in indicators], dtype=np.intp)
+            for role in _ROLES
+        }  # fmt: skip
+        wants_calendar = np.array([i.period_type is PeriodType.CALENDAR_YEAR for i in indicators])
+        # A calendar-year indicator reads '2024' labels; the others read '2024-25' labels.
+        right_type = wants_calendar[:, np.newaxis] == calendar[np.newaxis, :]
+        cube.grid = right_type & (
+            has_cells[role_items["numerator"]]
+            | has_cells[role_items["denominator"]]
+            | has_cells[role_items["sd"]]
+        )
+        masked = ~right_type[:, :, np.newaxis]
+        # The order in which the pandas engine first meets each (indicator, period): areas
+        # sorted by name, each area's periods in order. Its sums depend on it.
+        by_name = np.argsort(np.array(cube.area_names, dtype=object), kind="stable")
+        has_cell = (
+            present_3d[role_items["numerator"]]
+            | present_3d[role_items["denominator"]]
+            | present_3d[role_items["sd"]]
+        )[:, :, by_name] & right_type[:, :, np.newaxis]
+        first_area = np.where(has_cell.any(axis=2), has_cell.argmax(axis=2), n_areas)
+        cube.first_seen = first_area * n_periods + np.arange(n_periods)[np.newaxis, :]
+        del has_cell, present, present_3d
+        cube.numerator = np.where(masked, np.nan, dense_3d[role_items["numerator"]])
+        cube.denominator = np.where(masked, np.nan, dense_3d[role_items["denominator"]])
+        cube.sd = np.where(masked, np.nan, dense_3d[role_items["sd"]])
+        combo = (
+            flagged_3d[role_items["numerator"]] * 16
+            + flagged_3d[role_items["denominator"]] * 4
+            + flagged_3d[role_items["sd"]]
+        ).astype(np.int8)
+        cube.flag_combo = np.where(masked, np.int8(0), combo).astype(np.int8)
+        cube.deflated = np.array([i.deflate for i in indicators])
+        return cube
+
+    # --- real terms ---
+
+    def deflate(self, deflators: Mapping[str, float], base_period: str, source: str) -> None:
+        used = np.asarray(self.grid[self.deflated].any(axis=0), dtype=bool)
+        needed = sorted({self.period_labels[p] for p in np.flatnonzero(used)} | {base_period})
+        missing = [period for period in needed if period not in deflators]
+        if missing:
+            raise ValidationError(
+                tuple(
+                    DataProblemRow(file="deflators", column="period", period=period,
+                                   value=period, problem=DataProblem.MISSING_ITEM,
+                                   hint=f"the deflator table needs every period of {source}")
+                    for period in missing
+                )
+            )  # fmt: skip
+        factor = np.array([deflators[base_period] / deflators[label] if used[p] else 1.0
+                           for p, label in enumerate(self.period_labels)])  # fmt: skip
+        rows = np.flatnonzero(self.deflated)
+        self.numerator[rows] = self.numerator[rows] * factor[np.newaxis, :, np.newaxis]
+
+    # --- 2. Scotland and family groups ---
+
+    def add_comparators(self) -> None:
+        """Prepend Scotland and family-group rows: Σ numerators / Σ denominators over the
+        areas that reported both, with a pooled standard deviation for means."""
+        indicators = list(self.catalogue)
+        is_count = np.array([i.measure is Measure.COUNT for i in indicators])
+        numerator, denominator, sd = self.numerator, self.denominator, self.sd
+        reported = ~np.isnan(numerator) & (
+            ~np.isnan(denominator) | is_count[:, np.newaxis, np.newaxis]
+        )
+        n_areas = len(self.area_names)
+        groups = [np.arange(n_areas, dtype=np.intp), *self.group_members]
+        shape = (*numerator.shape[:2], len(groups))
+        comp_num, comp_den, comp_sd = (np.full(shape, np.nan) for _ in range(3))
+        means = np.flatnonzero([i.measure is Measure.MEAN and i.sd is not None
+                                for i in indicators])  # fmt: skip
+        for g, members in enumerate(groups):
+            # Each total is its own pandas groupby in the pandas engine, and pandas sums a
+            # column pairwise when the groups are in order and the column has no NaN, else
+            # with Kahan compensation: the same choice here gives the same last bit.
+            included = reported[:, :, members]
+            num, den = numerator[:, :, members], denominator[:, :, members]
+            in_order = self._groups_in_order(included.any(axis=2))
+            block_pairwise = in_order and not np.isnan(den[included]).any()
+            comp_num[:, :, g] = _pandas_sum(num, included, pairwise=block_pairwise)
+            comp_den[:, :, g] = _pandas_sum(den, included, pairwise=block_pairwise)
+            if not means.size:
+                continue
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                grand = _pandas_sum(num, included, pairwise=in_order) / comp_den[:, :, g]
+                within = (den - 1) * sd[:, :, members] ** 2
+                between = den * (num / den - grand[:, :, np.newaxis]) ** 2
+                within_sum = _pandas_sum(
+                    within[means], included[means],
+                    pairwise=in_order and not np.isnan(within[included]).any(),
+                )  # fmt: skip
+                between_sum = _pandas_sum(
+                    between[means], included[means],
+                    pairwise=in_order and not np.isnan(between[included]).any(),
+                )  # fmt: skip
+                comp_sd[means, :, g] = np.sqrt(
+                    (within_sum + between_sum) / (comp_den[means, :, g] - 1)
+                )
+        self._comparator_notes(reported, groups)
+        self.numerator = np.concatenate([comp_num, numerator], axis=2)
+        self.denominator = np.concatenate([comp_den, denominator], axis=2)
+        self.sd = np.concatenate([comp_sd, sd], axis=2)
+        n_comp = len(groups)
+        self.flag_combo = np.concatenate(
+            [np.zeros((*self.flag_combo.shape[:2], n_comp), dtype=np.int8), self.flag_combo],
+            axis=2,
+        )
+
+    def _groups_in_order(self, has_rows: BoolArray) -> bool:
+        """Whether (indicator, period) groups with rows come in sorted order in the pandas
+        engine's frame."""
+        for i in range(has_rows.shape[0]):
+            periods = np.flatnonzero(has_rows[i])
+            met = periods[np.argsort(self.first_seen[i, periods], kind="stable")]
+            if (np.diff(met) < 0).any():
+                return False
+        return True
+
+    def _comparator_notes(self, reported: BoolArray, groups: list[IntArray]) -> None:
+        """Notes of area rows (flags, not reported) and of totals (areas they exclude)."""
+        n_rows = self.comparators + len(self.area_names)
+        n_periods = len(self.period_labels)
+        n_comp = len(groups)
+        # Flags on the cells used, then 'not reported'.
+        flag_notes = [_flag_note(combo) for combo in range(64)]
+        not_reported = np.isnan(self.numerator) & np.isnan(self.denominator)
+        wanted = self.grid[:, :, np.newaxis] & ((self.flag_combo > 0) | not_reported)
+        for i, p, a in zip(*np.nonzero(wanted), strict=True):
+            note = flag_notes[self.flag_combo[i, p, a]]
+            if not_reported[i, p, a]:
+                note += "; not reported"
+            self.notes[(i * n_periods + p) * n_rows + n_comp + a] = note
+        # Totals name the member areas that did not report, sorted by name.
+        sort_key = np.argsort(np.argsort(np.array(self.area_names, dtype=object)))
+        missing = self.grid[:, :, np.newaxis] & ~reported
+        for g, members in enumerate(groups):
+            member_missing = missing[:, :, members]
+            for i, p in zip(*np.nonzero(member_missing.any(axis=2)), strict=True):
+                absent = members[member_missing[i, p]]
+                absent = absent[np.argsort(sort_key[absent], kind="stable")]
+                names = ", ".join(self.area_names[a] for a in absent)
+                self.notes[(i * n_periods + p) * n_rows + g] = (
+                    f"total excludes {names} (not reported)"
+                )
+
+    def add_indicator_note(self, indicators: BoolArray, text: str) -> None:
+        self.indicator_notes.append((indicators, text))
+
+
+def _flag_note(combo: int) -> str:
+    codes = (combo // 16, combo // 4 % 4, combo % 4)
+    notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in zip(_ROLES, codes, strict=True)
+             if code}  # fmt: skip
+    return "; ".join(sorted(notes))
+
+
+def _pandas_sum(values: FloatArray, included: BoolArray, *, pairwise: bool) -> FloatArray:
+    """Σ ``values`` along the last axis where ``included`` and not NaN; NaN where none.
+
+    ``pairwise``: numpy's pairwise sum of each run (``np.add.reduceat``, pandas' fast path),
+    else a Kahan-compensated sum in area order (pandas' Cython ``group_sum``).
+    """
+    out = np.full(values.shape[:2], np.nan)
+    if pairwise:
+        counts = np.count_nonzero(included, axis=2).reshape(-1)
+        used = counts > 0
+        if used.any():
+            starts = (np.cumsum(counts) - counts)[used]
+            out.reshape(-1)[used] = np.add.reduceat(values[included], starts)
+        return out
+    total = np.zeros(values.shape[:2])
+    compensation = np.zeros(values.shape[:2])
+    seen = np.zeros(values.shape[:2], dtype=bool)
+    usable = included & ~np.isnan(values)
+    for k in np.flatnonzero(usable.any(axis=(0, 1))):
+        take = usable[:, :, k]
+        y = values[:, :, k] - compensation
+        t = total + y
+        fresh = (t - total) - y
+        fresh[np.isnan(fresh)] = 0.0
+        compensation = np.where(take, fresh, compensation)
+        total = np.where(take, t, total)
+        seen |= take
+    out[seen] = total[seen]
+    return out
+
+
+# --- 3. values and intervals; 4. change; 5. comparisons and ranks ------------------------------
+
+
+class _Figures:
+    """Every number and word of the results, as arrays (indicator, period, row).
+
+    Made by :meth:`compute` from a :class:`_Cube`, in one pass. One class because the
+    figures are computed from one another (change from value, direction from change and
+    its interval, comparisons from the intervals) and read together by :func:`_assemble`;
+    its length is :meth:`compute`, one straight run of array steps.
+    """
+
+    value: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    previous_value: FloatArray
+    change: FloatArray
+    change_lower: FloatArray
+    change_upper: FloatArray
+    tested: BoolArray
+    significant: BoolArray
+    direction: NDArray[np.int8]
+    vs_scotland: NDArray[np.int8]
+    vs_family_group: NDArray[np.int8]
+    rank: FloatArray
+    rank_of: FloatArray
+
+    @classmethod
+    def compute(cls, cube: _Cube, confidence: float) -> _Figures:
+        figures = cls()
+        per_indicator = _IndicatorColumns(cube.catalogue)
+        num, den, sd = cube.numerator, cube.denominator, cube.sd
+        multiplier = np.broadcast_to(per_indicator.multiplier[:, None, None], num.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = num / np.where(den != 0, den, np.nan)
+            figures.value = np.where(per_indicator.is_count[:, None, None], num, multiplier * ratio)
+        lower = np.full(num.shape, np.nan)
+        upper = np.full(num.shape, np.nan)
+        usable = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
+        impossible = per_indicator.is_proportion[:, None, None] & (num > den)
+        cube.impossible = impossible
+        proportion_model = np.broadcast_to(per_indicator.proportion_model[:, None, None], num.shape)
+        rate_model = np.broadcast_to(per_indicator.rate_model[:, None, None], num.shape)
+        mean_model = per_indicator.is_mean[:, None, None] & ~np.isnan(sd)
+
+        pick = proportion_model & usable & ~impossible
+        low, high = stats.wilson_ci(num[pick], den[pick], confidence)
+        lower[pick], upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        # Each count's Poisson limits once, for its own rate and for both changes it is in;
+        # the arithmetic after is that of stats.rate_ci and stats.rate_change_ci.
+        counted = rate_model & ~np.isnan(num)
+        count_lower = np.full(num.shape, np.nan)
+        count_upper = np.full(num.shape, np.nan)
+        count_lower[counted], count_upper[counted] = stats.poisson_ci(num[counted], confidence)
+        pick = rate_model & usable
+        per_unit = multiplier[pick] / den[pick]
+        lower[pick] = count_lower[pick] * per_unit
+        upper[pick] = count_upper[pick] * per_unit
+        pick = mean_model & usable
+        low, high = stats.mean_ci(ratio[pick], sd[pick], den[pick], confidence)
+        lower[pick], upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        figures.lower, figures.upper = lower, upper
+
+        # --- change against the period immediately before
+        previous = _previous_index(cube)
+        x1, n1, value = num, den, figures.value
+        x2, n2 = _shift(num, previous), _shift(den, previous)
+        previous_sd = _shift(sd, previous)
+        figures.previous_value = _shift(value, previous)
+        figures.change = value - figures.previous_value
+        change_lower = np.full(num.shape, np.nan)
+        change_upper = np.full(num.shape, np.nan)
+        both = ~np.isnan(x1) & ~np.isnan(n1) & ~np.isnan(x2) & ~np.isnan(n2) & (n1 > 0) & (n2 > 0)
+        pick = proportion_model & both & (x1 <= n1) & (x2 <= n2)
+        _, low, high = stats.newcombe_ci(x1[pick], n1[pick], x2[pick], n2[pick], confidence)
+        change_lower[pick], change_upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        tested = pick.copy()
+        pick = rate_model & both
+        first_per_event = multiplier[pick] / n1[pick]
+        second_per_event = multiplier[pick] / n2[pick]
+        # The MOVER step of stats.rate_change_ci.
+        _, low, high = stats.mover_ci(
+            (x1[pick] * first_per_event, count_lower[pick] * first_per_event,
+             count_upper[pick] * first_per_event),
+            (x2[pick] * second_per_event, _shift(count_lower, previous)[pick] * second_per_event,
+             _shift(count_upper, previous)[pick] * second_per_event),
+        )  # fmt: skip
+        change_lower[pick], change_upper[pick] = low, high
+        tested |= pick
+        pick = mean_model & both & ~np.isnan(previous_sd)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            _, low, high = stats.mean_change_ci(
+                x1[pick] / n1[pick], sd[pick], n1[pick],
+                x2[pick] / n2[pick], previous_sd[pick], n2[pick], confidence,
+            )  # fmt: skip
+        change_lower[pick], change_upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        tested |= pick
+        figures.change_lower, figures.change_upper = change_lower, change_upper
+        figures.tested = tested
+        figures.significant = tested & ((change_lower > 0) | (change_upper < 0))
+        figures.direction = _direction_codes(figures, per_indicator)
+
+        # --- comparisons with Scotland and the family group
+        n_comp = cube.comparators
+        n_rows = num.shape[2]
+        scotland = np.broadcast_to(figures.value[:, :, :1], num.shape)
+        figures.vs_scotland = _versus_codes(figures, scotland, per_indicator)
+        figures.vs_scotland[:, :, 0] = 0
+        own_group = np.full(n_rows, -1, dtype=np.intp)
+        for g, members in enumerate(cube.group_members):
+            own_group[n_comp + members] = 1 + g
+        group_value = np.where(own_group >= 0, figures.value[:, :, np.maximum(own_group, 0)],
+                               np.nan)  # fmt: skip
+        figures.vs_family_group = _versus_codes(figures, group_value, per_indicator)
+        figures.vs_family_group[:, :, :n_comp] = 0
+        figures.vs_family_group[:, :, own_group < 0] = 0
+
+        # --- ranks: 1 = best, ties share the lowest; neutral and computed rows unranked
+        areas = figures.value[:, :, n_comp:]
+        ranked_indicator = ~per_indicator.neutral
+        oriented = np.where(per_indicator.lower_is_better[:, None, None], areas, -areas)
+        oriented[~ranked_indicator] = np.nan
+        rank = np.full(num.shape, np.nan)
+        rank_of = np.full(num.shape, np.nan)
+        if oriented.size:
+            rank[:, :, n_comp:] = scipy_stats.rankdata(
+                oriented, method="min", axis=2, nan_policy="omit"
+            )
+            counts = np.count_nonzero(~np.isnan(oriented), axis=2).astype(np.float64)
+            rank_of[:, :, n_comp:] = np.where(~np.isnan(oriented), counts[:, :, np.newaxis], np.nan)
+        figures.rank, figures.rank_of = rank, rank_of
+        return figures
+
+
+class _IndicatorColumns:
+    """What the engine needs to know of each indicator, as arrays over indicators."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        indicators = list(catalogue)
+        measure = [i.measure for i in indicators]
+        # Sampling models apply to counted events, not to sums of money or hours.
+        counted = np.array([catalogue.items[i.numerator].kind is ItemKind.COUNT
+                            for i in indicators], dtype=bool)  # fmt: skip
+        self.multiplier = np.array([i.multiplier for i in indicators], dtype=np.float64)
+        self.materiality = np.array([i.materiality for i in indicators], dtype=np.float64)
+        self.is_count = np.array([m is Measure.COUNT for m in measure], dtype=bool)
+        self.is_proportion = np.array([m is Measure.PROPORTION for m in measure], dtype=bool)
+        self.is_mean = np.array([m is Measure.MEAN for m in measure], dtype=bool)
+        self.proportion_model = self.is_proportion & counted
+        self.rate_model = np.array([m is Measure.RATE for m in measure], dtype=bool) & counted
+        polarity = [i.polarity for i in indicators]
+        self.higher_is_better = np.array([p is Polarity.HIGHER_IS_BETTER for p in polarity])
+        self.lower_is_better = np.array([p is Polarity.LOWER_IS_BETTER for p in polarity])
+        self.neutral = np.array([p is Polarity.NEUTRAL for p in polarity])
+
+
+def _previous_index(cube: _Cube) -> IntArray:
+    position = {label: p for p, label in enumerate(cube.period_labels)}
+    return np.array([position.get(parse_period(label).previous().label, -1)
+                     for label in cube.period_labels], dtype=np.intp)  # fmt: skip
+
+
+def _shift(values: FloatArray, index: IntArray) -> FloatArray:
+    """``values`` at the period ``index`` gives along axis 1 (NaN where it is -1)."""
+    shifted = values[:, np.maximum(index, 0), :]
+    shifted[:, index < 0, :] = np.nan
+    return shifted
+
+
+def _direction_codes(figures: _Figures, indicator: _IndicatorColumns) -> NDArray[np.int8]:
+    """Codes into :class:`Direction` (its members' positions)."""
+    change, tested, significant = figures.change, figures.tested, figures.significant
+    comparable = ~np.isnan(change)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.abs(change / np.abs(figures.previous_value))
+    material = (change != 0) & ~(relative < indicator.materiality[:, None, None])
+    moved = (tested & significant) | (~tested & material)
+    up = change > 0
+    higher_better = indicator.higher_is_better[:, None, None]
+    neutral = indicator.neutral[:, None, None]
+    better = up == higher_better
+    codes = np.select(
+        [~comparable, moved & neutral & up, moved & neutral & ~up, moved & better,
+         moved & ~better, tested],
+        [Direction.NOT_COMPARABLE.position, Direction.INCREASED.position,
+         Direction.DECREASED.position, Direction.IMPROVED.position, Direction.WORSENED.position,
+         Direction.NO_SIGNIFICANT_CHANGE.position],
+        default=Direction.NO_CHANGE.position,
+    )  # fmt: skip
+    return codes.astype(np.int8)
+
+
+def _versus_codes(
+    figures: _Figures, comparator: FloatArray, indicator: _IndicatorColumns
+) -> NDArray[np.int8]:
+    """Codes into :class:`Comparison` (its members' positions), by the rules of :func:`_versus`."""
+    lower, upper = figures.lower, figures.upper
+    has = ~np.isnan(lower) & ~np.isnan(comparator)
+    above = lower > comparator
+    below = upper < comparator
+    higher_better = indicator.higher_is_better[:, None, None]
+    neutral = indicator.neutral[:, None, None]
+    codes = np.select(
+        [~has, ~(above | below), neutral & above, neutral & below, above == higher_better],
+        [Comparison.NOT_COMPARED.position, Comparison.SIMILAR.position,
+         Comparison.HIGHER.position, Comparison.LOWER.position, Comparison.BETTER.position],
+        default=Comparison.WORSE.position,
+    )  # fmt: skip
+    return codes.astype(np.int8)
+
+
+# --- trend ------------------------------------------------------------------------------------
+
+
+def _trend_codes(cube: _Cube, confidence: float) -> NDArray[np.int8]:
+    """Codes into :class:`Trend` (its members' positions; -1: no trend) of the chi-square
+    test for trend over the five consecutive periods ending at each period."""
+    per_indicator = _IndicatorColumns(cube.catalogue)
+    codes = np.full(cube.numerator.shape, -1, dtype=np.int8)
+    position = {label: p for p, label in enumerate(cube.period_labels)}
+    # window[p, k]: the period k - 4 years before p's (oldest first), -1 when absent.
+    window = np.array(
+        [[position.get(parse_period(label).shifted(k - stats.TREND_PERIODS + 1).label, -1)
+          for k in range(stats.TREND_PERIODS)] for label in cube.period_labels],
+        dtype=np.intp,
+    ).reshape(len(cube.period_labels), stats.TREND_PERIODS)  # fmt: skip
+    for model, test in ((per_indicator.proportion_model, stats.proportion_trend_test),
+                        (per_indicator.rate_model, stats.rate_trend_test)):  # fmt: skip
+        rows = np.flatnonzero(model)
+        used = cube.grid[rows]
+        if not used.any():
+            continue
+        years = cube.first_year[used.any(axis=0)]
+        if years.max() - years.min() + 1 < stats.TREND_PERIODS:
+            continue
+        x, n = cube.numerator[rows], cube.denominator[rows]
+        # An impossible proportion (numerator above denominator) cannot be tested.
+        testable = ~np.isnan(x) & ~np.isnan(n) & ~(x > n)
+        complete = np.ones(x.shape, dtype=bool)
+        for k in range(stats.TREND_PERIODS):
+            complete &= (window[:, k] >= 0)[np.newaxis, :, np.newaxis]
+            complete &= testable[:, np.maximum(window[:, k], 0), :]
+        which, period, row = np.nonzero(complete)
+        earlier = window[period]  # (window, k)
+        x_complete = x[which[:, np.newaxis], earlier, row[:, np.newaxis]]
+        n_complete = n[which[:, np.newaxis], earlier, row[:, np.newaxis]]
+        _, _, significant, sign = test(x_complete, n_complete, confidence)
+        significant = np.asarray(significant, dtype=bool)
+        up = np.asarray(sign, dtype=np.float64) > 0
+        polarity_neutral = per_indicator.neutral[rows][which]
+        higher_better = per_indicator.higher_is_better[rows][which]
+        better = up == higher_better
+        words = np.select(
+            [significant & polarity_neutral & up, significant & polarity_neutral,
+             significant & better, significant],
+            [Trend.INCREASING.position, Trend.DECREASING.position, Trend.IMPROVING.position,
+             Trend.WORSENING.position],
+            default=Trend.NO_SIGNIFICANT_TREND.position,
+        ).astype(np.int8)  # fmt: skip
+        block = np.zeros(complete.shape, dtype=np.int8)
+        block[complete] = words
+        codes[rows] = block
+    return codes
+
+
+# --- 6. notes and the results frame -----------------------------------------------------------
+
+
+def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame) -> None:
+    n_rows = value.shape[2]
+    n_periods = len(cube.period_labels)
+    indicator = _codes(published["indicator"], cube.indicators)
+    area = _codes(published["area"], cube.row_names)
+    period = _codes(published["period"], cube.period_labels)
+    given = published["value"].to_numpy(dtype=np.float64)
+    known = (indicator >= 0) & (area >= 0) & (period >= 0)
+    known[known] = cube.grid[indicator[known], period[known]]
+    computed = np.full(len(given), np.nan)
+    computed[known] = value[indicator[known], period[known], area[known]]
+    differs = known & ~np.isnan(given) & ~np.isclose(given, computed, rtol=1e-6, atol=5e-5)
+    cube.published_notes = {
+        int((i * n_periods + p) * n_rows + a): (
+            f"; published value {g:.6g} differs from the computed {c:.6g}"
+        )
+        for i, p, a, g, c in zip(indicator[differs], period[differs], area[differs],
+                                 given[differs], computed[differs], strict=True)
+    }  # fmt: skip
+
+
+def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.DataFrame:
+    """The results frame, columns in :data:`~outcomes.results._results.RESULT_COLUMNS` order."""
+    from outcomes.results._results import RESULT_COLUMNS
+
+    grid = cube.grid
+    n_rows = cube.numerator.shape[2]
+    n_periods = len(cube.period_labels)
+    indicator_of, period_of = np.nonzero(grid)
+    n_out = len(indicator_of) * n_rows
+
+    def flat(values: NDArray[ScalarT]) -> NDArray[ScalarT]:
+        return values[grid].reshape(n_out)
+
+    def words(codes: NDArray[np.int8], vocabulary: type[enum.StrEnum]) -> pd.Series:
+        categories = pd.Index([member.value for member in vocabulary])
+        return pd.Series(pd.Categorical.from_codes(flat(codes), categories=categories))
+
+    def labels(names: Sequence[str], codes: IntArray) -> pd.Series:
+        # Plain text (one shared string object per name): the publication step maps and
+        # compares these columns, which a categorical would refuse.
+        return pd.Series(np.array(names, dtype=object)[codes], dtype=object)
+
+    previous_labels = [parse_period(label).previous().label for label in cube.period_labels]
+    tested = flat(figures.tested).astype(bool)
+    significant = flat(figures.significant).astype(bool)
+    change_significant = np.full(n_out, None, dtype=object)
+    change_significant[tested & significant] = True
+    change_significant[tested & ~significant] = False
+
+    rank = flat(figures.rank)
+    rank_of = flat(figures.rank_of)
+    ranked = ~np.isnan(rank)
+    with np.errstate(invalid="ignore"):
+        quartile = np.ceil(4 * rank / rank_of)
+
+    def integers(values: FloatArray) -> pd.Series:
+        return pd.Series(
+            pd.arrays.IntegerArray(np.where(ranked, values, 0).astype(np.int64), ~ranked)
+        )
+
+    # Flat position of every (indicator, period, row) in the output, for the notes.
+    out_position = np.full(grid.shape, -1, dtype=np.int64)
+    out_position[grid] = np.arange(len(indicator_of), dtype=np.int64) * n_rows
+    note = np.full(n_out, "", dtype=object)
+    pieces: dict[int, str] = {}
+    for key, text in cube.notes.items():
+        pieces[key] = text
+    extra: list[tuple[BoolArray, str]] = list(cube.indicator_notes)
+    impossible_text = "; numerator exceeds denominator: no interval"
+    impossible = cube.impossible & grid[:, :, np.newaxis]
+    published_notes = cube.published_notes
+    keys = set(pieces)
+    keys.update(int(k) for k in np.flatnonzero(impossible))
+    keys.update(published_notes)
+    indicator_rows = np.zeros(grid.shape[0], dtype=bool)
+    for chosen, _ in extra:
+        indicator_rows |= chosen
+    if indicator_rows.any():
+        whole = np.broadcast_to((grid & indicator_rows[:, None])[:, :, None],
+                                cube.numerator.shape)  # fmt: skip
+        keys.update(int(k) for k in np.flatnonzero(whole))
+    impossible_flat = impossible.reshape(-1)
+    for key in keys:
+        i, rest = divmod(key, n_periods * n_rows)
+        p, r = divmod(rest, n_rows)
+        if not grid[i, p]:
+            continue
+        text = pieces.get(key, "")
+        for chosen, piece in extra:
+            if chosen[i]:
+                text += piece
+        if impossible_flat[key]:
+            text += impossible_text
+        text += published_notes.get(key, "")
+        note[out_position[i, p] + r] = text.strip("; ")
+
+    # The figures go into one float block in place, so pandas need not copy them.
+    figure_columns = {
+        "numerator": cube.numerator, "denominator": cube.denominator,
+        "value": figures.value, "lower": figures.lower, "upper": figures.upper,
+        "previous_value": figures.previous_value, "change": figures.change,
+        "change_lower": figures.change_lower, "change_upper": figures.change_upper,
+    }  # fmt: skip
+    block = np.empty((len(figure_columns), n_out))
+    for k, values in enumerate(figure_columns.values()):
+        block[k] = flat(values)
+    frame = pd.DataFrame(block.T, columns=list(figure_columns), copy=False)
+    other_columns: dict[str, pd.Series] = {
+        "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows)),
+        "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of))),
+        "period": labels(cube.period_labels, np.repeat(period_of, n_rows)),
+        "previous_period": labels(previous_labels, np.repeat(period_of, n_rows)),
+        "change_significant": pd.Series(change_significant, dtype=object),
+        "direction": words(figures.direction, Direction),
+        "vs_scotland": words(figures.vs_scotland, Comparison),
+        "vs_family_group": words(figures.vs_family_group, Comparison),
+        "rank": integers(rank),
+        "rank_of": integers(rank_of),
+        "quartile": integers(quartile),
+        "trend": words(trend, Trend),
+        "suppressed": pd.Series(np.zeros(n_out, dtype=bool)),
+        "note": pd.Series(note, dtype=object),
+    }
+    for position, name in enumerate(RESULT_COLUMNS):
+        if name in other_columns:
+            frame.insert(position, name, other_columns[name])
+    return frame

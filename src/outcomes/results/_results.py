@@ -1,0 +1,177 @@
+"""The results table (DESIGN.md §3) and its publication with disclosure control."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from outcomes.core._io import write_text_atomic
+from outcomes.vocabulary import SCOTLAND, ItemKind
+
+if TYPE_CHECKING:
+    from outcomes.catalogue._catalogue import Catalogue
+
+__all__ = ["DEFAULT_SUPPRESS_BELOW", "RESULT_COLUMNS", "Results"]
+
+#: Columns of ``outcomes compute --out results.csv``, in order.
+RESULT_COLUMNS = (
+    "indicator", "area", "period", "numerator", "denominator", "value", "lower", "upper",
+    "previous_period", "previous_value", "change", "change_lower", "change_upper",
+    "change_significant", "direction", "vs_scotland", "vs_family_group", "rank", "rank_of",
+    "quartile", "trend", "suppressed", "note",
+)  # fmt: skip
+#: Counts from 1 up to (not including) this are suppressed when published; zero is shown.
+DEFAULT_SUPPRESS_BELOW = 5
+_FIGURES = ("numerator", "denominator", "value", "lower", "upper", "rank", "rank_of", "quartile")
+_CHANGE = ("previous_value", "change", "change_lower", "change_upper", "change_significant")
+
+
+@attrs.frozen(kw_only=True)
+class Results:
+    """One row per indicator x area x period, plus Scotland and family-group rows.
+
+    ``frame`` holds exact computed figures; :meth:`published` applies disclosure control
+    for export and reports.
+    """
+
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+    catalogue: Catalogue = attrs.field(eq=False, repr=False)
+    #: Each area's family group ("" for none), for secondary suppression.
+    family_groups: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def row(self, indicator: str, area: str, period: str) -> pd.Series:
+        """The one row for ``indicator``, ``area`` and ``period``; KeyError if absent."""
+        frame = self.frame
+        match = frame[
+            (frame["indicator"] == indicator)
+            & (frame["area"] == area)
+            & (frame["period"] == period)
+        ]
+        if len(match) != 1:
+            raise KeyError(f"no result for {indicator}, {area}, {period}")
+        return match.iloc[0]
+
+    def spc(self, indicator: str, area: str) -> pd.DataFrame:
+        """An XmR control chart of one area's series, for long series (an optional view).
+
+        One row per period in time order with ``period, value, centre, lower_limit,
+        upper_limit`` and the signal columns ``outside_limits, run_of_7, trend_of_7,
+        two_of_three_beyond_2_sigma`` (see :func:`outcomes.stats.spc_signals`). A series
+        with a missing value has no limits and no signals.
+
+        >>> import outcomes
+        >>> from outcomes.core._resources import bundled_path
+        >>> example = bundled_path("example")
+        >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
+        ...                            outcomes.load_catalogue())
+        >>> chart = results.spc("SW6", "Scotland")
+        >>> len(chart), bool((chart["lower_limit"] < chart["centre"]).all())
+        (10, True)
+        """
+        from outcomes import stats
+        from outcomes.core._periods import parse_period
+
+        frame = self.frame
+        series = frame[(frame["indicator"] == indicator) & (frame["area"] == area)]
+        if series.empty:
+            raise KeyError(f"no results for {indicator}, {area}")
+        series = series.assign(start=series["period"].map(lambda p: parse_period(p).start))
+        series = series.sort_values("start")
+        chart = stats.spc_signals(series["value"].to_numpy(dtype=float)[np.newaxis, :])
+        view = pd.DataFrame({"period": series["period"].to_numpy(),
+                             "value": series["value"].to_numpy(dtype=float)})  # fmt: skip
+        view["centre"] = chart.centre[0]
+        view["lower_limit"] = chart.lower_limit[0]
+        view["upper_limit"] = chart.upper_limit[0]
+        for signal in ("outside_limits", "run_of_7", "trend_of_7", "two_of_three_beyond_2_sigma"):
+            view[signal] = getattr(chart, signal)[0]
+        return view
+
+    def published(self, suppress_below: int | None = None) -> Results:
+        """The results as they may be published: small counts suppressed.
+
+        Primary suppression hides a row whose count numerator is from 1 up to (not
+        including) the indicator's ``disclosure_threshold``, else ``suppress_below``, else
+        :data:`DEFAULT_SUPPRESS_BELOW`; zero is shown. Secondary suppression then hides the
+        smallest other count in any Scotland or family-group total that would otherwise have
+        exactly one hidden member, so no hidden count can be recovered by subtraction. A
+        hidden value is also removed from the next period's ``previous_value`` and change.
+        """
+        frame = self.frame.copy()
+        default = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
+        threshold = frame["indicator"].map(
+            {
+                i.id: (default if i.disclosure_threshold is None else i.disclosure_threshold)
+                for i in self.catalogue
+            }
+        )
+        counted = frame["indicator"].map(
+            {i.id: self.catalogue.items[i.numerator].kind is ItemKind.COUNT for i in self.catalogue}
+        )
+        numerator = frame["numerator"]
+        hidden = counted & (numerator >= 1) & (numerator < threshold)
+        hidden = _secondary(frame.assign(family_group=frame["area"].map(self.family_groups)),
+                            hidden, counted)  # fmt: skip
+        frame["suppressed"] = hidden
+        frame.loc[hidden, list(_FIGURES)] = np.nan
+        frame.loc[hidden, list(_CHANGE)] = np.nan
+        frame.loc[hidden, ["direction"]] = "suppressed"
+        frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
+        # The next period's row must not reveal a hidden value as its previous value.
+        hidden_keys = set(zip(frame.loc[hidden, "indicator"], frame.loc[hidden, "area"],
+                              frame.loc[hidden, "period"], strict=True))  # fmt: skip
+        follows_hidden = pd.Series(
+            [key in hidden_keys for key in zip(frame["indicator"], frame["area"],
+                                               frame["previous_period"], strict=True)],
+            index=frame.index,
+        ) & ~hidden  # fmt: skip
+        frame.loc[follows_hidden, list(_CHANGE)] = np.nan
+        frame.loc[follows_hidden, "direction"] = "not_comparable"
+        frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
+                                                    "previous value suppressed")  # fmt: skip
+        return attrs.evolve(self, frame=frame)
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """CSV text of the table (booleans as true/false, empty cells for missing values),
+        written atomically to ``path`` when given."""
+        frame = self.frame.copy()
+        for column in ("change_significant", "suppressed"):
+            frame[column] = frame[column].map({True: "true", False: "false"}).fillna("")
+        text = frame.to_csv(index=False, lineterminator="\n", float_format="%.12g")
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+
+def _append(notes: pd.Series, text: str) -> pd.Series:
+    return notes.where(notes == "", notes + "; ") + text
+
+
+def _secondary(frame: pd.DataFrame, hidden: pd.Series, counted: pd.Series) -> pd.Series:
+    """Hide more area rows until no total has exactly one hidden member."""
+    hidden = hidden.copy()
+    is_area = ~frame["area"].eq(SCOTLAND) & ~frame["area"].str.contains(":", regex=False)
+    members = frame[is_area & counted & frame["numerator"].notna()]
+    totals = [["indicator", "period"], ["indicator", "period", "family_group"]]
+    changed = True
+    while changed:
+        changed = False
+        for keys in totals:
+            grouped = hidden[members.index].groupby([members[k] for k in keys])
+            lonely = grouped.transform("sum") == 1
+            candidates = members[lonely & ~hidden[members.index]]
+            if candidates.empty:
+                continue
+            # In each such total, hide the smallest count that is still shown; of equal
+            # counts, the area first by name (never the sort's whim: the same inputs must
+            # hide the same areas on every machine and every pandas).
+            ordered = candidates.sort_values(["numerator", "area"], kind="stable")
+            smallest = ordered.groupby(keys).head(1).index
+            hidden[smallest] = True
+            changed = True
+    return hidden

@@ -1,0 +1,214 @@
+"""The tidy national dataset (area, period, item, value, flag) and the areas table.
+
+Reading checks every row and raises one :class:`ValidationError` listing every problem,
+each with its file, row and column. Values are kept as floats; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from outcomes.core._periods import parse_period
+from outcomes.core._tables import pop_row_numbers, read_tables
+from outcomes.errors import DataProblem, DataProblemRow, PeriodError, Severity, ValidationError
+from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, check_rows
+from outcomes.vocabulary import SCOTLAND
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset", "read_deflators"]
+
+#: The name of the computed national row; never listed in an areas file.
+DATASET_COLUMNS = TIDY_COLUMNS
+AREA_COLUMNS = ("area", "name", "family_group", "type")
+_HEADER_ROWS = 1
+
+
+@attrs.frozen(kw_only=True)
+class Dataset:
+    """The tidy dataset: one row per area x period x item.
+
+    ``frame`` has the columns ``area, period, item, value, flag`` (``value`` float, NaN
+    where not collected; ``flag`` text, empty when none). ``source`` names where it came
+    from, for messages.
+    """
+
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+    source: str = ""
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> Dataset:
+        """Check a frame with the tidy columns and wrap it (same checks as reading a file)."""
+        return cls(frame=_checked_dataset(frame, source), source=source)
+
+    @property
+    def periods(self) -> list[str]:
+        """Period labels present, in time order."""
+        labels = self.frame["period"].unique().tolist()
+        return sorted(labels, key=lambda label: parse_period(label).start)
+
+    @property
+    def areas(self) -> list[str]:
+        """Areas present, sorted."""
+        return sorted(self.frame["area"].unique().tolist())
+
+
+@attrs.frozen(kw_only=True)
+class Areas:
+    """The areas a dataset reports on, with their names and family groups.
+
+    ``frame`` has the columns ``area, name, family_group, type`` (text; empty where not
+    given) and any extra columns of the file (such as ``population``).
+    """
+
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+    source: str = ""
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> Areas:
+        """Check a frame with at least ``area`` and ``name`` and wrap it."""
+        return cls(frame=_checked_areas(frame, source), source=source)
+
+    @property
+    def names(self) -> list[str]:
+        """Area codes (the ``area`` column) in file order."""
+        return self.frame["area"].tolist()
+
+    @property
+    def family_group_of(self) -> dict[str, str]:
+        """Each area's family group (``""`` when it has none)."""
+        return dict(zip(self.frame["area"], self.frame["family_group"], strict=True))
+
+    @property
+    def family_groups(self) -> dict[str, list[str]]:
+        """Each family group's member areas, sorted."""
+        grouped = self.frame[self.frame["family_group"] != ""].groupby("family_group")["area"]
+        return {str(group): sorted(members) for group, members in grouped}
+
+
+def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The first table of a CSV (or XLSX) file as text, with a hidden column of row numbers
+    (see :class:`outcomes.core._tables.RawTable`); raises when the file cannot be read."""
+    tables, problems = read_tables(path)
+    if any(row.severity is Severity.ERROR for row in problems) or not tables:
+        raise ValidationError(tuple(problems))
+    return tables[0].to_frame()
+
+
+def read_dataset(path: str | os.PathLike[str]) -> Dataset:
+    """Read the tidy dataset CSV (``area, period, item, value[, flag]``), checking every row.
+
+    >>> from outcomes.core._resources import bundled_path
+    >>> data = read_dataset(bundled_path("example") / "data.csv")
+    >>> data.periods[-1]
+    '2024-25'
+    """
+    return Dataset(frame=_checked_dataset(_read_csv(path), str(path)), source=str(path))
+
+
+def read_areas(path: str | os.PathLike[str]) -> Areas:
+    """Read an areas CSV (``area, name`` and optionally ``family_group, type``)."""
+    return Areas(frame=_checked_areas(_read_csv(path), str(path)), source=str(path))
+
+
+def _missing_columns(
+    frame: pd.DataFrame, required: Iterable[str], file: str
+) -> list[DataProblemRow]:
+    return [
+        DataProblemRow(
+            file=file, row=_HEADER_ROWS, column=column, problem=DataProblem.MISSING_COLUMN,
+            hint=f"the header has {', '.join(map(str, frame.columns)) or 'no columns'}",
+        )
+        for column in required
+        if column not in frame.columns
+    ]  # fmt: skip
+
+
+def _checked_dataset(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    # The row rules are shared with return validation (outcomes.returns._rows), so they live once.
+    checked = check_rows(raw, file=file, header_row=_HEADER_ROWS)
+    if checked.has_errors:
+        raise ValidationError(checked.problems)
+    return checked.frame[list(DATASET_COLUMNS)].reset_index(drop=True)
+
+
+def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    frame = raw.copy()
+    lines = pop_row_numbers(frame, _HEADER_ROWS)
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    problems = _missing_columns(frame, AREA_COLUMNS[:2], file)
+    if problems:
+        raise ValidationError(tuple(problems))
+    for column in AREA_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    for position, area in enumerate(frame["area"]):
+        row = lines[position]
+        if area == SCOTLAND:
+            problems.append(DataProblemRow(
+                file=file, row=row, column="area", area=area, value=area,
+                problem=DataProblem.RESERVED_AREA,
+                hint="Scotland is computed from the areas; do not list it",
+            ))  # fmt: skip
+        elif area == "":
+            problems.append(DataProblemRow(
+                file=file, row=row, column="area", problem=DataProblem.UNKNOWN_AREA,
+                hint="every row needs an area",
+            ))  # fmt: skip
+    for position in frame.index[frame.duplicated("area")]:
+        problems.append(DataProblemRow(
+            file=file, row=lines[int(position)], column="area",
+            area=str(frame.at[position, "area"]), value=str(frame.at[position, "area"]),
+            problem=DataProblem.DUPLICATE_AREA, hint="list each area once",
+        ))  # fmt: skip
+    if problems:
+        raise ValidationError(tuple(problems))
+    return frame.reset_index(drop=True)
+
+
+def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
+    """Read a deflator table (``period, deflator``) into ``{period: index}``.
+
+    Every period must be valid and appear once; every deflator a positive number.
+    """
+    import pandas as pd
+
+    file = str(path)
+    frame = _read_csv(path)
+    lines = pop_row_numbers(frame, _HEADER_ROWS)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    problems = _missing_columns(frame, ("period", "deflator"), file)
+    if problems:
+        raise ValidationError(tuple(problems))
+    values = pd.to_numeric(frame["deflator"].str.strip(), errors="coerce")
+    for position, (label, text, value) in enumerate(
+        zip(frame["period"].str.strip(), frame["deflator"], values, strict=True)
+    ):
+        row = lines[position]
+        try:
+            parse_period(label)
+        except PeriodError as error:
+            problems.append(DataProblemRow(file=file, row=row, column="period", period=label,
+                                           value=label, problem=DataProblem.BAD_PERIOD,
+                                           hint=str(error)))  # fmt: skip
+        if not value > 0:
+            problems.append(DataProblemRow(file=file, row=row, column="deflator", period=label,
+                                           value=text, problem=DataProblem.NOT_A_NUMBER,
+                                           hint="a deflator is a positive number"))  # fmt: skip
+    duplicated = frame["period"].str.strip().duplicated()
+    problems += [
+        DataProblemRow(file=file, row=lines[int(i)], column="period",
+                       value=str(frame.at[i, "period"]), problem=DataProblem.DUPLICATE_ROW,
+                       hint="give each period once")
+        for i in frame.index[duplicated]
+    ]  # fmt: skip
+    if problems:
+        raise ValidationError(tuple(problems))
+    return dict(zip(frame["period"].str.strip(), values.astype(float), strict=True))
