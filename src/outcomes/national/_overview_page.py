@@ -9,38 +9,35 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
+from outcomes.core._cells import Cells, Record
 from outcomes.core._io import slug
 from outcomes.report import _figures
 from outcomes.report._format import (
-    comparison_marker,
     format_change,
     format_change_interval,
     format_interval,
     format_value,
 )
-from outcomes.report._parts import (
-    tick_label,
-    to_direction,
-    to_number,
+from outcomes.report._parts import tick_label
+from outcomes.vocabulary import (
+    Branch,
+    Comparison,
+    Direction,
+    Measure,
+    ReportStatus,
+    ReturnSection,
 )
-from outcomes.vocabulary import Branch, Direction, Measure, ReportStatus, ReturnSection
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from outcomes.catalogue._catalogue import Catalogue, Indicator
     from outcomes.national._overview import Overview, Scrutiny
 
 __all__ = ["OverviewPage", "ScrutinyPage", "render_overview", "render_scrutiny"]
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.to_dict("records")  # type: ignore[return-value]
 
 
 @attrs.frozen(kw_only=True)
@@ -122,16 +119,16 @@ class ScrutinyPage:
     def build(cls, scrutiny: Scrutiny, catalogue: Catalogue) -> ScrutinyPage:
         """The page of one :class:`~outcomes.Scrutiny`."""
         judged: dict[str, list[JudgedRow]] = {"concern": [], "assurance": [], "neutral": []}
-        for row in _records(scrutiny.table):
-            indicator = catalogue[str(row["indicator"])]
-            judged[str(row["judgement"])].append(
+        for row in Cells(scrutiny.table):
+            indicator = catalogue[row.text("indicator")]
+            judged[row.text("judgement")].append(
                 JudgedRow(
                     indicator=indicator.id,
                     title=indicator.title,
-                    value=format_value(to_number(row["value"]), indicator),
-                    scotland=format_value(to_number(row["scotland_value"]), indicator),
-                    evidence=str(row["evidence"]),
-                    other_evidence=str(row["other_evidence"] or ""),
+                    value=format_value(row.number("value"), indicator),
+                    scotland=format_value(row.number("scotland_value"), indicator),
+                    evidence=row.text("evidence"),
+                    other_evidence=row.text("other_evidence"),
                 )
             )
         return cls(
@@ -163,23 +160,23 @@ class OverviewPage:
     @classmethod
     def build(cls, overview: Overview, catalogue: Catalogue) -> OverviewPage:
         """The page of an :class:`~outcomes.Overview`, formatted for people to read."""
-        heat_records = _records(overview.heat)
-        areas = list(dict.fromkeys(str(r["area"]) for r in heat_records))
+        heat = Cells(overview.heat)
+        areas = list(dict.fromkeys(heat.texts("area")))
         scrutiny = tuple(
             (ScrutinyPage.build(overview.scrutiny_of(area), catalogue), area) for area in areas
         )
         reports = tuple(
-            (str(r["name"]), str(r["family_group"] or ""),
-             _status_label(r["status"]),
-             str(r["peer_area"] or ""))
-            for r in _records(overview.reports)
+            (r.text("name"), r.text("family_group"),
+             ReportStatus(r.text("status")).label if r.text("status") else
+             "no assessment file", r.text("peer_area"))
+            for r in Cells(overview.reports)
         )  # fmt: skip
         burden = tuple(tuple(str(v) for v in row) for row in overview.burden.to_numpy())
         return cls(
             period=overview.period,
             area_count=len(areas),
             indicators=tuple(_indicator_rows(overview, catalogue)),
-            heat=tuple(_heat_tables(heat_records, catalogue)),
+            heat=tuple(_heat_tables(heat, catalogue)),
             funnels=tuple(_funnels(overview, catalogue)),
             family_groups=tuple(_family_groups(overview, catalogue)),
             reports=reports,
@@ -193,14 +190,14 @@ class OverviewPage:
 
 
 def _indicator_rows(overview: Overview, catalogue: Catalogue) -> Iterable[IndicatorRow]:
-    for row in _records(overview.indicators):
-        indicator = catalogue[str(row["indicator"])]
+    for row in Cells(overview.indicators):
+        indicator = catalogue[row.text("indicator")]
 
-        def value(column: str, indicator: Indicator = indicator, row: dict[str, Any] = row) -> str:
-            return format_value(to_number(row[column]), indicator)
+        def value(column: str, indicator: Indicator = indicator, row: Record = row) -> str:
+            return format_value(row.number(column), indicator)
 
-        change = format_change(to_number(row["scotland_change"]), indicator)
-        low, high = to_number(row["scotland_change_lower"]), to_number(row["scotland_change_upper"])
+        change = format_change(row.number("scotland_change"), indicator)
+        low, high = row.number("scotland_change_lower"), row.number("scotland_change_upper")
         if low is not None and high is not None:
             change += f" ({format_change_interval(low, high, indicator)})"
         counted = ("improved", "worsened", "no_significant_change")
@@ -210,39 +207,40 @@ def _indicator_rows(overview: Overview, catalogue: Catalogue) -> Iterable[Indica
             anchor=f"funnel-{slug(indicator.id)}",
             scotland=value("scotland_value"),
             interval=format_interval(
-                to_number(row["scotland_lower"]), to_number(row["scotland_upper"]), indicator
+                row.number("scotland_lower"), row.number("scotland_upper"), indicator
             ),
             change=change,
-            direction=to_direction(row["scotland_direction"]),
+            direction=row.word("scotland_direction", Direction, Direction.NOT_COMPARABLE),
             spread=f"{value('min')} to {value('max')}",
             quartiles=f"{value('q1')} / {value('median')} / {value('q3')}",
-            improved=int(row["improved"]),
-            worsened=int(row["worsened"]),
-            no_significant_change=int(row["no_significant_change"]),
-            other=int(row["areas_reported"]) - sum(int(row[c]) for c in counted),
-            outside=str(int(row["outside_998"])) if row["funnel"] else "",
+            improved=row.count("improved"),
+            worsened=row.count("worsened"),
+            no_significant_change=row.count("no_significant_change"),
+            other=row.count("areas_reported") - sum(row.count(c) for c in counted),
+            outside=str(row.count("outside_998")) if row.flag("funnel") else "",
         )
 
 
-def _heat_tables(records: Sequence[dict[str, Any]], catalogue: Catalogue) -> Iterable[HeatTable]:
-    by_area: dict[str, dict[str, Any]] = {}
-    for record in records:
-        entry = by_area.setdefault(
-            str(record["area"]),
-            {"name": str(record["name"]), "group": str(record["family_group"] or ""), "cells": {}},
+def _heat_tables(heat: Cells, catalogue: Catalogue) -> Iterable[HeatTable]:
+    names: dict[str, tuple[str, str]] = {}
+    directions: dict[tuple[str, str], Direction] = {}
+    for record in heat:
+        area = record.text("area")
+        names.setdefault(area, (record.text("name"), record.text("family_group")))
+        directions[area, record.text("indicator")] = record.word(
+            "direction", Direction, Direction.NOT_COMPARABLE
         )
-        entry["cells"][str(record["indicator"])] = record["direction"]
     for branch in Branch:
         members = [i for i in catalogue if i.branch is branch]
         if not members:
             continue
         rows = []
-        for entry in by_area.values():
-            cells = tuple(to_direction(entry["cells"].get(i.id)) for i in members)
+        for area, (name, group) in names.items():
+            cells = tuple(directions.get((area, i.id), Direction.NOT_COMPARABLE) for i in members)
             rows.append(
                 HeatRow(
-                    area=entry["name"],
-                    family_group=entry["group"],
+                    area=name,
+                    family_group=group,
                     cells=cells,
                     worsened=sum(c.code == "worsened" for c in cells),
                     improved=sum(c.code == "improved" for c in cells),
@@ -260,7 +258,7 @@ def _heat_tables(records: Sequence[dict[str, Any]], catalogue: Catalogue) -> Ite
 def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
     points = overview.funnel
     lines = overview.funnel_lines
-    outliers = {str(r["indicator"]): r for r in _records(overview.funnel_outliers)}
+    outliers = {r.text("indicator"): r for r in Cells(overview.funnel_outliers)}
     for indicator in catalogue:
         if indicator.measure not in (Measure.PROPORTION, Measure.RATE):
             continue
@@ -268,10 +266,11 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
         curve = lines[lines["indicator"] == indicator.id]
         if mine.empty or curve.empty:
             continue
-        outlier = outliers.get(indicator.id, {})
-        above, below = str(outlier.get("areas_above") or ""), str(outlier.get("areas_below") or "")
+        outlier = outliers.get(indicator.id)
+        above = outlier.text("areas_above") if outlier else ""
+        below = outlier.text("areas_below") if outlier else ""
         outside = {name for name in (above + "; " + below).split("; ") if name}
-        target = to_number(curve["target"].iloc[0]) or 0.0
+        target = Cells(curve).numbers("target")[0] or 0.0
         anchor = f"funnel-{slug(indicator.id)}"
         text = (
             f"{indicator.title}, {overview.period}: each area's value against its denominator, "
@@ -282,7 +281,7 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
             + ("No area is outside the 99.8% limits. " if not outside else "")
             + "The table below gives the values."
         )
-        records = _records(mine)
+        records = Cells(mine)
         yield FunnelPanel(
             id=indicator.id,
             anchor=anchor,
@@ -291,9 +290,9 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
                 chart_id=anchor,
                 title=f"{indicator.title}: funnel plot, {overview.period}",
                 description=text,
-                denominators=[float(r["denominator"]) for r in records],
-                values=[to_number(r["value"]) for r in records],
-                labels=[str(r["name"]) for r in records],
+                denominators=[r.number("denominator") or 0.0 for r in records],
+                values=records.numbers("value"),
+                labels=records.texts("name"),
                 target=target,
                 curve_denominators=[float(d) for d in curve["denominator"]],
                 limits={
@@ -309,10 +308,10 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
             below=below,
             rows=tuple(
                 (
-                    str(r["name"]),
-                    f"{to_number(r['denominator']) or 0:,.0f}",
-                    format_value(to_number(r["value"]), indicator),
-                    str(r["position"]).replace("_", " "),
+                    r.text("name"),
+                    f"{r.number('denominator') or 0:,.0f}",
+                    format_value(r.number("value"), indicator),
+                    r.text("position").replace("_", " "),
                 )
                 for r in records
             ),
@@ -322,14 +321,14 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
 def _family_groups(
     overview: Overview, catalogue: Catalogue
 ) -> Iterable[tuple[str, str, str, str, Direction]]:
-    for row in _records(overview.family_groups):
-        indicator = catalogue[str(row["indicator"])]
+    for row in Cells(overview.family_groups):
+        indicator = catalogue[row.text("indicator")]
         yield (
             indicator.id,
-            str(row["family_group"]),
-            format_value(to_number(row["value"]), indicator),
-            comparison_marker(str(row["vs_scotland"] or "not_compared")).words,
-            to_direction(row["direction"]),
+            row.text("family_group"),
+            format_value(row.number("value"), indicator),
+            row.word("vs_scotland", Comparison, Comparison.NOT_COMPARED).word,
+            row.word("direction", Direction, Direction.NOT_COMPARABLE),
         )
 
 
@@ -351,10 +350,3 @@ def render_scrutiny(
 
     page = ScrutinyPage.build(scrutiny, catalogue)
     return render(page, "html", template="scrutiny.html.j2", templates=templates)
-
-
-def _status_label(status: object) -> str:
-    """The status of an area's report as shown, from the overview's status cell."""
-    return (
-        ReportStatus(status).label if isinstance(status, str) and status else "no assessment file"
-    )

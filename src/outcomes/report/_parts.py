@@ -7,7 +7,6 @@ self-assessment by recommendation, plans, the peer assessment), and the annexes'
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -171,19 +170,6 @@ class BurdenAnnex:
     duplicate_indicators: tuple[tuple[str, str], ...] = ()
 
 
-def to_number(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
-def to_text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
 def link_words(recommendations: Iterable[int], indicators: Iterable[str]) -> tuple[str, str]:
     return (
         ", ".join(str(number) for number in recommendations),
@@ -197,12 +183,6 @@ def linked(statements: Iterable[Any]) -> tuple[Linked, ...]:
         for s in statements
         for r, i in [link_words(s.recommendations, s.indicators)]
     )
-
-
-def to_direction(code: object) -> Direction:
-    """The direction for a cell of a national table; an empty or missing cell is not
-    comparable."""
-    return Direction(to_text(code) or Direction.NOT_COMPARABLE)
 
 
 def tick_label(value: float, *, indicator: Indicator) -> str:

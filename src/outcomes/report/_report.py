@@ -9,25 +9,23 @@ with the Jinja2 templates of ``report_templates/``. The structure follows DESIGN
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from outcomes.assessment._model import Assessment
 from outcomes.core._io import slug
-from outcomes.core._periods import parse_period
+from outcomes.core._periods import Period, parse_period
 from outcomes.report import _figures
 from outcomes.report._format import (
     MISSING,
     NOT_APPLICABLE,
     SUPPRESSED,
-    comparison_marker,
     format_change,
     format_change_interval,
     format_interval,
     format_value,
-    trend_marker,
 )
 from outcomes.report._parts import (
     METHODS,
@@ -51,24 +49,24 @@ from outcomes.report._parts import (
     sampled,
     sign_off_text,
     tick_label,
-    to_direction,
-    to_number,
-    to_text,
 )
 from outcomes.vocabulary import (
     SCOTLAND,
     Branch,
+    Comparison,
     Direction,
     Measure,
+    PeriodType,
     Polarity,
     ReportStatus,
     ReturnSection,
+    Trend,
     family_group_area,
-    is_computed_area,
 )
 
 if TYPE_CHECKING:
-    from outcomes.catalogue._catalogue import Catalogue, Indicator
+    from outcomes.catalogue._catalogue import Indicator
+    from outcomes.results._lookup import ResultLookup, ResultRow
     from outcomes.results._results import Results
     from outcomes.returns._burden import Burden
     from outcomes.returns._tidy import Areas
@@ -175,8 +173,8 @@ class AnnualReport:
 
     area: str
     slug: str
-    period: str
-    previous_period: str
+    period: Period
+    previous_period: Period
     status: ReportStatus
     status_label: str
     family_group: str
@@ -206,7 +204,7 @@ class AnnualReport:
         cls,
         results: Results,
         area: str,
-        period: str,
+        period: str | Period,
         *,
         assessment: Assessment | None = None,
         areas: Areas | None = None,
@@ -223,8 +221,10 @@ class AnnualReport:
         >>> report.headline[0].direction.word  # doctest: +SKIP
         'improved'
         """
-        index = _index(results, period, suppress_below)
-        if area not in index.areas:
+        year = period if isinstance(period, Period) else parse_period(period)
+        lookup = results.published(suppress_below).lookup()
+        _check_period(lookup, year)
+        if area not in lookup.areas:
             from outcomes.core._suggest import did_you_mean
             from outcomes.errors import DataProblem, DataProblemRow, ValidationError
 
@@ -233,13 +233,13 @@ class AnnualReport:
                     DataProblemRow(
                         file="results",
                         area=area,
-                        period=period,
+                        period=year.label,
                         problem=DataProblem.UNKNOWN_AREA,
-                        hint=did_you_mean(area, index.areas),
+                        hint=did_you_mean(area, lookup.areas),
                     ),
                 )
             )
-        if assessment is not None and (assessment.area, assessment.period) != (area, period):
+        if assessment is not None and (assessment.area, assessment.period) != (area, year.label):
             from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow
 
             raise AssessmentError(
@@ -248,209 +248,163 @@ class AnnualReport:
                         file=f"the assessment of {assessment.area} for {assessment.period}",
                         key="period" if assessment.area == area else "area",
                         problem=AssessmentProblem.BAD_VALUE,
-                        message=f"the report is {area}'s for {period}",
+                        message=f"the report is {area}'s for {year.label}",
                         hint="give the assessment file of the same area and year",
                     ),
                 )
             )
-        return _Builder(index, area, assessment, areas, burden).build()
+        group = results.family_groups.get(area, "")
+        if areas is not None and not group:
+            group = areas.family_group_of.get(area, "")
+        figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year)
+        return _Builder(figures, assessment, burden).build()
+
+
+def _check_period(lookup: ResultLookup, year: Period) -> None:
+    """Fail early when the results hold nothing for the report's year."""
+    present = {period.label for period in lookup.periods()}
+    if not {year.label, str(year.first_year)} & present:
+        from outcomes.errors import NoResultsError
+
+        split_years = [p for p in lookup.periods() if p.type is not PeriodType.CALENDAR_YEAR]
+        raise NoResultsError(
+            f"the results hold no data for {year.label}"
+            + (f"; the latest year is {max(split_years).label}" if split_years else "")
+        )
 
 
 # ---------------------------------------------------------------------------------------
-# Indexing the results once, for every report of a period
+# One area's figures, indicator by indicator
 
 
-Row = Mapping[str, Any]
+def _number(row: ResultRow | None) -> float | None:
+    return None if row is None else row.value
 
 
-@attrs.frozen(kw_only=True)
-class _Index:
-    results: Results
-    period: str
-    catalogue: Catalogue
-    rows: Mapping[tuple[str, str], Mapping[str, Row]]
-    areas: tuple[str, ...]
-    family_groups: Mapping[str, str]
-    #: Rankings by (indicator, period), filled as reports are built.
-    rankings: dict[tuple[str, str], _Ranking] = attrs.field(factory=dict)
+@attrs.define
+class _AreaFigures:
+    """What the report shows of one indicator for one area: headline, trend and ranks.
 
+    Each indicator's detail is made once, however many sections and plans refer to it.
+    """
 
-@attrs.frozen(kw_only=True)
-class _Ranking:
-    entries: tuple[tuple[str, Row], ...]
-    rows: tuple[RankRow, ...]
+    lookup: ResultLookup
+    area: str
+    group: str
+    year: Period
+    details: dict[str, IndicatorDetail] = attrs.field(factory=dict)
 
+    def periods(self, indicator: Indicator) -> tuple[Period, ...]:
+        """The five years up to the report's year, in the indicator's own kind of year.
 
-_LAST: list[tuple[Results, str, int | None, _Index]] = []
-
-
-def _index(results: Results, period: str, suppress_below: int | None) -> _Index:
-    """Rows by (indicator, area) then period; the last index is reused for a batch."""
-    for cached, cached_period, cached_below, index in _LAST:
-        if cached is results and cached_period == period and cached_below == suppress_below:
-            return index
-    wanted = parse_period(period)  # a bad label fails here, before any work
-    present = set(results.frame["period"].unique())
-    if not {wanted.label, str(wanted.first_year)} & present:
-        from outcomes.errors import NoResultsError
-
-        latest = max((parse_period(p) for p in present if "-" in p), default=None)
-        raise NoResultsError(
-            f"the results hold no data for {period}"
-            + (f"; the latest year is {latest.label}" if latest is not None else "")
-        )
-    frame = results.published(suppress_below).frame
-    rows: dict[tuple[str, str], dict[str, Row]] = {}
-    records: list[Row] = frame.to_dict("records")  # type: ignore[assignment]
-    for row in records:
-        rows.setdefault((row["indicator"], row["area"]), {})[row["period"]] = row
-    names = sorted({a for (_, a) in rows if not is_computed_area(a)})
-    index = _Index(
-        results=results,
-        period=period,
-        catalogue=results.catalogue,
-        rows=rows,
-        areas=tuple(names),
-        family_groups=dict(results.family_groups),
-    )
-    _LAST[:] = [(results, period, suppress_below, index)]
-    return index
-
-
-class _Builder:
-    def __init__(
-        self,
-        index: _Index,
-        area: str,
-        assessment: Assessment | None,
-        areas: Areas | None,
-        burden: Burden | None,
-    ) -> None:
-        self.index = index
-        self.area = area
-        self.assessment = assessment
-        self.burden = burden
-        self.group = index.family_groups.get(area, "")
-        if areas is not None and not self.group:
-            self.group = areas.family_group_of.get(area, "")
-        self.details: dict[str, IndicatorDetail] = {}
-
-    # --- lookups ------------------------------------------------------------------------
-
-    def row(self, indicator: str, area: str, period: str) -> Row | None:
-        return self.index.rows.get((indicator, area), {}).get(period)
-
-    def periods(self, indicator: Indicator) -> tuple[str, ...]:
-        """The five years up to the report's period, labelled in the indicator's own years.
-
-        A calendar-year indicator reports the calendar year in which the period starts.
+        A calendar-year indicator reports the calendar year in which the year starts.
         """
-        last = parse_period(self.index.period).in_type(indicator.period_type)
-        return tuple(last.shifted(years).label for years in range(1 - YEARS, 1))
+        last = self.year.in_type(indicator.period_type)
+        return tuple(last.shifted(years) for years in range(1 - YEARS, 1))
 
-    def series(self, indicator: Indicator, area: str, column: str = "value") -> list[float | None]:
-        by_period = self.index.rows.get((indicator.id, area), {})
-        return [
-            to_number(by_period[p][column]) if p in by_period else None
-            for p in self.periods(indicator)
-        ]
+    def row(self, indicator: Indicator, area: str | None = None) -> ResultRow | None:
+        """The row of ``area`` (default: the report's) in the indicator's latest period."""
+        return self.lookup.row(indicator.id, area or self.area, self.periods(indicator)[-1])
 
-    # --- one indicator --------------------------------------------------------------------
+    def series(
+        self, indicator: Indicator, area: str, value: Callable[[ResultRow], float | None]
+    ) -> list[float | None]:
+        rows = self.lookup.series(indicator.id, area, self.periods(indicator))
+        return [None if row is None else value(row) for row in rows]
+
+    def direction_of(self, indicator_id: str) -> Direction:
+        catalogue = self.lookup.catalogue
+        if indicator_id not in catalogue:
+            return Direction.NOT_COMPARABLE
+        row = self.row(catalogue[indicator_id])
+        return Direction.NOT_COMPARABLE if row is None else row.direction
 
     def detail(self, indicator: Indicator) -> IndicatorDetail:
-        if indicator.id in self.details:
-            return self.details[indicator.id]
-        periods = self.periods(indicator)
-        row = self.row(indicator.id, self.area, periods[-1]) or {}
-        suppressed = bool(row.get("suppressed"))
-
-        def value(r: Row | None) -> str:
-            if r is None:
-                return format_value(None, indicator)
-            return format_value(
-                to_number(r.get("value")), indicator, suppressed=bool(r.get("suppressed"))
+        if indicator.id not in self.details:
+            anchor = f"indicator-{slug(indicator.id)}"
+            values = self.series(indicator, self.area, _value)
+            self.details[indicator.id] = IndicatorDetail(
+                id=indicator.id,
+                anchor=anchor,
+                title=indicator.title,
+                description=indicator.description,
+                unit=indicator.unit,
+                polarity=indicator.polarity.label,
+                source=indicator.source,
+                headline=self.headline(indicator, anchor, values),
+                **self.trend(indicator, anchor, values),
+                **self.ranking(indicator, anchor),
             )
+        return self.details[indicator.id]
 
-        previous = self.row(indicator.id, self.area, periods[-2])
-        direction = to_direction(to_text(row.get("direction")))
-        shown = to_number(row.get("value"))
+    def headline(
+        self, indicator: Indicator, anchor: str, values: list[float | None]
+    ) -> HeadlineRow:
+        periods = self.periods(indicator)
+        row = self.lookup.row(indicator.id, self.area, periods[-1])
+        previous = self.lookup.row(indicator.id, self.area, periods[-2])
+        suppressed = row is not None and row.suppressed
+        shown = _number(row)
         change = format_change(
-            to_number(row.get("change")), indicator, suppressed=suppressed, value=shown
+            None if row is None else row.change, indicator, suppressed=suppressed, value=shown
         )
-        low, high = to_number(row.get("change_lower")), to_number(row.get("change_upper"))
-        if low is not None and high is not None and not suppressed:
+        low = None if row is None or suppressed else row.change_lower
+        high = None if row is None or suppressed else row.change_upper
+        if low is not None and high is not None:
             change += f" ({format_change_interval(low, high, indicator, value=shown)})"
-        rank = to_number(row.get("rank"))
-        rank_of = to_number(row.get("rank_of"))
-        anchor = f"indicator-{slug(indicator.id)}"
-        values = self.series(indicator, self.area)
         spark_text = f"{indicator.title}: five-year values " + ", ".join(
             format_value(v, indicator) for v in values
         )
-        headline = HeadlineRow(
+        ranked = row is not None and row.rank is not None and row.rank_of is not None
+        return HeadlineRow(
             indicator=indicator.id,
             title=indicator.title,
             anchor=anchor,
-            this_year=value(row or None),
-            last_year=value(previous),
+            this_year=_shown(row, indicator),
+            last_year=_shown(previous, indicator),
             change=change,
-            direction=direction,
-            vs_scotland=comparison_marker(to_text(row.get("vs_scotland")) or "not_compared").words,
-            vs_family_group=comparison_marker(
-                to_text(row.get("vs_family_group")) or "not_compared"
-            ).words,
-            rank="" if rank is None or rank_of is None else f"{rank:.0f} of {rank_of:.0f}",
+            direction=Direction.NOT_COMPARABLE if row is None else row.direction,
+            vs_scotland=(Comparison.NOT_COMPARED if row is None else row.vs_scotland).word,
+            vs_family_group=(Comparison.NOT_COMPARED if row is None else row.vs_family_group).word,
+            rank=f"{row.rank} of {row.rank_of}" if row is not None and ranked else "",
             trend=self.trend_words(indicator, row),
             sparkline=_figures.sparkline(values=values, label=spark_text),
             sparkline_text=spark_text,
             suppressed=suppressed,
         )
-        detail = IndicatorDetail(
-            id=indicator.id,
-            anchor=anchor,
-            title=indicator.title,
-            description=indicator.description,
-            unit=indicator.unit,
-            polarity=indicator.polarity.label,
-            source=indicator.source,
-            headline=headline,
-            **self.trend(indicator, anchor, values),
-            **self.ranking(indicator, anchor),
-        )
-        self.details[indicator.id] = detail
-        return detail
 
-    def trend_words(self, indicator: Indicator, row: Row) -> str:
+    def trend_words(self, indicator: Indicator, row: ResultRow | None) -> str:
         """The five-year trend in words, saying why when there is no test."""
-        if row.get("suppressed"):
+        if row is not None and row.suppressed:
             return "suppressed"
-        if not sampled(indicator, self.index.catalogue.items):
+        if not sampled(indicator, self.lookup.catalogue.items):
             return "not tested (not a sample)"
-        return trend_marker(to_text(row.get("trend")) or "not_enough_data").words
+        trend = None if row is None else row.trend
+        return (trend or Trend.NOT_ENOUGH_DATA).word
 
     def trend(
         self, indicator: Indicator, anchor: str, values: list[float | None]
     ) -> dict[str, Any]:
         group_area = family_group_area(self.group) if self.group else ""
-        scotland = self.series(indicator, SCOTLAND)
-        family = self.series(indicator, group_area) if group_area else None
-        lower = self.series(indicator, self.area, "lower")
-        upper = self.series(indicator, self.area, "upper")
-        years = []
+        scotland = self.series(indicator, SCOTLAND, _value)
+        family = self.series(indicator, group_area, _value) if group_area else None
+        lower = self.series(indicator, self.area, _lower)
+        upper = self.series(indicator, self.area, _upper)
         periods = self.periods(indicator)
-        for position, period in enumerate(periods):
-            row = self.row(indicator.id, self.area, period) or {}
-            hidden = bool(row.get("suppressed"))
-            years.append(
-                YearRow(
-                    period=period,
-                    value=format_value(values[position], indicator, suppressed=hidden),
-                    interval=format_interval(lower[position], upper[position], indicator),
-                    scotland=format_value(scotland[position], indicator),
-                    family_group=format_value(family[position], indicator) if family else "",
-                    note=to_text(row.get("note")),
-                )
+        rows = self.lookup.series(indicator.id, self.area, periods)
+        years = tuple(
+            YearRow(
+                period=period.label,
+                value=format_value(
+                    values[k], indicator, suppressed=row is not None and row.suppressed
+                ),
+                interval=format_interval(lower[k], upper[k], indicator),
+                scotland=format_value(scotland[k], indicator),
+                family_group=format_value(family[k], indicator) if family else "",
+                note="" if row is None else row.note,
             )
+            for k, (period, row) in enumerate(zip(periods, rows, strict=True))
+        )
         text = (
             f"{indicator.title} in {self.area}, {periods[0]} to {periods[-1]}, with Scotland"
             + (f" and the {self.group} family group" if family else "")
@@ -460,7 +414,7 @@ class _Builder:
             chart_id=f"{anchor}-trend",
             title=f"{indicator.title}: {self.area}, five years",
             description=text,
-            periods=periods,
+            periods=[period.label for period in periods],
             values=values,
             lower=lower,
             upper=upper,
@@ -471,84 +425,135 @@ class _Builder:
             unit=indicator.unit,
             tick_format=functools.partial(tick_label, indicator=indicator),
         )
-        return {"years": tuple(years), "trend_chart": chart, "trend_text": text}
+        return {"years": years, "trend_chart": chart, "trend_text": text}
 
     def ranking(self, indicator: Indicator, anchor: str) -> dict[str, Any]:
         period = self.periods(indicator)[-1]
-        key = (indicator.id, period)
-        if key not in self.index.rankings:
-            self.index.rankings[key] = self.all_areas(indicator, period)
-        ranking = self.index.rankings[key]
-        entries = ranking.entries
-        scotland_row = self.row(indicator.id, SCOTLAND, period) or {}
+        entries = self.lookup.ranked(indicator, period)
+        scotland = _number(self.lookup.row(indicator.id, SCOTLAND, period))
         ranks = tuple(
-            attrs.evolve(row, highlighted=True) if row.area == self.area else row
-            for row in ranking.rows
+            RankRow(
+                rank=str(row.rank) if row.rank is not None else str(position),
+                area=row.area,
+                value=format_value(row.value, indicator),
+                interval=format_interval(row.lower, row.upper, indicator),
+                highlighted=row.area == self.area,
+            )
+            for position, row in enumerate(entries, start=1)
         )
         this = next((r for r in ranks if r.highlighted), None)
+        neutral = indicator.polarity is Polarity.NEUTRAL
         if this is None:
             text = f"{indicator.title}, {period}: {self.area} has no published value to rank."
         else:
             text = (
                 f"{indicator.title}, {period}: {len(ranks)} areas ordered "
-                + ("best first" if indicator.polarity is not Polarity.NEUTRAL else "from highest")
+                + ("best first" if not neutral else "from highest")
                 + f"; {self.area} is {this.value}"
-                + (
-                    f", ranked {this.rank} of {len(ranks)}"
-                    if indicator.polarity is not Polarity.NEUTRAL
-                    else ""
-                )
-                + f"; Scotland is {format_value(to_number(scotland_row.get('value')), indicator)}."
+                + (f", ranked {this.rank} of {len(ranks)}" if not neutral else "")
+                + f"; Scotland is {format_value(scotland, indicator)}."
             )
         chart = _figures.rank_chart(
             chart_id=f"{anchor}-rank",
             title=f"{indicator.title}: all areas, {period}",
             description=text,
-            areas=[name for name, _ in entries],
-            values=[to_number(row.get("value")) for _, row in entries],
-            lower=[to_number(row.get("lower")) for _, row in entries],
-            upper=[to_number(row.get("upper")) for _, row in entries],
+            areas=[row.area for row in entries],
+            values=[row.value for row in entries],
+            lower=[row.lower for row in entries],
+            upper=[row.upper for row in entries],
             highlight=self.area,
-            scotland=to_number(scotland_row.get("value")),
+            scotland=scotland,
             unit=indicator.unit,
             tick_format=functools.partial(tick_label, indicator=indicator),
-            higher_is_better=None
-            if indicator.polarity is Polarity.NEUTRAL
-            else indicator.polarity is Polarity.HIGHER_IS_BETTER,
+            higher_is_better=None if neutral else indicator.polarity is Polarity.HIGHER_IS_BETTER,
         )
         return {"ranks": ranks, "rank_chart": chart, "rank_text": text}
 
-    def all_areas(self, indicator: Indicator, period: str) -> _Ranking:
-        """Every area's value, best first: the same for every report of the period."""
-        entries = []
-        for name in self.index.areas:
-            row = self.row(indicator.id, name, period)
-            if row is None or to_number(row.get("value")) is None:
-                continue
-            entries.append((name, row))
-        descending = indicator.polarity is not Polarity.LOWER_IS_BETTER
-        # Best first where a direction is better; otherwise from the highest value.
-        entries.sort(
-            key=lambda e: ((-1 if descending else 1) * (to_number(e[1]["value"]) or 0.0), e[0])
-        )
-        rows = tuple(
-            RankRow(
-                rank=to_text(row.get("rank")) or str(position),
-                area=name,
-                value=format_value(to_number(row.get("value")), indicator),
-                interval=format_interval(
-                    to_number(row.get("lower")), to_number(row.get("upper")), indicator
-                ),
-                highlighted=False,
+    def methods(self, indicators: Sequence[Indicator]) -> MethodsAnnex:
+        items = self.lookup.catalogue.items
+        definitions = tuple(
+            DefinitionRow(
+                id=i.id,
+                title=i.title,
+                numerator=items[i.numerator].title if i.numerator in items else i.numerator,
+                denominator=(
+                    items[i.denominator].title if i.denominator in items else i.denominator
+                )
+                if i.denominator
+                else "",
+                multiplier=i.multiplier_text,
+                interval=interval_method(i, items),
+                source=i.source,
             )
-            for position, (name, row) in enumerate(entries, start=1)
+            for i in indicators
         )
-        return _Ranking(entries=tuple(entries), rows=rows)
+        suppressed, missing, notes = [], [], []
+        for i in indicators:
+            for period in self.periods(i):
+                row = self.lookup.row(i.id, self.area, period)
+                if row is None:
+                    missing.append(QualityRow(indicator=i.id, period=period.label, issue="no data"))
+                    continue
+                if row.suppressed:
+                    suppressed.append(
+                        QualityRow(
+                            indicator=i.id, period=period.label, issue="suppressed (small count)"
+                        )
+                    )
+                elif row.value is None:
+                    missing.append(
+                        QualityRow(
+                            indicator=i.id,
+                            period=period.label,
+                            issue="no value: " + (row.note or "not available"),
+                        )
+                    )
+                if row.note:
+                    notes.append(QualityRow(indicator=i.id, period=period.label, issue=row.note))
+        return MethodsAnnex(
+            definitions=definitions,
+            methods=METHODS,
+            suppressed=tuple(suppressed),
+            missing=tuple(missing),
+            notes=tuple(notes),
+        )
 
-    # --- the report -----------------------------------------------------------------------
+
+def _value(row: ResultRow) -> float | None:
+    return row.value
+
+
+def _lower(row: ResultRow) -> float | None:
+    return row.lower
+
+
+def _upper(row: ResultRow) -> float | None:
+    return row.upper
+
+
+def _shown(row: ResultRow | None, indicator: Indicator) -> str:
+    """A value as shown in the headline: ``[x]`` when there is no row, ``[c]`` when hidden."""
+    if row is None:
+        return format_value(None, indicator)
+    return format_value(row.value, indicator, suppressed=row.suppressed)
+
+
+# ---------------------------------------------------------------------------------------
+# The report's sections
+
+
+class _Builder:
+    """Assembles the report's sections around one area's figures."""
+
+    def __init__(
+        self, figures: _AreaFigures, assessment: Assessment | None, burden: Burden | None
+    ) -> None:
+        self.figures = figures
+        self.assessment = assessment
+        self.burden = burden
 
     def build(self) -> AnnualReport:
-        catalogue = self.index.catalogue
+        catalogue = self.figures.lookup.catalogue
         indicators = list(catalogue)
         groups = _group_indicators(indicators)
         assessment = self.assessment
@@ -591,7 +596,7 @@ class _Builder:
                 missing=tuple(missing),
                 strengths=strengths,
                 priorities=priorities,
-                indicators=tuple(self.detail(i) for i in members),
+                indicators=tuple(self.figures.detail(i) for i in members),
                 not_provided=not_provided,
             )
 
@@ -604,15 +609,15 @@ class _Builder:
             )
             for branch in (Branch.CHILDREN_FAMILIES, Branch.COMMUNITY_CARE, Branch.CRIMINAL_JUSTICE)
         )
-        headline = tuple(self.detail(i).headline for i in indicators)
+        headline = tuple(self.figures.detail(i).headline for i in indicators)
         return AnnualReport(
-            area=self.area,
-            slug=slug(self.area),
-            period=self.index.period,
-            previous_period=parse_period(self.index.period).previous().label,
+            area=self.figures.area,
+            slug=slug(self.figures.area),
+            period=self.figures.year,
+            previous_period=self.figures.year.previous(),
             status=assessment.status if assessment else ReportStatus.DRAFT,
             status_label=(assessment.status if assessment else ReportStatus.DRAFT).label,
-            family_group=self.group,
+            family_group=self.figures.group,
             introduction=narrative.get("introduction", ""),
             signed_off=sign_off_text(assessment.sign_off)
             if assessment and assessment.sign_off
@@ -665,71 +670,15 @@ class _Builder:
                 part(f"return-{section}", section.label, (), section=section)
                 for section in ReturnSection
             ),
-            plans=plans(assessment, self.direction_of),
-            previous_plans=previous_plans(assessment, self.direction_of),
+            plans=plans(assessment, self.figures.direction_of),
+            previous_plans=previous_plans(assessment, self.figures.direction_of),
             plans_missing=plans_missing(assessment),
             peer_assessment=peer_annex(assessment),
-            methods=self.methods(indicators),
-            burden=burden_annex(self.burden, self.area),
+            methods=self.figures.methods(indicators),
+            burden=burden_annex(self.burden, self.figures.area),
             symbols=tuple(
                 (marker.symbol, marker.words) for marker in (SUPPRESSED, MISSING, NOT_APPLICABLE)
             ),
-        )
-
-    def direction_of(self, indicator_id: str) -> Direction:
-        catalogue = self.index.catalogue
-        if indicator_id not in catalogue:
-            return to_direction("not_comparable")
-        indicator = catalogue[indicator_id]
-        row = self.row(indicator_id, self.area, self.periods(indicator)[-1]) or {}
-        return to_direction(to_text(row.get("direction")))
-
-    def methods(self, indicators: Sequence[Indicator]) -> MethodsAnnex:
-        items = self.index.catalogue.items
-        definitions = tuple(
-            DefinitionRow(
-                id=i.id,
-                title=i.title,
-                numerator=items[i.numerator].title if i.numerator in items else i.numerator,
-                denominator=(
-                    items[i.denominator].title if i.denominator in items else i.denominator
-                )
-                if i.denominator
-                else "",
-                multiplier=i.multiplier_text,
-                interval=interval_method(i, self.index.catalogue.items),
-                source=i.source,
-            )
-            for i in indicators
-        )
-        suppressed, missing, notes = [], [], []
-        for i in indicators:
-            for period in self.periods(i):
-                row = self.row(i.id, self.area, period)
-                if row is None:
-                    missing.append(QualityRow(indicator=i.id, period=period, issue="no data"))
-                    continue
-                if row.get("suppressed"):
-                    suppressed.append(
-                        QualityRow(indicator=i.id, period=period, issue="suppressed (small count)")
-                    )
-                elif to_number(row.get("value")) is None:
-                    missing.append(
-                        QualityRow(
-                            indicator=i.id,
-                            period=period,
-                            issue="no value: " + (to_text(row.get("note")) or "not available"),
-                        )
-                    )
-                note = to_text(row.get("note"))
-                if note:
-                    notes.append(QualityRow(indicator=i.id, period=period, issue=note))
-        return MethodsAnnex(
-            definitions=definitions,
-            methods=METHODS,
-            suppressed=tuple(suppressed),
-            missing=tuple(missing),
-            notes=tuple(notes),
         )
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from outcomes.core._io import write_text_atomic
+from outcomes.results._lookup import ResultLookup
 from outcomes.vocabulary import SCOTLAND, ItemKind
 
 if TYPE_CHECKING:
@@ -36,13 +37,28 @@ class Results:
     """One row per indicator x area x period, plus Scotland and family-group rows.
 
     ``frame`` holds exact computed figures; :meth:`published` applies disclosure control
-    for export and reports.
+    for export and reports; :meth:`lookup` reads the table once into typed rows.
+
+    One class of about a hundred lines because every view of the table (a row, a control
+    chart, the published table, CSV, typed rows) shares the frame and the catalogue. The
+    frame is treated as read-only: the published table and the typed rows are made once
+    per object and reused (a batch of 32 reports reads them once).
     """
 
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
     catalogue: Catalogue = attrs.field(eq=False, repr=False)
     #: Each area's family group ("" for none), for secondary suppression.
     family_groups: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    _published: dict[int | None, Results] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
+
+    def lookup(self) -> ResultLookup:
+        """The table as typed rows by indicator, area and period (made once)."""
+        if not self._lookup:
+            self._lookup.append(ResultLookup.of(self.frame, self.catalogue))
+        return self._lookup[0]
 
     def row(self, indicator: str, area: str, period: str) -> pd.Series:
         """The one row for ``indicator``, ``area`` and ``period``; KeyError if absent."""
@@ -102,6 +118,11 @@ class Results:
         exactly one hidden member, so no hidden count can be recovered by subtraction. A
         hidden value is also removed from the next period's ``previous_value`` and change.
         """
+        if suppress_below not in self._published:
+            self._published[suppress_below] = self._publish(suppress_below)
+        return self._published[suppress_below]
+
+    def _publish(self, suppress_below: int | None) -> Results:
         frame = self.frame.copy()
         default = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
         threshold = frame["indicator"].map(
