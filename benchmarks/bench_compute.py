@@ -42,8 +42,10 @@ from numpy.typing import NDArray
 from scipy import special, stats
 
 import outcomes
-from outcomes import Areas, Catalogue, DataItem, Dataset, Indicator
+import outcomes.vocabulary
+from outcomes import Areas, Catalogue, Dataset, Indicator
 from outcomes import stats as outcome_stats
+from outcomes.catalogue import DataItem
 
 T = TypeVar("T")
 FloatArray = NDArray[np.float64]
@@ -317,12 +319,14 @@ def layout_of(frame: pd.DataFrame, catalogue: Catalogue, areas: Areas) -> Layout
         numerator_item=items.get_indexer([i.numerator for i in indicators]),
         denominator_item=items.get_indexer([i.denominator for i in indicators]),
         multiplier=np.array([i.multiplier for i in indicators]),
-        proportion=np.array([i.measure is outcomes.Measure.PROPORTION for i in indicators]),
-        rate=np.array([i.measure is outcomes.Measure.RATE for i in indicators]),
-        higher_is_better=np.array(
-            [i.polarity is outcomes.Polarity.HIGHER_IS_BETTER for i in indicators]
+        proportion=np.array(
+            [i.measure is outcomes.vocabulary.Measure.PROPORTION for i in indicators]
         ),
-        neutral=np.array([i.polarity is outcomes.Polarity.NEUTRAL for i in indicators]),
+        rate=np.array([i.measure is outcomes.vocabulary.Measure.RATE for i in indicators]),
+        higher_is_better=np.array(
+            [i.polarity is outcomes.vocabulary.Polarity.HIGHER_IS_BETTER for i in indicators]
+        ),
+        neutral=np.array([i.polarity is outcomes.vocabulary.Polarity.NEUTRAL for i in indicators]),
         materiality=np.array([i.materiality for i in indicators]),
         area_position=pd.Index(areas.names).get_indexer(frame["area"].cat.categories),
         period_position=first_years - first_years.min(),
@@ -846,7 +850,7 @@ def stage_check(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     groups = sorted(set(inputs.areas.family_group_of.values()) - {""})
     row_of = (
         {name: i for i, name in enumerate(names)}
-        | {outcomes.SCOTLAND: len(names)}
+        | {outcomes.vocabulary.SCOTLAND: len(names)}
         | {f"family_group:{g}": len(names) + 1 + i for i, g in enumerate(groups)}
     )
     first_years = np.array([outcomes.parse_period(str(p)).first_year for p in frame["period"]])

@@ -41,6 +41,7 @@ from harness import (
 )
 
 import outcomes
+import outcomes.errors
 
 PERIOD: Final = "2024-25"
 FORMATS: Final = ("html", "md")
@@ -67,7 +68,7 @@ class Inputs:
     catalogue: outcomes.Catalogue
     data: outcomes.Dataset
     areas: outcomes.Areas
-    assessments: dict[str, outcomes.Assessment | outcomes.AssessmentError]
+    assessments: dict[str, outcomes.Assessment | outcomes.errors.AssessmentError]
 
 
 def read_inputs(example: Path) -> Inputs:

@@ -48,6 +48,8 @@ from harness import (
 )
 
 import outcomes
+import outcomes.errors
+import outcomes.returns
 
 PERIOD: Final = "2024-25"
 #: The example's periods the large return and its previous year are copied from.
@@ -88,7 +90,7 @@ def write_large(workdir: Path, rows: int) -> dict[str, Any]:
     data = outcomes.read_dataset(example / "data.csv")
     councils = outcomes.read_areas(example / "areas.csv")
     catalogue = outcomes.load_catalogue()
-    per_area = len(outcomes.blank_return(councils.names[0], PERIOD, catalogue=catalogue))
+    per_area = len(outcomes.returns.blank_return(councils.names[0], PERIOD, catalogue=catalogue))
     zones = [f"Zone {n:04d}" for n in range(1, math.ceil(rows / per_area) + 1)]
     council_of = {zone: councils.names[n % len(councils.names)] for n, zone in enumerate(zones)}
 
@@ -132,7 +134,7 @@ def stage(workdir: Path, case: str, returns: int, runs: int) -> dict[str, Any]:
 
     try:
         record, checked = measure(validate, runs=runs)
-    except outcomes.ValidationError as error:
+    except outcomes.errors.ValidationError as error:
         return {"failure": f"{len(error.problems)} problems, e.g. {error.problems[0]}"}
     record.update(
         files=len(given.returns),

@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 import outcomes
+import outcomes.errors
+import outcomes.vocabulary
 
 COUNCIL = "Fife"
 #: The columns of the worsened table, in order.
@@ -50,8 +52,8 @@ def check_returns(inputs: Path, catalogue: outcomes.Catalogue) -> outcomes.Valid
             areas=outcomes.read_areas(inputs / "areas.csv"),
             previous=outcomes.read_dataset(inputs / "data.csv"),
         )
-    except outcomes.ValidationError as error:
-        print(outcomes.problems_frame(error.problems).to_string(index=False))
+    except outcomes.errors.ValidationError as error:
+        print(outcomes.errors.problems_frame(error.problems).to_string(index=False))
         raise
     print(f"{len(returns)} returns checked: no errors, {len(checked.problems)} warning(s)")
     return checked
@@ -76,7 +78,7 @@ def worsened(results: outcomes.Results, council: str, periods: list[str]) -> pd.
     """Rows of ``periods`` whose direction is ``worsened``, as they would be published."""
     frame = results.published().frame
     chosen = frame[
-        frame["area"].isin([council, outcomes.SCOTLAND])
+        frame["area"].isin([council, outcomes.vocabulary.SCOTLAND])
         & frame["period"].isin(periods)
         & (frame["direction"] == "worsened")
     ]
@@ -137,7 +139,7 @@ def chart(results: outcomes.Results, table: pd.DataFrame, council: str, path: Pa
             start=lambda f: [outcomes.parse_period(p).start for p in f["period"]]
         )
         years = sorted(series["start"].unique())[-5:]
-        for area, style in [(council, "-o"), (outcomes.SCOTLAND, "--")]:
+        for area, style in [(council, "-o"), (outcomes.vocabulary.SCOTLAND, "--")]:
             line = series[(series["area"] == area) & series["start"].isin(years)]
             line = line.sort_values("start")
             axis.plot(line["period"], line["value"], style, label=area)

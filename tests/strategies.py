@@ -7,11 +7,10 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from outcomes import (
+from outcomes import Assessment, Indicator, load_catalogue, parse_period
+from outcomes.assessment import (
     AgreedAction,
-    Assessment,
     ExpectedDirection,
-    Indicator,
     Judgement,
     PeerAssessment,
     PeerMethod,
@@ -20,17 +19,13 @@ from outcomes import (
     PreviousPlan,
     PromptAnswer,
     ProviderType,
-    ReportSection,
-    ReportStatus,
-    ReturnSection,
     SectionReturn,
     SignOff,
     SignOffRole,
     Statement,
-    load_catalogue,
     load_prompts,
-    parse_period,
 )
+from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection
 
 # --- Statistics (outcomes.stats) ---------------------------------------------------------
 

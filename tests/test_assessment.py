@@ -21,25 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from outcomes import (
-    AgreedAction,
     Assessment,
-    AssessmentError,
-    AssessmentProblem,
-    AssessmentProblemRow,
-    Judgement,
-    PeriodError,
-    PromptAnswer,
-    ProviderType,
-    ReportSection,
-    ReportStatus,
-    ReturnSection,
-    SignOffRole,
-    assessment_toml,
-    blank_assessment,
     check_assessment,
-    grade_label,
     load_catalogue,
-    load_prompts,
     read_areas,
     read_assessment,
     read_assessments,
@@ -47,7 +31,20 @@ from outcomes import (
     write_example,
 )
 from outcomes._cli import main
+from outcomes.assessment import (
+    AgreedAction,
+    Judgement,
+    PromptAnswer,
+    ProviderType,
+    SignOffRole,
+    assessment_toml,
+    blank_assessment,
+    grade_label,
+    load_prompts,
+)
 from outcomes.core._resources import bundled_path
+from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow, PeriodError
+from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection
 from tests.strategies import valid_assessments
 
 EXAMPLE = bundled_path("example")

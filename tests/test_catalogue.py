@@ -10,16 +10,12 @@ import attrs
 import pytest
 
 import outcomes
-from outcomes import (
-    BUNDLED,
-    Branch,
-    CatalogueError,
-    CatalogueProblem,
-    Evidence,
-    Measure,
-    OutcomesError,
-    load_catalogue,
-)
+import outcomes.catalogue
+import outcomes.errors
+from outcomes import OutcomesError, load_catalogue
+from outcomes.catalogue import BUNDLED
+from outcomes.errors import CatalogueError, CatalogueProblem
+from outcomes.vocabulary import Branch, Evidence, Measure
 from tests.strategies import toml_document, valid_indicator, valid_items
 
 DATA = Path(__file__).parent / "data"
@@ -37,7 +33,7 @@ def write_catalogue(
     return folder
 
 
-def problems_of(source: Path) -> list[outcomes.CatalogueProblemRow]:
+def problems_of(source: Path) -> list[outcomes.errors.CatalogueProblemRow]:
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(source)
     return list(caught.value.problems)
@@ -113,7 +109,7 @@ def test_every_recommendation_is_evidenced_or_declared_self_assessment_only(
     bundled: outcomes.Catalogue,
 ) -> None:
     evidence = bundled.by_recommendation()
-    for recommendation in outcomes.load_recommendations():
+    for recommendation in outcomes.catalogue.load_recommendations():
         indicators = evidence[recommendation.number]
         if recommendation.evidence is Evidence.INDICATORS:
             assert indicators, f"recommendation {recommendation.number} has no indicator"

@@ -9,13 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomes import (
-    Catalogue,
-    CatalogueError,
-    CatalogueProblem,
-    CatalogueProblemRow,
-    load_catalogue,
-)
+from outcomes import Catalogue, load_catalogue
+from outcomes.errors import CatalogueError, CatalogueProblem, CatalogueProblemRow
 from tests.strategies import faulty_catalogue_documents, toml_document, valid_indicator, valid_items
 
 

@@ -135,7 +135,7 @@ def test_example_returns_are_filled_from_the_dataset_and_validate(tmp_path: Path
     areas = outcomes.read_areas(tmp_path / "areas.csv")
     returns = sorted((tmp_path / "returns").glob("*.xlsx"))
     assert len(returns) == len(areas.names)
-    fife = outcomes.read_return(tmp_path / "returns" / "fife.xlsx").frame
+    fife = outcomes.returns.read_return(tmp_path / "returns" / "fife.xlsx").frame
     data = outcomes.read_dataset(tmp_path / "data.csv").frame
     merged = fife.merge(data, on=["area", "period", "item"], suffixes=("", "_data"))
     assert len(merged) == len(fife) > 100

@@ -8,16 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomes import (
-    Return,
-    ValidationError,
-    burden,
-    collate,
-    load_catalogue,
-    read_dataset,
-    write_template,
-)
+from outcomes import Return, burden, collate, load_catalogue, read_dataset, write_template
 from outcomes.core._resources import bundled_path
+from outcomes.errors import ValidationError
 from outcomes.returns._collate import REVISION_COLUMNS, SOURCE_COLUMNS, revisions_path, sources_path
 from tests.returns_examples import example_return
 from tests.strategies import return_catalogue_document

@@ -12,11 +12,10 @@ import pytest
 from hypothesis import given, settings
 
 import outcomes
+import outcomes.errors
 from outcomes import (
-    RESULT_COLUMNS,
     Areas,
     Catalogue,
-    DataItem,
     Dataset,
     compute,
     load_catalogue,
@@ -24,7 +23,9 @@ from outcomes import (
     read_dataset,
     read_deflators,
 )
+from outcomes.catalogue import DataItem
 from outcomes.core._resources import bundled_path
+from outcomes.results import RESULT_COLUMNS
 from tests.strategies import proportion_panels
 
 DATA = Path(__file__).parent / "data"
@@ -287,7 +288,7 @@ def test_computing_never_suppresses(example: outcomes.Results) -> None:
 def test_unknown_areas_in_the_data_are_reported() -> None:
     data = panel_dataset([("A", "2024-25", 5, 10), ("Z", "2024-25", 5, 10)])
     areas = Areas.from_frame(pd.DataFrame({"area": ["A"], "name": ["Area A"]}))
-    with pytest.raises(outcomes.ValidationError) as caught:
+    with pytest.raises(outcomes.errors.ValidationError) as caught:
         compute(data, one_indicator_catalogue(), areas)
     assert [row.area for row in caught.value.problems] == ["Z"]
 
@@ -352,7 +353,7 @@ def test_an_impossible_proportion_is_computed_and_explained_not_fatal() -> None:
 def test_deflator_problems_name_the_row_a_person_sees(tmp_path: Path) -> None:
     path = tmp_path / "deflators.csv"
     path.write_text("period,deflator\n2023-24,98.1\n\n2024-25,-1\n2024-26,100\n", encoding="utf-8")
-    with pytest.raises(outcomes.ValidationError) as caught:
+    with pytest.raises(outcomes.errors.ValidationError) as caught:
         read_deflators(path)
     found = {(row.row, row.column, row.problem.name) for row in caught.value.problems}
     assert found == {(4, "deflator", "NOT_A_NUMBER"), (5, "period", "BAD_PERIOD")}

@@ -12,15 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import outcomes
-from outcomes import (
-    Areas,
-    Catalogue,
-    DataItem,
-    Dataset,
-    load_catalogue,
-    read_areas,
-    read_dataset,
-)
+import outcomes.errors
+from outcomes import Areas, Catalogue, Dataset, load_catalogue, read_areas, read_dataset
+from outcomes.catalogue import DataItem
 from outcomes.core._resources import bundled_path
 from outcomes.results import _compute
 from tests import reference_engine
@@ -76,10 +70,10 @@ def test_the_same_errors() -> None:
     data = panel_dataset([("A", "2024-25", 5, 10), ("Z", "2024-25", 5, 10)])
     areas = Areas.from_frame(pd.DataFrame({"area": ["A"], "name": ["Area A"]}))
     for engine in (reference_engine.compute, _compute.compute):
-        with pytest.raises(outcomes.ValidationError) as caught:
+        with pytest.raises(outcomes.errors.ValidationError) as caught:
             engine(data, one_indicator_catalogue(), areas)
         assert [row.area for row in caught.value.problems] == ["Z"]
-        with pytest.raises(outcomes.ValidationError):
+        with pytest.raises(outcomes.errors.ValidationError):
             engine(read_dataset(EXAMPLE / "data.csv"), load_catalogue(),
                    deflators={"2024-25": 100.0}, base_period="2024-25")  # fmt: skip
         with pytest.raises(ValueError, match="both"):

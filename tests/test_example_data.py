@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import outcomes
+import outcomes.catalogue
 from tests.scripts import EXAMPLES, load_script
 
 INPUTS = EXAMPLES / "inputs"
@@ -234,6 +235,6 @@ kind = "count"
 """,
         encoding="utf-8",
     )
-    catalogue = outcomes.load_catalogue(outcomes.BUNDLED, tmp_path)
+    catalogue = outcomes.load_catalogue(outcomes.catalogue.BUNDLED, tmp_path)
     with pytest.raises(script.ExampleDataError, match="ZZ99"):
         script.generate(catalogue=catalogue)

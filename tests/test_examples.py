@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 import outcomes
+import outcomes.catalogue
 from tests.scripts import EXAMPLES, load_script
 
 WORKFLOW = EXAMPLES / "ci" / "annual-reports.yml"
@@ -225,7 +226,7 @@ def test_ci_workflow_fails_on_a_broken_return(example: Path, tmp_path: Path) -> 
 def test_extending_adds_an_indicator_and_overrides_the_markdown_report(
     example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    catalogue = outcomes.load_catalogue(outcomes.BUNDLED, EXTENDING / "my-indicators")
+    catalogue = outcomes.load_catalogue(outcomes.catalogue.BUNDLED, EXTENDING / "my-indicators")
     assert catalogue.warnings == ()  # adds to the national catalogue, replaces nothing
     local = catalogue["LOC01"]
     national = outcomes.DatasetSpec.from_catalogue(outcomes.load_catalogue()).to_frame()

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import outcomes
-from outcomes import Catalogue, DataItem, Dataset, PeriodError, Results, compute
-from outcomes.errors import NoResultsError
+from outcomes import Catalogue, Dataset, Results, compute
+from outcomes.catalogue import DataItem
+from outcomes.errors import NoResultsError, PeriodError
 from outcomes.national._learning import LEARNING_COLUMNS, NO_ONE, learn_from
 from outcomes.returns._tidy import Areas
 from tests.strategies import proportion_panels

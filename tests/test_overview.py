@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from scipy import stats as scipy_stats
 
 import outcomes
-from outcomes import Areas, NoResultsError, compute, load_catalogue, read_areas, read_dataset
+from outcomes import Areas, compute, load_catalogue, read_areas, read_dataset
 from outcomes.core._resources import bundled_path
+from outcomes.errors import NoResultsError
 from outcomes.national._overview import (
     FAMILY_GROUP_COLUMNS,
     FUNNEL_COLUMNS,

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomes import PeriodError, ValidationError, read_areas
+from outcomes import read_areas
 from outcomes._cli import main
 from outcomes.core._resources import bundled_path
-from outcomes.errors import DataProblem, PairingError
+from outcomes.errors import DataProblem, PairingError, PeriodError, ValidationError
 from outcomes.national._pairing import PAIR_COLUMNS, Pairing, pair_areas, read_pairs
 from outcomes.returns._tidy import Areas
 from tests.strategies import areas_with_family_groups

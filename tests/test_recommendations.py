@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from outcomes import CatalogueError, CatalogueProblem, Evidence, Scope, load_recommendations
+from outcomes.catalogue import load_recommendations
+from outcomes.errors import CatalogueError, CatalogueProblem
+from outcomes.vocabulary import Evidence, Scope
 
 
 def test_thirteen_recommendations_in_order_with_what_each_requires() -> None:

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 import outcomes
+import outcomes.errors
+import outcomes.vocabulary
 from outcomes._cli import main
 from outcomes.report._render import md
 from tests.report_examples import (
@@ -67,7 +69,7 @@ def test_calendar_year_indicators_report_the_year_the_period_starts() -> None:
             for d in part.indicators
             if d.id == indicator.id
         )
-        assert detail.years[-1].period == PERIOD[:4]
+        assert detail.years[-1].period.label == PERIOD[:4]
     assert workforce
 
 
@@ -81,7 +83,7 @@ def test_each_indicator_appears_in_exactly_one_section() -> None:
 
 def test_every_section_is_present_and_says_what_is_missing_without_an_assessment() -> None:
     report = example_report(assessment=None, burden=None)
-    assert report.status is outcomes.ReportStatus.DRAFT
+    assert report.status is outcomes.vocabulary.ReportStatus.DRAFT
     for part in (report.governance, *report.service_delivery, report.public_protection,
                  report.resources, report.workforce, report.achievements):  # fmt: skip
         assert any("No assessment file" in line for line in part.missing), part.key
@@ -94,7 +96,7 @@ def test_every_section_is_present_and_says_what_is_missing_without_an_assessment
 
 def test_status_comes_from_the_assessment() -> None:
     published = example_report()
-    assert published.status is outcomes.ReportStatus.PUBLISHED
+    assert published.status is outcomes.vocabulary.ReportStatus.PUBLISHED
     draft = attrs.evolve(example().assessment, status="draft")
     assert example_report(assessment=draft).status_label == "Draft"
 
@@ -112,7 +114,7 @@ def test_last_years_plans_say_whether_their_indicators_moved_as_expected() -> No
 
 
 def test_a_report_for_an_unknown_area_names_the_nearest_area() -> None:
-    with pytest.raises(outcomes.ValidationError) as caught:
+    with pytest.raises(outcomes.errors.ValidationError) as caught:
         outcomes.AnnualReport.build(example().results, "Fyfe", PERIOD)
     assert "Fife" in str(caught.value)
 
@@ -255,13 +257,13 @@ def test_report_all_fails_only_the_area_with_bad_input(
 
 def test_an_assessment_of_another_year_is_refused() -> None:
     last_year = attrs.evolve(example().assessment, period="2023-24")
-    with pytest.raises(outcomes.AssessmentError) as caught:
+    with pytest.raises(outcomes.errors.AssessmentError) as caught:
         example_report(assessment=last_year)
     assert caught.value.problems[0].key == "period"
 
 
 def test_a_period_with_no_data_is_refused_naming_the_latest() -> None:
-    with pytest.raises(outcomes.NoResultsError, match="latest year is 2024-25"):
+    with pytest.raises(outcomes.errors.NoResultsError, match="latest year is 2024-25"):
         outcomes.AnnualReport.build(example().results, AREA, "2030-31")
 
 

@@ -10,17 +10,16 @@ import pandas as pd
 import pytest
 
 from outcomes import (
-    DataProblem,
     DatasetSpec,
     Return,
-    blank_return,
     load_catalogue,
-    read_return,
     read_returns,
     validate_returns,
     write_template,
 )
 from outcomes.core._io import csv_text, neutralise_formula, restore_text
+from outcomes.errors import DataProblem
+from outcomes.returns import blank_return, read_return
 from outcomes.returns._rows import parse_number
 from tests.returns_examples import example_return
 

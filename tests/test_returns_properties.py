@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomes import Areas, Catalogue, Dataset, Return, ValidationError, load_catalogue
-from outcomes.errors import problems_frame
+from outcomes import Areas, Catalogue, Dataset, Return, load_catalogue
+from outcomes.errors import ValidationError, problems_frame
 from outcomes.returns._validate import validate_returns
 from tests.strategies import (
     RETURN_AREAS,

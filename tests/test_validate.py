@@ -9,16 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomes import (
-    DataProblem,
-    Return,
-    Severity,
-    ValidationError,
-    read_areas,
-    read_dataset,
-    validate_returns,
-)
+from outcomes import Return, read_areas, read_dataset, validate_returns
 from outcomes.core._resources import bundled_path
+from outcomes.errors import DataProblem, Severity, ValidationError
 from outcomes.returns._validate import DEFAULT_JUMP_FACTOR
 from tests.returns_examples import example_return, row_of
 

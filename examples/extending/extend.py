@@ -22,6 +22,7 @@ import argparse
 from pathlib import Path
 
 import outcomes
+import outcomes.catalogue
 
 HERE = Path(__file__).resolve().parent
 INDICATORS = HERE / "my-indicators"
@@ -39,7 +40,7 @@ def main(
             outcomes.write_example(inputs)
     # The bundled catalogue first, then ours: a local id equal to a national one would
     # replace it, and say so in catalogue.warnings.
-    catalogue = outcomes.load_catalogue(outcomes.BUNDLED, INDICATORS)
+    catalogue = outcomes.load_catalogue(outcomes.catalogue.BUNDLED, INDICATORS)
     for warning in catalogue.warnings:
         print(f"warning: {warning}")
     data = outcomes.read_dataset(inputs / "data.csv")

@@ -17,7 +17,7 @@ __all__ = ["write_example"]
 def write_example(directory: str | os.PathLike[str], *, overwrite: bool = False) -> list[Path]:
     """Write the example inputs into ``directory`` and return the paths written.
 
-    The file names are fixed (DESIGN.md §3): ``data.csv`` (the tidy dataset),
+    The file names are fixed (docs/contracts.md, "Verbs"): ``data.csv`` (the tidy dataset),
     ``areas.csv`` (councils and family groups), ``deflators.csv``, and ``returns/`` with
     one filled-in XLSX return per council for the latest period (``<area-slug>.xlsx``),
     made from ``data.csv`` with :func:`write_template`. Existing files are not replaced

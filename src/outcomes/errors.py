@@ -17,6 +17,28 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "AssessmentError",
+    "AssessmentProblem",
+    "AssessmentProblemRow",
+    "CatalogueError",
+    "CatalogueProblem",
+    "CatalogueProblemRow",
+    "DataProblem",
+    "DataProblemRow",
+    "NoResultsError",
+    "OutcomesError",
+    "OutputError",
+    "PairingError",
+    "PeriodError",
+    "ResourceError",
+    "Severity",
+    "ValidationError",
+    "problems_frame",
+]
+
+
 def _place(file: str, **parts: str) -> str:
     """``file, name value, ...`` for the parts that are given, in order."""
     return ", ".join([file, *(f"{name} {part}" for name, part in parts.items() if part)])
@@ -266,5 +288,5 @@ class ValidationError(OutcomesError, ValueError):
         super().__init__("\n".join(lines))
 
     def to_frame(self) -> pd.DataFrame:
-        """The problems table (DESIGN.md §3 columns)."""
+        """The problems table (docs/contracts.md, "Problems table")."""
         return problems_frame(self.problems)

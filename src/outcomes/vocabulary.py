@@ -16,6 +16,30 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple, Self
 
+__all__ = [
+    "FAMILY_GROUP_PREFIX",
+    "RECOMMENDATIONS",
+    "SCOTLAND",
+    "SUPPRESSED",
+    "Branch",
+    "Comparison",
+    "Direction",
+    "Evidence",
+    "ItemKind",
+    "Marker",
+    "Measure",
+    "OutcomeGroup",
+    "PeriodType",
+    "Polarity",
+    "ReportSection",
+    "ReportStatus",
+    "ReturnSection",
+    "Scope",
+    "Trend",
+    "family_group_area",
+    "is_computed_area",
+]
+
 #: The national row of the results: computed, never listed in an areas file.
 SCOTLAND = "Scotland"
 #: Results rows for a family group are named ``family_group:<name>``.

@@ -39,7 +39,7 @@ from outcomes.assessment._model import (
     load_prompts,
 )
 from outcomes.core._io import slug, write_text_atomic
-from outcomes.core._periods import parse_period
+from outcomes.core._periods import Period, as_period
 from outcomes.core._toml import (
     FieldError,
     Parsers,
@@ -576,7 +576,7 @@ def write_assessment(path: str | os.PathLike[str], assessment: Assessment) -> Pa
 
 
 def blank_assessment(
-    area: str, period: str, *, provider: ProviderType | str = ProviderType.COUNCIL
+    area: str, period: str | Period, *, provider: ProviderType | str = ProviderType.COUNCIL
 ) -> str:
     """A blank ``assessment.toml`` for ``area`` and ``period`` to fill in.
 
@@ -588,7 +588,7 @@ def blank_assessment(
     >>> "prompt = \\"11.2\\"" in blank_assessment("Fife", "2025-26")
     True
     """
-    parse_period(period)
+    period = as_period(period).label  # written into the file as its label
     kind = ProviderType(provider)
     prompts = [p for p in load_prompts() if kind is ProviderType.COUNCIL or not p.councils_only]
     lines = [
@@ -633,5 +633,8 @@ def blank_assessment(
 
 
 def assessment_file_name(area: str) -> str:
-    """The file name of an area's assessment in an assessments folder (DESIGN.md §3)."""
+    """The file name of an area's assessment in an assessments folder.
+
+    Fixed by docs/contracts.md, "Verbs" (``outcomes example``).
+    """
     return f"{slug(area)}.toml"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DatasetItem", "DatasetSpec"]
 
-#: Columns of ``outcomes dataset --format csv`` (DESIGN.md §3).
+#: Columns of ``outcomes dataset --format csv`` (docs/contracts.md, "Verbs").
 DATASET_COLUMNS = ("item", "title", "unit", "kind", "indicators")
 
 

@@ -13,7 +13,7 @@ import attrs
 from outcomes.errors import PeriodError
 from outcomes.vocabulary import PeriodType
 
-__all__ = ["Period", "parse_period"]
+__all__ = ["Period", "as_period", "parse_period"]
 
 # ASCII digits only: 2024-25 in full-width or Arabic-Indic digits (which ``\d`` matches)
 # would otherwise become a second, phantom 2024-25.
@@ -83,6 +83,15 @@ def _from_year(first_year: int, period_type: PeriodType) -> Period:
     else:
         label = f"{first_year}-{(first_year + 1) % 100:02d}"
     return Period(label=label, type=period_type, first_year=first_year)
+
+
+def as_period(period: str | Period, period_type: PeriodType | str | None = None) -> Period:
+    """A period given as a label or already parsed: the boundary of every public function.
+
+    >>> as_period("2024-25") == as_period(parse_period("2024-25"))
+    True
+    """
+    return period if isinstance(period, Period) else parse_period(period, period_type)
 
 
 def parse_period(label: str, period_type: PeriodType | str | None = None) -> Period:

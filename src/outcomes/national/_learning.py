@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from outcomes.core._io import csv_text, write_text_atomic
-from outcomes.core._periods import parse_period
+from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
 from outcomes.returns._tidy import Areas
@@ -57,7 +57,7 @@ class LearningSuggestions:
     """
 
     area: str
-    period: str
+    period: Period
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
 
     @property
@@ -76,7 +76,7 @@ class LearningSuggestions:
 def learn_from(
     results: Results,
     area: str,
-    period: str,
+    period: str | Period,
     *,
     areas: Areas | None = None,
     limit: int = 3,
@@ -99,7 +99,8 @@ def learn_from(
     >>> row["why"] in {"worsened", "bottom quartile", "worsened and bottom quartile"}
     True
     """
-    label = parse_period(period).label
+    year = as_period(period)
+    label = year.label
     if limit < 1:
         raise ValueError(f"limit must be 1 or more, not {limit}")
     frame = results.frame
@@ -157,7 +158,7 @@ def learn_from(
     suggestions = pd.DataFrame.from_records(records, columns=list(LEARNING_COLUMNS))
     suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,
                                       "learn_from_value": float})  # fmt: skip
-    return LearningSuggestions(area=area, period=label, frame=suggestions)
+    return LearningSuggestions(area=area, period=year, frame=suggestions)
 
 
 def _text(column: pd.Series) -> pd.Series:

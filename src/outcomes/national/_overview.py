@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from outcomes import stats
 from outcomes.core._io import csv_text, slug, write_text_atomic
-from outcomes.core._periods import parse_period
+from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
 from outcomes.report._format import format_value
@@ -130,7 +130,7 @@ SCRUTINY_COLUMNS: Final = (
     "evidence", "other_evidence", *SCRUTINY_REASONS,
 )  # fmt: skip
 JUDGEMENTS: Final = ("concern", "assurance", "neutral")
-#: Where an annual report is in its year (DESIGN.md §4).
+#: Where an annual report is in its year (docs/contracts.md, "Status").
 REPORT_STATUSES: Final = ("draft", "peer_assessed", "published")
 #: :attr:`Overview.reports`: one row per area when statuses or pairs are given.
 REPORT_COLUMNS: Final = ("area", "name", "family_group", "status", "peer_area", "peer_reason")
@@ -156,7 +156,7 @@ class Scrutiny:
 
     area: str
     name: str
-    period: str
+    period: Period
     table: pd.DataFrame = attrs.field(eq=False, repr=False)
 
     @property
@@ -199,7 +199,7 @@ class Overview:
       empty when none was given.
     """
 
-    period: str
+    period: Period
     indicators: pd.DataFrame = attrs.field(eq=False, repr=False)
     family_groups: pd.DataFrame = attrs.field(eq=False, repr=False)
     heat: pd.DataFrame = attrs.field(eq=False, repr=False)
@@ -262,10 +262,9 @@ class Overview:
 # --- the period's rows ------------------------------------------------------------------------
 
 
-def _period_labels(catalogue: Catalogue, period: str) -> dict[str, str]:
+def _period_labels(catalogue: Catalogue, period: Period) -> dict[str, str]:
     """Each indicator's period label in the return year of ``period``."""
-    year = parse_period(period)
-    return {i.id: year.in_type(i.period_type).label for i in catalogue}
+    return {i.id: period.in_type(i.period_type).label for i in catalogue}
 
 
 def _funnel_kind(indicator: Indicator, catalogue: Catalogue) -> str:
@@ -281,7 +280,7 @@ def _funnel_kind(indicator: Indicator, catalogue: Catalogue) -> str:
 class _Period:
     """The results rows of one return year, split by kind, with what the tables need."""
 
-    period: str
+    period: Period
     catalogue: Catalogue = attrs.field(eq=False, repr=False)
     labels: Mapping[str, str] = attrs.field(eq=False, repr=False)
     scotland: pd.DataFrame = attrs.field(eq=False, repr=False)  # indexed by indicator
@@ -290,7 +289,7 @@ class _Period:
     area_order: tuple[str, ...]
 
     @classmethod
-    def of(cls, results: Results, period: str, areas: Areas | None) -> _Period:
+    def of(cls, results: Results, period: Period, areas: Areas | None) -> _Period:
         catalogue = results.catalogue
         labels = _period_labels(catalogue, period)
         frame = results.frame
@@ -298,7 +297,7 @@ class _Period:
         if rows.empty:
             known = sorted(set(frame["period"]), key=lambda text: parse_period(text).start)
             raise NoResultsError(
-                f"the results hold nothing for {parse_period(period).label}; they hold "
+                f"the results hold nothing for {period}; they hold "
                 f"{', '.join(known) or 'no periods'}"
             )
         rows = rows.assign(**{column: _text(rows[column])
@@ -316,7 +315,7 @@ class _Period:
             family_group=area_rows["area"].map(results.family_groups).astype(object).fillna(""),
         )
         return cls(
-            period=parse_period(period).label,
+            period=period,
             catalogue=catalogue,
             labels=labels,
             scotland=rows[is_scotland].set_index("indicator"),
@@ -734,7 +733,7 @@ def _empty(columns: Sequence[str]) -> pd.DataFrame:
 
 def overview(
     results: Results,
-    period: str,
+    period: str | Period,
     *,
     areas: Areas | None = None,
     assessments: Mapping[str, str] | None = None,
@@ -764,7 +763,7 @@ def overview(
     >>> int(row["areas_reported"]), bool(row["funnel"])
     (32, True)
     """
-    context = _Period.of(results, period, areas)
+    context = _Period.of(results, as_period(period), areas)
     points = _funnel_points(context, context.areas)
     return Overview(
         period=context.period,
@@ -780,7 +779,9 @@ def overview(
     )
 
 
-def scrutiny(results: Results, area: str, period: str, *, areas: Areas | None = None) -> Scrutiny:
+def scrutiny(
+    results: Results, area: str, period: str | Period, *, areas: Areas | None = None
+) -> Scrutiny:
     """The inspectorate's view of ``area`` in the return year ``period``.
 
     Each indicator with a row for the area is judged:
@@ -810,7 +811,7 @@ def scrutiny(results: Results, area: str, period: str, *, areas: Areas | None = 
     >>> sorted(set(view.table["judgement"])) == ["assurance", "concern", "neutral"]
     True
     """
-    context = _Period.of(results, period, areas)
+    context = _Period.of(results, as_period(period), areas)
     own = context.areas[context.areas["area"] == area]
     if own.empty:
         hint = did_you_mean(area, context.area_order)

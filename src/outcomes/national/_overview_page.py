@@ -35,6 +35,7 @@ from outcomes.vocabulary import (
 
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue, Indicator
+    from outcomes.core._periods import Period
     from outcomes.national._overview import Overview, Scrutiny
 
 __all__ = ["OverviewPage", "ScrutinyPage", "render_overview", "render_scrutiny"]
@@ -110,7 +111,7 @@ class ScrutinyPage:
 
     area: str
     slug: str
-    period: str
+    period: Period
     concerns: tuple[JudgedRow, ...]
     assurances: tuple[JudgedRow, ...]
     neutral: tuple[JudgedRow, ...]
@@ -145,7 +146,7 @@ class ScrutinyPage:
 class OverviewPage:
     """Everything the national overview page shows, for one period."""
 
-    period: str
+    period: Period
     area_count: int
     indicators: tuple[IndicatorRow, ...]
     heat: tuple[HeatTable, ...]

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from outcomes.core._io import csv_text, restore_text, write_text_atomic
-from outcomes.core._periods import parse_period
+from outcomes.core._periods import Period, as_period
 from outcomes.core._tables import pop_row_numbers, read_tables
 from outcomes.errors import DataProblem, DataProblemRow, PairingError, Severity, ValidationError
 from outcomes.returns._tidy import Areas
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MINIMUM_AREAS", "PAIR_COLUMNS", "Pairing", "pair_areas", "read_pairs"]
 
-#: Columns of ``outcomes pair --out pairs.csv``, in order (DESIGN.md §3).
+#: Columns of ``outcomes pair --out pairs.csv``, in order (docs/contracts.md, "Verbs").
 PAIR_COLUMNS = ("area", "peer_area", "family_group", "reason")
 #: The fewest areas that can be paired without anyone assessing their assessor.
 MINIMUM_AREAS = 3
@@ -77,7 +77,7 @@ class Pairing:
     """
 
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
-    period: str
+    period: Period
     seed: int
 
     @property
@@ -101,7 +101,7 @@ class Pairing:
 
 def pair_areas(
     areas: Areas,
-    period: str,
+    period: str | Period,
     *,
     seed: int = 0,
     previous: Pairing | pd.DataFrame | None = None,
@@ -119,7 +119,7 @@ def pair_areas(
     """
     import numpy as np
 
-    parsed = parse_period(period)
+    parsed = as_period(period)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise PairingError(f"the seed must be a whole number 0 or more, not {seed!r}")
     seed = int(seed)
@@ -136,7 +136,7 @@ def pair_areas(
     rng = np.random.default_rng([seed, parsed.first_year])
     group_of = {area: group for area, group in areas.family_group_of.items() if area in names}
     cycles, apart = _plan(names, group_of, partners or {}, rng)
-    return Pairing(frame=_pairs_frame(cycles, group_of, apart, partners), period=parsed.label,
+    return Pairing(frame=_pairs_frame(cycles, group_of, apart, partners), period=parsed,
                    seed=seed)  # fmt: skip
 
 

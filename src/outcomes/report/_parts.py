@@ -25,6 +25,7 @@ from outcomes.vocabulary import Direction, ItemKind, Measure
 
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue, DataItem, Indicator
+    from outcomes.core._periods import Period
     from outcomes.returns._burden import Burden
 
 _PROGRESS_WORDS = {
@@ -142,7 +143,7 @@ class DefinitionRow:
 @attrs.frozen(kw_only=True)
 class QualityRow:
     indicator: str
-    period: str
+    period: Period
     issue: str
 
 

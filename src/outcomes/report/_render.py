@@ -19,6 +19,7 @@ import attrs
 import jinja2
 
 from outcomes.core._io import write_bytes_atomic, write_text_atomic
+from outcomes.core._periods import Period, as_period
 from outcomes.core._resources import bundled_path
 from outcomes.errors import OutcomesError, ResourceError
 from outcomes.vocabulary import is_computed_area
@@ -141,8 +142,11 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     return pdf
 
 
-def output_names(slug: str, period: str, formats: Sequence[str]) -> dict[str, str]:
-    """The file name of each format (DESIGN.md §3): ``<area-slug>-<period>.<ext>``."""
+def output_names(slug: str, period: Period, formats: Sequence[str]) -> dict[str, str]:
+    """The file name of each format, ``<area-slug>-<period>.<ext>``.
+
+    Fixed by docs/contracts.md, "Formats and file names".
+    """
     return {kind: f"{slug}-{period}.{kind}" for kind in formats}
 
 
@@ -168,7 +172,7 @@ class ReportBatch:
 
 def write_reports(
     results: Results,
-    period: str,
+    period: str | Period,
     directory: str | os.PathLike[str],
     *,
     areas: Sequence[str] | None = None,
@@ -181,13 +185,15 @@ def write_reports(
 ) -> ReportBatch:
     """Render the reports of ``areas`` (default: every area in the results) into ``directory``.
 
-    Files are named ``<area-slug>-<period>.<ext>`` (DESIGN.md §3) and written atomically.
+    Files are named ``<area-slug>-<period>.<ext>`` (docs/contracts.md, "Formats and file
+    names") and written atomically.
     One area's bad input (an assessment with problems, say) fails that area only: its
     message is in :attr:`ReportBatch.failed` and the others are still written.
     ``progress(done, total, area)`` is called after each area.
     """
     from outcomes.report._report import AnnualReport
 
+    year = as_period(period)
     for kind in formats:
         if kind not in (*FORMATS, "pdf"):
             raise OutcomesError(f"unknown report format {kind!r}; choose html, md or pdf")
@@ -200,10 +206,10 @@ def write_reports(
             if isinstance(given, OutcomesError):
                 raise given
             report = AnnualReport.build(
-                results, area, period, assessment=given, areas=area_list, burden=burden
+                results, area, year, assessment=given, areas=area_list, burden=burden
             )
             paths = []
-            for kind, name in output_names(report.slug, period, formats).items():
+            for kind, name in output_names(report.slug, year, formats).items():
                 output = render_report(report, kind, templates=templates)
                 target = Path(directory) / name
                 if isinstance(output, bytes):

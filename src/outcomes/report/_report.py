@@ -3,7 +3,8 @@
 Building the report (numbers, words, flags, charts) is kept apart from rendering it, as
 great_tables does: :meth:`AnnualReport.build` gives a plain frozen object that tests can
 inspect without HTML, and :mod:`outcomes.report._render` turns it into HTML, Markdown or PDF
-with the Jinja2 templates of ``report_templates/``. The structure follows DESIGN.md §4.
+with the Jinja2 templates of ``report_templates/``. The structure follows
+docs/contracts.md, "Report".
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class HeadlineRow:
 class YearRow:
     """One period of an indicator's trend table: the data the trend chart draws."""
 
-    period: str
+    period: Period
     value: str
     interval: str
     scotland: str
@@ -285,7 +286,9 @@ def _number(row: ResultRow | None) -> float | None:
 class _AreaFigures:
     """What the report shows of one indicator for one area: headline, trend and ranks.
 
-    Each indicator's detail is made once, however many sections and plans refer to it.
+    Each indicator's detail is made once, however many sections and plans refer to it. One
+    class because the headline, the trend, the ranking and the methods annex all read the
+    same rows (the area's, Scotland's and its family group's) over the same five periods.
     """
 
     lookup: ResultLookup
@@ -394,7 +397,7 @@ class _AreaFigures:
         rows = self.lookup.series(indicator.id, self.area, periods)
         years = tuple(
             YearRow(
-                period=period.label,
+                period=period,
                 value=format_value(
                     values[k], indicator, suppressed=row is not None and row.suppressed
                 ),
@@ -492,24 +495,22 @@ class _AreaFigures:
             for period in self.periods(i):
                 row = self.lookup.row(i.id, self.area, period)
                 if row is None:
-                    missing.append(QualityRow(indicator=i.id, period=period.label, issue="no data"))
+                    missing.append(QualityRow(indicator=i.id, period=period, issue="no data"))
                     continue
                 if row.suppressed:
                     suppressed.append(
-                        QualityRow(
-                            indicator=i.id, period=period.label, issue="suppressed (small count)"
-                        )
+                        QualityRow(indicator=i.id, period=period, issue="suppressed (small count)")
                     )
                 elif row.value is None:
                     missing.append(
                         QualityRow(
                             indicator=i.id,
-                            period=period.label,
+                            period=period,
                             issue="no value: " + (row.note or "not available"),
                         )
                     )
                 if row.note:
-                    notes.append(QualityRow(indicator=i.id, period=period.label, issue=row.note))
+                    notes.append(QualityRow(indicator=i.id, period=period, issue=row.note))
         return MethodsAnnex(
             definitions=definitions,
             methods=METHODS,
@@ -543,7 +544,11 @@ def _shown(row: ResultRow | None, indicator: Indicator) -> str:
 
 
 class _Builder:
-    """Assembles the report's sections around one area's figures."""
+    """Assembles the report's sections around one area's figures.
+
+    One class because every section reads the same assessment (narrative, return sections,
+    plans, peer assessment) and says the same thing when it is missing.
+    """
 
     def __init__(
         self, figures: _AreaFigures, assessment: Assessment | None, burden: Burden | None

@@ -26,7 +26,7 @@ from scipy import stats as scipy_stats
 
 from outcomes import stats
 from outcomes.catalogue._catalogue import Catalogue
-from outcomes.core._periods import parse_period
+from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.errors import DataProblem, DataProblemRow, ValidationError
 from outcomes.returns._tidy import Areas, Dataset
 from outcomes.vocabulary import (
@@ -64,7 +64,7 @@ def compute(
     confidence: float = 0.95,
     *,
     deflators: Mapping[str, float] | None = None,
-    base_period: str | None = None,
+    base_period: str | Period | None = None,
     trend_confidence: float = stats.TREND_CONFIDENCE,
     published: pd.DataFrame | None = None,
 ) -> Results:
@@ -92,11 +92,12 @@ def compute(
     if (deflators is None) != (base_period is None):
         raise ValueError("give both deflators and base_period, or neither")
     cube = _Cube.build(dataset, catalogue, areas)
-    if deflators is not None and base_period is not None:
-        cube.deflate(deflators, base_period, dataset.source)
+    base = None if base_period is None else as_period(base_period)  # a bad label fails here
+    if deflators is not None and base is not None:
+        cube.deflate(deflators, base, dataset.source)
     cube.add_comparators()
-    if base_period is not None:
-        cube.add_indicator_note(cube.deflated, f"; real terms at {base_period} prices")
+    if base is not None:
+        cube.add_indicator_note(cube.deflated, f"; real terms at {base} prices")
     figures = _Figures.compute(cube, confidence)
     trend = _trend_codes(cube, trend_confidence)
     if published is not None:
@@ -274,9 +275,9 @@ class _Cube:
 
     # --- real terms ---
 
-    def deflate(self, deflators: Mapping[str, float], base_period: str, source: str) -> None:
+    def deflate(self, deflators: Mapping[str, float], base: Period, source: str) -> None:
         used = np.asarray(self.grid[self.deflated].any(axis=0), dtype=bool)
-        needed = sorted({self.period_labels[p] for p in np.flatnonzero(used)} | {base_period})
+        needed = sorted({self.period_labels[p] for p in np.flatnonzero(used)} | {base.label})
         missing = [period for period in needed if period not in deflators]
         if missing:
             raise ValidationError(
@@ -287,7 +288,7 @@ class _Cube:
                     for period in missing
                 )
             )  # fmt: skip
-        factor = np.array([deflators[base_period] / deflators[label] if used[p] else 1.0
+        factor = np.array([deflators[base.label] / deflators[label] if used[p] else 1.0
                            for p, label in enumerate(self.period_labels)])  # fmt: skip
         rows = np.flatnonzero(self.deflated)
         self.numerator[rows] = self.numerator[rows] * factor[np.newaxis, :, np.newaxis]

@@ -1,4 +1,4 @@
-"""The results table (DESIGN.md §3) and its publication with disclosure control."""
+"""The results table (docs/contracts.md, "Results") and its publication with disclosure control."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from outcomes.core._io import write_text_atomic
+from outcomes.core._periods import Period
 from outcomes.results._lookup import ResultLookup
 from outcomes.vocabulary import SCOTLAND, ItemKind
 
@@ -60,8 +61,12 @@ class Results:
             self._lookup.append(ResultLookup.of(self.frame, self.catalogue))
         return self._lookup[0]
 
-    def row(self, indicator: str, area: str, period: str) -> pd.Series:
-        """The one row for ``indicator``, ``area`` and ``period``; KeyError if absent."""
+    def row(self, indicator: str, area: str, period: str | Period) -> pd.Series:
+        """The one row for ``indicator``, ``area`` and ``period``; KeyError if absent.
+
+        A row of the frame, as pandas gives it; :meth:`lookup` gives typed rows.
+        """
+        period = str(period)
         frame = self.frame
         match = frame[
             (frame["indicator"] == indicator)

@@ -19,7 +19,7 @@ import attrs
 from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes.catalogue._spec import DatasetItem, DatasetSpec
 from outcomes.core._io import csv_text, neutralise_formula, write_bytes_atomic
-from outcomes.core._periods import Period, parse_period
+from outcomes.core._periods import Period, as_period
 from outcomes.core._tables import INSTRUCTIONS_SHEET, RawTable, read_tables, table_from_text
 from outcomes.errors import DataProblemRow, Severity
 from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, check_rows
@@ -207,7 +207,7 @@ def blank_return(
     chosen = _catalogue(catalogue)
     spec = DatasetSpec.from_catalogue(chosen)
     types = item_period_types(chosen)
-    year = (period if isinstance(period, Period) else parse_period(period)).first_year
+    year = as_period(period).first_year
     names = [areas] if isinstance(areas, str) else list(areas)
     rows = [
         (area, label, item.name, item.title, item.unit, "", "", _guidance(item))
@@ -242,18 +242,18 @@ def write_template(
     column, a list of flags, and an *Instructions* sheet. Same inputs, same bytes.
     With ``data``, the return is filled in from it.
     """
-    frame = blank_return(areas, period, catalogue=catalogue, data=data)
+    year = as_period(period)
+    frame = blank_return(areas, year, catalogue=catalogue, data=data)
     chosen = format or ("xlsx" if str(path).lower().endswith((".xlsx", ".xlsm")) else "csv")
     if chosen == "csv":
         return write_bytes_atomic(path, ("\ufeff" + csv_text(frame)).encode("utf-8"))
     if chosen != "xlsx":
         raise ValueError(f"format must be 'csv' or 'xlsx', not {chosen!r}")
     spec = DatasetSpec.from_catalogue(_catalogue(catalogue))
-    label = period.label if isinstance(period, Period) else parse_period(period).label
-    return write_bytes_atomic(path, _template_xlsx(frame, spec, label))
+    return write_bytes_atomic(path, _template_xlsx(frame, spec, year))
 
 
-def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: str) -> bytes:
+def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -316,7 +316,7 @@ def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: str) -> bytes
     return _reproducible(workbook)
 
 
-def _instructions(areas: Sequence[str], period: str, items: int) -> list[str]:
+def _instructions(areas: Sequence[str], period: Period, items: int) -> list[str]:
     who = areas[0] if len(areas) == 1 else f"{len(areas)} areas"
     return [
         f"Social work data return: {who}, {period}",

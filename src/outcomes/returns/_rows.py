@@ -28,7 +28,7 @@ __all__ = ["FLAGS", "TIDY_COLUMNS", "CheckedRows", "check_rows", "parse_number"]
 
 #: Flags a value may carry in the tidy dataset.
 FLAGS = ("provisional", "estimated", "revised", "not_collected")
-#: The tidy layout (DESIGN.md §3); ``flag`` is optional.
+#: The tidy layout (docs/contracts.md, "Tidy dataset"); ``flag`` is optional.
 TIDY_COLUMNS = ("area", "period", "item", "value", "flag")
 REQUIRED_COLUMNS = TIDY_COLUMNS[:4]
 #: Where each row came from, kept beside the tidy columns.

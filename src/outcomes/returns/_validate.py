@@ -46,7 +46,6 @@ __all__ = ["DEFAULT_JUMP_FACTOR", "ValidatedReturns", "validate_returns"]
 #: A value more than this many times its previous value, or less than its reciprocal, is
 #: reported as an implausible change (a warning).
 DEFAULT_JUMP_FACTOR = 2.0
-#: Prefix of the computed family-group rows (DESIGN.md §3); reserved like Scotland.
 _KEYS = ["area", "period", "item"]
 
 
