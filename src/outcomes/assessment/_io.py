@@ -29,8 +29,6 @@ from outcomes.assessment._model import (
     PreviousPlan,
     PromptAnswer,
     ProviderType,
-    ReportSection,
-    ReportStatus,
     SectionReturn,
     SignOff,
     SignOffRole,
@@ -57,18 +55,11 @@ from outcomes.errors import (
     AssessmentProblemRow,
     CatalogueProblem,
 )
-from outcomes.vocabulary import ReturnSection
+from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection
 
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue
 
-__all__ = [
-    "assessment_toml",
-    "blank_assessment",
-    "read_assessment",
-    "read_assessments",
-    "write_assessment",
-]
 
 SCHEMA = 1
 _NARRATIVE = ("introduction", "governance", "public_protection", "resources", "workforce")

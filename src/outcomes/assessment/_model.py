@@ -29,29 +29,6 @@ from outcomes.vocabulary import RECOMMENDATIONS, ReportSection, ReportStatus, Re
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue
 
-__all__ = [
-    "AgreedAction",
-    "Assessment",
-    "ExpectedDirection",
-    "Judgement",
-    "PeerAssessment",
-    "PeerMethod",
-    "Plan",
-    "PlanProgress",
-    "PreviousPlan",
-    "Prompt",
-    "PromptAnswer",
-    "ProviderType",
-    "ReportSection",
-    "ReportStatus",
-    "SectionReturn",
-    "SignOff",
-    "SignOffRole",
-    "Statement",
-    "check_assessment",
-    "grade_label",
-    "load_prompts",
-]
 
 #: Judgements below this grade ("good") need an agreed action.
 GOOD = 4
