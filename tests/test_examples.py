@@ -257,3 +257,23 @@ def test_extending_adds_an_indicator_and_overrides_the_markdown_report(
     assert "staff briefing" not in html
     assert "Annex A" in html
     assert "LOC01" in html
+
+
+# --- examples/ci/newest-releases.yml --------------------------------------------------------
+
+
+def test_a_weekly_job_tests_the_newest_releases_while_ci_keeps_the_lock() -> None:
+    workflow: dict[Any, Any] = yaml.safe_load(
+        (EXAMPLES / "ci" / "newest-releases.yml").read_text(encoding="utf-8")
+    )
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"][0]["cron"].split()[-1] == "1"  # weekly, on Mondays
+    steps = workflow["jobs"]["latest"]["steps"]
+    assert [step["run"] for step in steps if "run" in step] == ["./run test --latest"]
+    root = EXAMPLES.parent
+    run = (root / "run").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    # CI itself runs the README's test command, which installs from the lock.
+    assert "exec ./run test\n" in ci
+    assert '"$uv" export --quiet --locked' in run
+    assert (root / "uv.lock").is_file()
