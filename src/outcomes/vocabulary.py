@@ -18,6 +18,7 @@ from typing import NamedTuple, Self
 
 __all__ = [
     "FAMILY_GROUP_PREFIX",
+    "NON_NEGATIVE_KINDS",
     "RECOMMENDATIONS",
     "SCOTLAND",
     "SUPPRESSED",
@@ -244,6 +245,10 @@ class ItemKind(enum.StrEnum):
     WEEKS = "weeks"
     SD = "sd"
     SCORE = "score"
+
+
+#: Kinds of item that are never below zero (a score may be).
+NON_NEGATIVE_KINDS = frozenset(ItemKind) - {ItemKind.SCORE}
 
 
 class ReturnSection(_Labelled):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,8 +40,10 @@ from outcomes.core._periods import Period, as_period
 from outcomes.core._toml import (
     FieldError,
     Parsers,
+    TomlFileError,
     choice,
     flag,
+    load_toml,
     optional_text,
     parse_table,
     text,
@@ -335,26 +336,18 @@ def read_assessment(
     """
     file = str(path)
     try:
-        with open(path, "rb") as stream:
-            document = tomllib.load(stream)
-    except OSError as error:
+        document = load_toml(Path(path))
+    except TomlFileError as error:
+        syntax_hint = "strings need double quotes; dates have none: 2025-09-30"
         raise AssessmentError(
             (
                 AssessmentProblemRow(
                     file=file,
-                    problem=AssessmentProblem.UNREADABLE,
-                    message=f"cannot read: {error.strerror or error}",
-                ),
-            )
-        ) from error
-    except tomllib.TOMLDecodeError as error:
-        raise AssessmentError(
-            (
-                AssessmentProblemRow(
-                    file=file,
-                    problem=AssessmentProblem.TOML_SYNTAX,
-                    message=f"not valid TOML: {error}",
-                    hint="strings need double quotes; dates have none: 2025-09-30",
+                    problem=AssessmentProblem.TOML_SYNTAX
+                    if error.syntax
+                    else AssessmentProblem.UNREADABLE,
+                    message=error.message,
+                    hint=error.hint or (syntax_hint if error.syntax else ""),
                 ),
             )
         ) from error
@@ -394,9 +387,8 @@ def read_assessments(
 
 def _area_of(path: Path) -> str:
     try:
-        with path.open("rb") as stream:
-            area = tomllib.load(stream).get("area")
-    except (OSError, tomllib.TOMLDecodeError):
+        area = load_toml(path).get("area")
+    except TomlFileError:
         return path.name
     return area if isinstance(area, str) else path.name
 

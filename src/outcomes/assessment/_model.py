@@ -23,6 +23,7 @@ import attrs
 from outcomes.core._periods import Period, parse_period
 from outcomes.core._resources import package_text
 from outcomes.core._suggest import did_you_mean
+from outcomes.core._toml import TomlFileError, load_toml
 from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow, PeriodError
 from outcomes.vocabulary import RECOMMENDATIONS, ReportSection, ReportStatus, ReturnSection
 
@@ -120,7 +121,23 @@ def load_prompts(path: Path | None = None) -> tuple[Prompt, ...]:
     """
     if path is None:
         return _bundled_prompts()
-    return _parse_prompts(path.read_text(encoding="utf-8"))
+    file = str(path)
+    try:
+        document = load_toml(path)
+        return tuple(Prompt(**raw) for raw in document["prompt"])
+    except TomlFileError as error:
+        kind = AssessmentProblem.TOML_SYNTAX if error.syntax else AssessmentProblem.UNREADABLE
+        problem = AssessmentProblemRow(file=file, problem=kind, message=error.message)
+        raise AssessmentError((problem,)) from error
+    except (KeyError, TypeError, ValueError) as error:
+        problem = AssessmentProblemRow(
+            file=file,
+            key="prompt",
+            problem=AssessmentProblem.BAD_VALUE,
+            message=f"not a list of prompt questions: {error}",
+            hint="give [[prompt]] tables with id, recommendation, question, levels, councils_only",
+        )
+        raise AssessmentError((problem,)) from error
 
 
 @functools.cache

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 import types
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -21,11 +20,13 @@ from outcomes.core._suggest import did_you_mean
 from outcomes.core._toml import (
     Parsers,
     Problem,
+    TomlFileError,
     choice,
     choices,
     flag,
     identifier,
     item_name,
+    load_toml,
     multiplier,
     number,
     optional_text,
@@ -524,15 +525,10 @@ def _load_file(path: Path, layer: _Layer) -> None:
     """Read one TOML file into ``layer``: its indicators, items and every problem in it."""
     file = str(path)
     try:
-        with path.open("rb") as stream:
-            document = tomllib.load(stream)
-    except tomllib.TOMLDecodeError as error:
-        message = f"not valid TOML: {error}"
-        layer.problems.append(_file_problem(file, CatalogueProblem.TOML_SYNTAX, message))
-        return
-    except (OSError, UnicodeDecodeError) as error:
-        message = f"cannot read the file: {error}"
-        layer.problems.append(_file_problem(file, CatalogueProblem.UNREADABLE, message))
+        document = load_toml(path)
+    except TomlFileError as error:
+        kind = CatalogueProblem.TOML_SYNTAX if error.syntax else CatalogueProblem.UNREADABLE
+        layer.problems.append(_file_problem(file, kind, error.message, hint=error.hint))
         return
     for table in sorted(set(document) - set(_TABLES)):
         hint = did_you_mean(table, _TABLES) + " (write [[indicator]] or [[item]])"

@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from outcomes.core._resources import package_text
 from outcomes.core._toml import (
     Parsers,
+    TomlFileError,
     choice,
     choices,
+    load_toml,
     parse_table,
     problem_rows,
     text,
@@ -68,33 +71,23 @@ def load_recommendations(path: Path | None = None) -> tuple[Recommendation, ...]
     if path is None:
         return _bundled()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise _unreadable(str(path), error) from error
-    return _parse(text, str(path))
+        document = load_toml(path)
+    except TomlFileError as error:
+        kind = CatalogueProblem.TOML_SYNTAX if error.syntax else CatalogueProblem.UNREADABLE
+        problem = CatalogueProblemRow(
+            file=str(path), problem=kind, message=error.message, hint=error.hint
+        )
+        raise CatalogueError((problem,)) from error
+    return _parse(document, str(path))
 
 
 @functools.cache
 def _bundled() -> tuple[Recommendation, ...]:
     text, file = package_text("outcomes.catalogue", "recommendations.toml")
-    return _parse(text, file)
+    return _parse(tomllib.loads(text), file)
 
 
-def _unreadable(file: str, error: Exception) -> CatalogueError:
-    return CatalogueError(
-        (
-            CatalogueProblemRow(
-                file=file, problem=CatalogueProblem.UNREADABLE, message=f"cannot read: {error}"
-            ),
-        )
-    )
-
-
-def _parse(text: str, file: str) -> tuple[Recommendation, ...]:
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise _unreadable(file, error) from error
+def _parse(document: dict[str, Any], file: str) -> tuple[Recommendation, ...]:
     problems: list[CatalogueProblemRow] = []
     recommendations: list[Recommendation] = []
     for position, raw in enumerate(document.get("recommendation", []), start=1):

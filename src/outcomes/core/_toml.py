@@ -7,10 +7,13 @@ all over one table and returns every problem found.
 
 from __future__ import annotations
 
+import math
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from enum import Enum
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, TypeVar
 
 from outcomes.core._suggest import did_you_mean
@@ -24,11 +27,69 @@ Parsers = dict[str, tuple[Callable[[object], Any], bool]]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _ITEM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_NUMBER = r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
+# ASCII digits only, and at most three exponent digits: "1e999999999" would otherwise make
+# an exact fraction of a billion digits.
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?"
 _RATIO = re.compile(rf"^\s*{_NUMBER}\s*(?:[*/]\s*{_NUMBER}\s*)*$")
 _SHOWN = 40
+#: A multiplier turns a ratio into its unit (per 100, per 100,000, £ per week from £000s a
+#: year); anything outside these bounds is a mistake, not a unit.
+_SMALLEST_MULTIPLIER, _LARGEST_MULTIPLIER = 1e-9, 1e12
+#: A definitions file larger than this is not a catalogue or an assessment someone wrote.
+MAX_TOML_BYTES = 10 * 1024 * 1024
 
 _E = TypeVar("_E", bound=Enum)
+
+
+class TomlFileError(Exception):
+    """A TOML file cannot be read: its kind (unreadable or syntax), message and hint.
+
+    Raised by :func:`load_toml`; the catalogue and the assessment reader turn it into their
+    own problem rows.
+    """
+
+    def __init__(self, syntax: bool, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.syntax, self.message, self.hint = syntax, message, hint
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file written by a person, refusing clearly what cannot be one.
+
+    Not UTF-8 (with the line of the first bad byte), larger than :data:`MAX_TOML_BYTES`,
+    not TOML, or nested so deeply that reading it would exhaust the stack: each raises
+    :class:`TomlFileError`, never a decoding or recursion error.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_TOML_BYTES:
+            raise TomlFileError(
+                False,
+                f"the file is {size:,} bytes; a definitions or assessment file is at most "
+                f"{MAX_TOML_BYTES:,}",
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise TomlFileError(False, f"cannot read the file: {error.strerror or error}") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise TomlFileError(
+            False,
+            f"line {line}: the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
+            "save it again as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)",
+        ) from error
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as error:
+        raise TomlFileError(True, f"not valid TOML: {error}") from error
+    except RecursionError as error:
+        raise TomlFileError(
+            True,
+            "arrays or tables are nested too deeply to be read",
+            "definitions and assessments nest a few levels at most: see docs/contracts.md",
+        ) from error
 
 
 class FieldError(Exception):
@@ -157,6 +218,13 @@ def multiplier(value: object) -> tuple[float, str]:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise _wrong_type('a number or a ratio such as "1000/52"', value)
     if not isinstance(value, str):
+        if not (_SMALLEST_MULTIPLIER <= value <= _LARGEST_MULTIPLIER):  # NaN fails too
+            raise FieldError(
+                CatalogueProblem.BAD_MULTIPLIER,
+                f"{value!r} is not a multiplier",
+                f"use a positive number from {_SMALLEST_MULTIPLIER:g} to "
+                f"{_LARGEST_MULTIPLIER:g}",
+            )
         return float(value), f"{value:g}"
     if not _RATIO.match(value):
         raise FieldError(
@@ -173,7 +241,17 @@ def multiplier(value: object) -> tuple[float, str]:
             raise FieldError(CatalogueProblem.BAD_MULTIPLIER, f"{value!r} divides by zero")
         else:
             result /= Fraction(operand)
-    return float(result), "".join(value.split())
+    try:
+        scaled = float(result)
+    except OverflowError:
+        scaled = math.inf
+    if not (_SMALLEST_MULTIPLIER <= scaled <= _LARGEST_MULTIPLIER):
+        raise FieldError(
+            CatalogueProblem.BAD_MULTIPLIER,
+            f"{value!r} is {'too large' if scaled > 1 else 'too small or zero'} for a multiplier",
+            f"use a multiplier from {_SMALLEST_MULTIPLIER:g} to {_LARGEST_MULTIPLIER:g}",
+        )
+    return scaled, "".join(value.split())
 
 
 def whole_number(value: object) -> int:

@@ -30,6 +30,7 @@ from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.errors import DataProblem, DataProblemRow, ValidationError
 from outcomes.returns._tidy import Areas, Dataset
 from outcomes.vocabulary import (
+    NON_NEGATIVE_KINDS,
     SCOTLAND,
     Comparison,
     Direction,
@@ -91,6 +92,7 @@ def compute(
     stats.wilson_ci(0, 1, confidence)  # rejects an impossible confidence before any work
     if (deflators is None) != (base_period is None):
         raise ValueError("give both deflators and base_period, or neither")
+    _refuse_negative_amounts(dataset, catalogue)
     cube = _Cube.build(dataset, catalogue, areas)
     base = None if base_period is None else as_period(base_period)  # a bad label fails here
     if deflators is not None and base is not None:
@@ -105,6 +107,29 @@ def compute(
     frame = _assemble(cube, figures, trend)
     family_groups = {} if areas is None else areas.family_group_of
     return Results(frame=frame, catalogue=catalogue, family_groups=family_groups)
+
+
+def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
+    """A count, amount or duration below zero is a mistake in the data, not a figure: say
+    where, as validating a return would, before any statistic is taken of it."""
+    frame = dataset.frame
+    kinds = {item.name: item.kind for item in catalogue.items.values()}
+    counted = frame["item"].map(lambda name: kinds.get(name) in NON_NEGATIVE_KINDS)
+    negative = frame[counted.astype(bool) & (frame["value"] < 0)]
+    if negative.empty:
+        return
+    raise ValidationError(
+        tuple(
+            DataProblemRow(
+                file=dataset.source or "the dataset", column="value", area=str(area),
+                period=str(period), item=str(item), value=f"{value:g}",
+                problem=DataProblem.NEGATIVE_COUNT,
+                hint=f"{area}, {period}: {item} is a {kinds[str(item)]}, never below zero",
+            )
+            for area, period, item, value in negative[["area", "period", "item", "value"]]
+            .itertuples(index=False)
+        )
+    )  # fmt: skip
 
 
 # --- 1. coding and scattering ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from outcomes.core._periods import Period, as_period
 from outcomes.core._tables import INSTRUCTIONS_SHEET, RawTable, read_tables, table_from_text
 from outcomes.errors import DataProblemRow, Severity
 from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, check_rows
-from outcomes.vocabulary import ItemKind, PeriodType
+from outcomes.vocabulary import NON_NEGATIVE_KINDS, ItemKind, PeriodType
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +46,6 @@ TEMPLATE_COLUMNS = ("area", "period", "item", "title", "unit", "value", "flag", 
 HELP_COLUMNS = ("title", "unit", "guidance", "kind")
 RETURN_SHEET = "Return"
 #: Kinds whose values cannot be negative.
-NON_NEGATIVE_KINDS = frozenset(ItemKind) - {ItemKind.SCORE}
 _WIDTHS = {"area": 20, "period": 9, "item": 40, "title": 55, "unit": 14, "value": 14,
            "flag": 14, "guidance": 90}  # fmt: skip
 # Fixed so that the same template is the same bytes (no timestamps).

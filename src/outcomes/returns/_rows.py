@@ -31,22 +31,27 @@ FLAGS = ("provisional", "estimated", "revised", "not_collected")
 #: The tidy layout (docs/contracts.md, "Tidy dataset"); ``flag`` is optional.
 TIDY_COLUMNS = ("area", "period", "item", "value", "flag")
 REQUIRED_COLUMNS = TIDY_COLUMNS[:4]
+#: No count, amount or duration in social work reaches this: a larger value is a mistake, and
+#: summing such values over 32 areas would overflow to infinity.
+LARGEST_VALUE = 1e15
 #: Where each row came from, kept beside the tidy columns.
 LOCATION_COLUMNS = ("file", "sheet", "row")
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_SPACE_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?")
-_DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")
-_DECIMAL_COMMA = re.compile(r"[+-]?(?:0|\d{1,3}(?:[. ]\d{3})+),\d+")
-_NUMBERISH = re.compile(r"[+-]?[\d., ]*\d[\d., ]*")
+# Numbers are read in ASCII digits only (re.ASCII): Python's float() also reads Arabic-Indic
+# or full-width digits, which no return means and which would pass unnoticed.
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_SPACE_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?", re.ASCII)
+_DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:0|\d{1,3}(?:[. ]\d{3})+),\d+", re.ASCII)
+_NUMBERISH = re.compile(r"[+-]?[\d., ]*\d[\d., ]*", re.ASCII)
 _DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
     r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     r"|\d{1,2}[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:[ -]\d{2,4})?"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ -]\d{2,4}",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _PLACEHOLDERS = frozenset(
     ["-", "\u2013", "\u2014", "n/a", "na", "n.a.", ".", "..", "*", "x", "c", "nil", "none", "null",
@@ -129,8 +134,8 @@ def parse_number(text: str) -> Parsed:
         return None, DataProblem.NOT_A_NUMBER, _PLAIN_HINT
     if sign == "-" or negative:
         number = -number
-    if not math.isfinite(number):
-        return None, DataProblem.NOT_A_NUMBER, "the number is too large"
+    if not math.isfinite(number) or abs(number) > LARGEST_VALUE:
+        return None, DataProblem.NOT_A_NUMBER, "the number is larger than any count or amount"
     return number, None, ""
 
 

@@ -116,16 +116,26 @@ def read_areas(path: str | os.PathLike[str]) -> Areas:
     return Areas(frame=_checked_areas(_read_csv(path), str(path)), source=str(path))
 
 
-def _missing_columns(
+def _header_problems(
     frame: pd.DataFrame, required: Iterable[str], file: str
 ) -> list[DataProblemRow]:
+    """Required columns that are missing, and columns named twice (either would make a
+    column ambiguous: which of two ``name`` columns is the name?)."""
+    names = [str(column) for column in frame.columns]
+    twice = sorted({name for name in names if names.count(name) > 1})
     return [
         DataProblemRow(
             file=file, row=_HEADER_ROWS, column=column, problem=DataProblem.MISSING_COLUMN,
-            hint=f"the header has {', '.join(map(str, frame.columns)) or 'no columns'}",
+            hint=f"the header has {', '.join(names) or 'no columns'}",
         )
         for column in required
-        if column not in frame.columns
+        if column not in names
+    ] + [
+        DataProblemRow(
+            file=file, row=_HEADER_ROWS, column=column, problem=DataProblem.EXTRA_COLUMN,
+            hint=f"the column {column!r} appears twice; keep one",
+        )
+        for column in twice
     ]  # fmt: skip
 
 
@@ -142,7 +152,7 @@ def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     lines = pop_row_numbers(frame, _HEADER_ROWS)
     frame = frame.reset_index(drop=True)
     frame.columns = [str(column).strip() for column in frame.columns]
-    problems = _missing_columns(frame, AREA_COLUMNS[:2], file)
+    problems = _header_problems(frame, AREA_COLUMNS[:2], file)
     if problems:
         raise ValidationError(tuple(problems))
     for column in AREA_COLUMNS:
@@ -184,7 +194,7 @@ def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
     frame = _read_csv(path)
     lines = pop_row_numbers(frame, _HEADER_ROWS)
     frame.columns = [str(column).strip() for column in frame.columns]
-    problems = _missing_columns(frame, ("period", "deflator"), file)
+    problems = _header_problems(frame, ("period", "deflator"), file)
     if problems:
         raise ValidationError(tuple(problems))
     values = pd.to_numeric(frame["deflator"].str.strip(), errors="coerce")

@@ -28,7 +28,6 @@ from outcomes.errors import (
     problems_frame,
 )
 from outcomes.returns._returns import (
-    NON_NEGATIVE_KINDS,
     Return,
     item_period_types,
     item_periods,
@@ -36,7 +35,7 @@ from outcomes.returns._returns import (
 )
 from outcomes.returns._rows import TIDY_COLUMNS
 from outcomes.returns._tidy import Areas, Dataset
-from outcomes.vocabulary import Measure, PeriodType, is_computed_area
+from outcomes.vocabulary import NON_NEGATIVE_KINDS, Measure, PeriodType, is_computed_area
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -287,18 +286,19 @@ def _numerator_checks(frame: pd.DataFrame, catalogue: Catalogue) -> list[DataPro
 
 
 def _across_files(frame: pd.DataFrame) -> list[DataProblemRow]:
-    """The same area, period and item in more than one file: the same value is a warning,
-    different values an error on every row involved."""
+    """The same area, period and item in more than one file, or on more than one sheet of
+    a workbook: the same value is a warning, different values an error on every row
+    involved. (Twice on one sheet is the row checks' duplicate.)"""
     usable = frame[(frame["value"].notna() | (frame["flag"] == "not_collected"))
                    & (frame["area"] != "") & (frame["item"] != "")]  # fmt: skip
-    firsts = usable.drop_duplicates([*_KEYS, "file"])
+    firsts = usable.drop_duplicates([*_KEYS, "file", "sheet"])
     shared = firsts[firsts.duplicated(_KEYS, keep=False)]
     problems: list[DataProblemRow] = []
     for _, group in shared.groupby(_KEYS, sort=False):
         cells = {(_text(v), f) for v, f in zip(group["value"], group["flag"], strict=True)}
         for i in group.index:
             others = "; ".join(
-                f"{group.at[j, 'file']!s} row {group.at[j, 'row']!s} has "
+                f"{_where(group, j)} has "
                 f"{_text(group.at[j, 'value']) or 'no value'}"
                 + (f" ({group.at[j, 'flag']!s})" if group.at[j, "flag"] else "")
                 for j in group.index
@@ -309,9 +309,19 @@ def _across_files(frame: pd.DataFrame) -> list[DataProblemRow]:
                                          f"{others}; keep the right one"))  # fmt: skip
             elif i != group.index[0]:
                 problems.append(_problem(frame, i, "item", DataProblem.DUPLICATE_ROW,
-                                         f"the same value is in {others.split(' has ')[0]}",
+                                         f"the same value is in {_where(group, group.index[0])}",
                                          severity=Severity.WARNING))  # fmt: skip
     return problems
+
+
+def _where(group: pd.DataFrame, j: object) -> str:
+    """``file, sheet S, row N`` of one row, for a message about another."""
+    sheet = str(group.at[j, "sheet"] or "")
+    return (
+        f"{group.at[j, 'file']!s}"
+        + (f", sheet {sheet}" if sheet else "")
+        + (f", row {group.at[j, 'row']!s}")
+    )
 
 
 def _text(value: object) -> str:
