@@ -296,3 +296,65 @@ def test_two_sheets_that_agree_are_a_warning(tmp_path: Path) -> None:
     duplicates = [r for r in checked.problems if r.problem is DataProblem.DUPLICATE_ROW]
     assert duplicates
     assert all(r.severity.value == "warning" and r.sheet == "Second" for r in duplicates)
+
+
+# --- empty files and empty cells ----------------------------------------------------------------
+
+
+def test_a_header_only_return_says_it_has_no_data(tmp_path: Path) -> None:
+    path = tmp_path / "fife.csv"
+    path.write_text("area,period,item,value,flag\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        outcomes.validate_returns([path])
+    assert [(row.file, row.problem) for row in caught.value.problems] == [
+        (str(path), DataProblem.NO_DATA)
+    ]
+
+
+def test_a_header_only_dataset_says_it_has_no_data(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("area,period,item,value\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        outcomes.read_dataset(path)
+    assert caught.value.problems[0].problem is DataProblem.NO_DATA
+    assert_clean_failure(run_cli("compute", "--data", path, "--out", tmp_path / "r.csv"),
+                         str(path), "no rows")  # fmt: skip
+
+
+def test_a_lone_text_marker_is_an_empty_cell_in_the_return_not_later(tmp_path: Path) -> None:
+    path = tmp_path / "fife.csv"
+    outcomes.write_template(path, "Fife", "2024-25", format="csv")
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(stream))
+    value = rows[0].index("value")
+    for row in rows[1:]:
+        row[value] = "5"
+    rows[1][value] = "'"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    with pytest.raises(ValidationError) as caught:
+        outcomes.validate_returns([path])
+    assert [(r.file, r.row, r.column, r.problem) for r in caught.value.problems] == [
+        (str(path), 2, "value", DataProblem.EMPTY_VALUE)
+    ]
+
+
+@pytest.mark.parametrize("out", ["t.docx", "t.txt", "t.toml"])
+def test_a_template_is_never_written_under_another_formats_name(tmp_path: Path, out: str) -> None:
+    completed = run_cli("template", "--area", "Fife", "--period", "2024-25",
+                        "--out", tmp_path / out)  # fmt: skip
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert not (tmp_path / out).exists()
+
+
+def test_the_templates_fixed_cells_are_locked_and_the_values_are_not(tmp_path: Path) -> None:
+    path = tmp_path / "fife.xlsx"
+    outcomes.write_template(path, "Fife", "2024-25")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet.protection.sheet
+    header = [cell.value for cell in sheet[1]]
+    second = {name: sheet.cell(2, position) for position, name in enumerate(header, start=1)}
+    assert not second["value"].protection.locked
+    assert not second["flag"].protection.locked
+    assert all(second[name].protection.locked for name in ("area", "period", "item"))

@@ -99,9 +99,13 @@ def test_every_problem_is_listed_at_once() -> None:
     frame = _set("lac_pupils", "value", "n/a")(example_return())
     frame = _set("offender_cohort", "flag", "final")(frame)
     frame = _set("lac_pupil_exclusions", "value", "-1")(frame)
-    frame = _set("nqsw_employed", "value", "1.234,5")(frame)  # read as 1234.5
+    frame = _set("nqsw_employed", "value", "1.234,5")(frame)  # read as 1234.5 people
     table = _problems(frame)
-    assert sorted(table["problem"]) == ["NEGATIVE_COUNT", "NOT_A_NUMBER", "UNKNOWN_FLAG"]
+    assert sorted(table["problem"]) == [
+        "FRACTIONAL_COUNT", "NEGATIVE_COUNT", "NOT_A_NUMBER", "UNKNOWN_FLAG",
+    ]  # fmt: skip
+    fractional = table[table["problem"] == "FRACTIONAL_COUNT"]
+    assert fractional[["item", "severity"]].values.tolist() == [["nqsw_employed", "warning"]]
     assert table["row"].is_monotonic_increasing
 
 
@@ -194,6 +198,8 @@ def test_every_problem_kind_is_tested() -> None:
         DataProblem.CONFLICTING_VALUES, DataProblem.IMPLAUSIBLE_CHANGE,
         DataProblem.UNREADABLE_FILE, DataProblem.NOT_UTF8, DataProblem.DUPLICATE_AREA,
         DataProblem.SELF_PAIR,  # tests/test_pairing.py
+        DataProblem.FRACTIONAL_COUNT,  # test_every_problem_is_listed_at_once
+        DataProblem.NO_DATA,  # tests/test_untrusted_input.py
     }  # fmt: skip
     assert covered == set(DataProblem)
 

@@ -497,19 +497,43 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
     if not areas:
         _error("give --area (repeatable) or --areas FILE")
         return 2
+    suffix = Path(arguments.out).suffix.lower()
     if arguments.self_assessment:
         from outcomes.assessment._io import blank_assessment
 
         if len(areas) != 1:
             _error("a self-assessment is for one --area")
             return 2
+        if arguments.format is not None or suffix != ".toml":
+            _error("a blank self-assessment is TOML: give --out NAME.toml and no --format")
+            return 2
         text = blank_assessment(areas[0], arguments.period, provider=arguments.provider)
         path = write_text_atomic(arguments.out, text)
         if not arguments.quiet:
             print(f"wrote {path}", file=sys.stderr)
         return 0
+    known = {
+        ".csv": "csv",
+        ".xlsx": "xlsx",
+        ".xlsm": "xlsx",
+        ".xls": "xls",
+        ".docx": "docx",
+        ".doc": "doc",
+        ".pdf": "pdf",
+        ".toml": "toml",
+        ".html": "html",
+        ".md": "md",
+    }
+    chosen = arguments.format or known.get(suffix)
+    if chosen not in ("csv", "xlsx") or known.get(suffix, chosen) != chosen:
+        # Never CSV text in a .docx, or a workbook named .csv.
+        _error(
+            f"--out {arguments.out} does not match the format: name it .csv or .xlsx, "
+            "or give --format"
+        )
+        return 2
     path = write_template(arguments.out, areas, arguments.period, catalogue=_load(arguments),
-                          format=arguments.format)  # fmt: skip
+                          format=chosen)  # fmt: skip
     if not arguments.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0

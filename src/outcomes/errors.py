@@ -157,6 +157,8 @@ class DataProblem(enum.Enum):
     VALUE_NOT_COLLECTED = "a value is given but flagged not_collected"
     NOT_UTF8 = "the file is not UTF-8 and was read as Windows-1252"
     SELF_PAIR = "an area is paired with itself"
+    NO_DATA = "the file has a header but no rows of data"
+    FRACTIONAL_COUNT = "a count of whole things is not a whole number"
 
 
 #: Columns of the problems table (``outcomes validate --report``), in order.

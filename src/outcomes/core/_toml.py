@@ -222,8 +222,7 @@ def multiplier(value: object) -> tuple[float, str]:
             raise FieldError(
                 CatalogueProblem.BAD_MULTIPLIER,
                 f"{value!r} is not a multiplier",
-                f"use a positive number from {_SMALLEST_MULTIPLIER:g} to "
-                f"{_LARGEST_MULTIPLIER:g}",
+                f"use a positive number from {_SMALLEST_MULTIPLIER:g} to {_LARGEST_MULTIPLIER:g}",
             )
         return float(value), f"{value:g}"
     if not _RATIO.match(value):

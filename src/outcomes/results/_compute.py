@@ -92,6 +92,16 @@ def compute(
     stats.wilson_ci(0, 1, confidence)  # rejects an impossible confidence before any work
     if (deflators is None) != (base_period is None):
         raise ValueError("give both deflators and base_period, or neither")
+    if not len(dataset.frame):
+        raise ValidationError(
+            (
+                DataProblemRow(
+                    file=dataset.source or "the dataset",
+                    problem=DataProblem.NO_DATA,
+                    hint="there is nothing to compute",
+                ),
+            )
+        )
     _refuse_negative_amounts(dataset, catalogue)
     cube = _Cube.build(dataset, catalogue, areas)
     base = None if base_period is None else as_period(base_period)  # a bad label fails here

@@ -254,7 +254,7 @@ def write_template(
 
 def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> bytes:
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -277,6 +277,16 @@ def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> by
             for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
                 cell.fill = help_fill
                 cell.alignment = Alignment(wrap_text=column == "guidance", vertical="top")
+    # Only value and flag are for people to type in: area, period, item and the help are
+    # locked (no password: it guards against slips, not against the person returning).
+    editable = Protection(locked=False)
+    for position, column in enumerate(columns, start=1):
+        if column in ("value", "flag"):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.protection = editable
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False  # filtering and widths stay allowed
+    sheet.protection.formatColumns = False
     sheet.freeze_panes = "D2"
     sheet.auto_filter.ref = sheet.dimensions
     value = get_column_letter(columns.index("value") + 1)

@@ -292,7 +292,8 @@ def check_rows(
     for problem in (DataProblem.NOT_A_NUMBER, DataProblem.AMBIGUOUS_NUMBER,
                     DataProblem.DATE_VALUE, DataProblem.PERCENTAGE):  # fmt: skip
         problems += located(kinds == problem, "value", problem, "", hints)
-    empty = frame["value"] == ""
+    # Empty as read, not as typed: Excel's text marker alone (') is an empty cell too.
+    empty = values.isna() & kinds.isna()
     not_collected = frame["flag"] == "not_collected"
     problems += located(empty & ~not_collected, "value", DataProblem.EMPTY_VALUE,
                         "give a value, or flag the cell not_collected")  # fmt: skip

@@ -108,7 +108,13 @@ def read_dataset(path: str | os.PathLike[str]) -> Dataset:
     >>> data.periods[-1]
     '2024-25'
     """
-    return Dataset(frame=_checked_dataset(_read_csv(path), str(path)), source=str(path))
+    frame = _checked_dataset(_read_csv(path), str(path))
+    if not len(frame):
+        hint = "a dataset file holds at least one row; collate returns into it"
+        raise ValidationError(
+            (DataProblemRow(file=str(path), problem=DataProblem.NO_DATA, hint=hint),)
+        )
+    return Dataset(frame=frame, source=str(path))
 
 
 def read_areas(path: str | os.PathLike[str]) -> Areas:
@@ -144,6 +150,7 @@ def _checked_dataset(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     checked = check_rows(raw, file=file, header_row=_HEADER_ROWS)
     if checked.has_errors:
         raise ValidationError(checked.problems)
+
     return checked.frame[list(DATASET_COLUMNS)].reset_index(drop=True)
 
 

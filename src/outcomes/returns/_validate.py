@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 
 from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
-from outcomes.catalogue._spec import DatasetSpec
+from outcomes.catalogue._spec import DatasetItem, DatasetSpec
 from outcomes.core._io import format_number
 from outcomes.core._periods import Period, parse_period
 from outcomes.core._suggest import did_you_mean
@@ -35,7 +36,13 @@ from outcomes.returns._returns import (
 )
 from outcomes.returns._rows import TIDY_COLUMNS
 from outcomes.returns._tidy import Areas, Dataset
-from outcomes.vocabulary import NON_NEGATIVE_KINDS, Measure, PeriodType, is_computed_area
+from outcomes.vocabulary import (
+    NON_NEGATIVE_KINDS,
+    ItemKind,
+    Measure,
+    PeriodType,
+    is_computed_area,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,6 +114,9 @@ def validate_returns(
     problems: list[DataProblemRow] = [row for r in read for row in r.problems]
     for one in read:
         problems += _dataset_checks(one.frame, spec, chosen, areas)
+        if not len(one.frame) and not one.problems:
+            problems.append(DataProblemRow(file=one.file, problem=DataProblem.NO_DATA,
+                                           hint="fill in the return, or leave it out"))  # fmt: skip
     combined = pd.concat([r.frame for r in read], ignore_index=True) if read else None
     if combined is not None and len(combined):
         problems += _missing_items(combined, spec, chosen)
@@ -211,7 +221,21 @@ def _dataset_checks(
         if items[name].kind in NON_NEGATIVE_KINDS and value < 0:
             problems.append(_problem(frame, i, "value", DataProblem.NEGATIVE_COUNT,
                 f"{items[name].title} ({items[name].unit}) cannot be below 0"))  # fmt: skip
+        elif _whole(items[name]) and math.isfinite(value) and value != round(value):
+            problems.append(_problem(frame, i, "value", DataProblem.FRACTIONAL_COUNT,
+                f"{items[name].title} counts {items[name].unit}: check the cell (a "
+                "percentage or an average typed as a count?)",
+                severity=Severity.WARNING))  # fmt: skip
     return problems
+
+
+#: Counts whose unit may be fractional: whole-time equivalents and weighted survey counts.
+_FRACTIONAL_UNITS = re.compile(r"\b(?:WTE|FTE|weighted|equivalents?)\b", re.IGNORECASE)
+
+
+def _whole(item: DatasetItem) -> bool:
+    """Whether an item counts whole things (people, orders), so 1921.5 is suspicious."""
+    return item.kind is ItemKind.COUNT and not _FRACTIONAL_UNITS.search(item.unit)
 
 
 def _missing_items(
