@@ -138,6 +138,18 @@ def test_area_names_render_inert_in_the_overview(browser_page: Page, tmp_path: P
     assert_inert(browser_page, XSS_PAYLOADS[:2])
 
 
+@pytest.mark.browser
+def test_area_names_render_inert_in_the_scrutiny_view(browser_page: Page, tmp_path: Path) -> None:
+    poisoned = _poisoned_overview().scrutiny_of(POISONED_AREA)
+    page = ScrutinyPage.build(poisoned, example().catalogue)
+    html = render(page, "html", template="scrutiny.html.j2")
+    assert XSS_PAYLOADS[0] not in html  # escaped, not removed: the name is still there
+    path = tmp_path / "poisoned-scrutiny.html"
+    path.write_text(html, encoding="utf-8")
+    open_file(browser_page, path)
+    assert_inert(browser_page, XSS_PAYLOADS[:2])
+
+
 def test_overview_takes_each_peer_from_the_assessment_before_a_pairs_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
