@@ -323,7 +323,9 @@ def _catalogue(arguments: argparse.Namespace, stdout: TextIO) -> int:
     )
     frame = catalogue.to_frame()
     if arguments.format == "csv":
-        text = frame.to_csv(index=False, lineterminator="\n")
+        from outcomes.core._io import csv_text
+
+        text = csv_text(frame)
     elif arguments.format == "json":
         records = json.loads(frame.to_json(orient="records"))
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"

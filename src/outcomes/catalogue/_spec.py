@@ -99,7 +99,9 @@ class DatasetSpec:
 
     def to_csv(self) -> str:
         """CSV text with a header row and Unix line endings."""
-        return self.to_frame().to_csv(index=False, lineterminator="\n")
+        from outcomes.core._io import csv_text
+
+        return csv_text(self.to_frame())
 
     def to_markdown(self) -> str:
         """A data dictionary for people: a summary, a table, then each item's description."""

@@ -1,10 +1,16 @@
-"""Writing output files so that a failed run never leaves a half-written file behind."""
+"""Writing output files: atomically, never over anything but a regular file, and every
+CSV or XLSX cell through one formula guard."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import math
 import os
-import tempfile
+import re
+import secrets
+import stat
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,31 +20,150 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: Marks the temporary file of a write in progress: ``.<name>.outcomes-tmp-<8 hex digits>``.
+TEMPORARY_MARK = ".outcomes-tmp-"
+#: A temporary file older than this (seconds) was left by a killed run: the next write of
+#: the same target removes it. Younger ones may belong to a write still running elsewhere.
+STALE_TEMPORARY_AGE = 3600.0
+# Longest file name most file systems allow, in bytes.
+_NAME_MAX = 255
+_RANDOM_DIGITS = 8
+
+
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
-    Parent folders are created. Any failure raises :class:`OutputError` naming the path
-    and leaves an existing file at ``path`` untouched.
+    - Parent folders are created.
+    - Only a regular file is ever replaced: a symbolic link, named pipe, device, socket or
+      folder at ``path`` is refused with :class:`OutputError` and left as it is.
+    - A new file gets the permissions the umask (and a default ACL) gives any new file,
+      ``0o666 & ~umask``; a replaced file keeps its permissions.
+    - The temporary file, ``.<name>.outcomes-tmp-<8 hex digits>``, is removed on any
+      failure or interruption. One left behind by a killed run is removed by the next write
+      of the same ``path`` once it is :data:`STALE_TEMPORARY_AGE` old (a younger one may
+      belong to another process writing the same file).
+
+    Any failure raises :class:`OutputError` naming the path and leaves an existing file at
+    ``path`` untouched.
     """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        previous = _regular_or_absent(target)
+        _remove_stale_temporaries(target)
+        _replace(target, data, previous)
+    except OutputError:
+        raise
     except OSError as error:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from error
     return target
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write UTF-8 text with Unix newlines atomically (see :func:`write_bytes_atomic`)."""
+    """Write UTF-8 text with Unix newlines atomically (see :func:`write_bytes_atomic`).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_text_atomic(Path(folder, "out", "fife.csv"), "area\\nFife\\n").read_bytes()
+    b'area\\nFife\\n'
+    """
     return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def _regular_or_absent(target: Path) -> os.stat_result | None:
+    """The status of the regular file at ``target``, ``None`` when nothing is there;
+    :class:`OutputError` for anything else (never followed, never replaced)."""
+    try:
+        status = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        raise OutputError(
+            f"cannot write {target}: it is {_kind_of(status.st_mode)}, not a regular file, "
+            "and is left as it is; choose another output path"
+        )
+    return status
+
+
+def _kind_of(mode: int) -> str:
+    kinds = (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((word for test, word in kinds if test(mode)), "a special file")
+
+
+def _temporary_prefix(target: Path) -> str:
+    """``.<name>.outcomes-tmp-``, the name shortened so that the whole fits ``_NAME_MAX``."""
+    room = _NAME_MAX - len(TEMPORARY_MARK) - _RANDOM_DIGITS - 1
+    name = target.name
+    if len(os.fsencode(name)) > room:
+        name = os.fsencode(name)[:room].decode("utf-8", "ignore")
+    return f".{name}{TEMPORARY_MARK}"
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove this target's temporary files left by killed runs (see STALE_TEMPORARY_AGE)."""
+    prefix = _temporary_prefix(target)
+    now = time.time()
+    try:
+        entries = os.scandir(target.parent)
+    except OSError:
+        return
+    with entries:
+        for entry in entries:
+            suffix = entry.name[len(prefix) :]
+            if not entry.name.startswith(prefix) or not _is_random_suffix(suffix):
+                continue
+            with contextlib.suppress(OSError):
+                status = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode) and now - status.st_mtime > STALE_TEMPORARY_AGE:
+                    os.unlink(entry.path)
+
+
+def _is_random_suffix(text: str) -> bool:
+    return len(text) == _RANDOM_DIGITS and all(c in "0123456789abcdef" for c in text)
+
+
+def _replace(target: Path, data: bytes, previous: os.stat_result | None) -> None:
+    """Write ``data`` to a new temporary file beside ``target`` and rename it over it."""
+    prefix = _temporary_prefix(target)
+    # Created, never opened if present (O_EXCL, no link followed), with the mode the umask
+    # gives a new file: mkstemp would make every output 0600.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = target.parent / f"{prefix}{secrets.token_hex(_RANDOM_DIGITS // 2)}"
+        try:
+            handle = os.open(temporary, flags, 0o666)
+        except FileExistsError:
+            continue  # another write's temporary name: draw again
+        break
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if previous is not None:
+                _keep_mode(stream.fileno(), temporary, previous)
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:  # KeyboardInterrupt too: never leave the temporary file behind
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def _keep_mode(handle: int, temporary: Path, previous: os.stat_result) -> None:
+    """Give the temporary file the replaced file's permissions (never set-user/group-id)."""
+    mode = stat.S_IMODE(previous.st_mode) & ~(stat.S_ISUID | stat.S_ISGID)
+    if hasattr(os, "fchmod"):
+        os.fchmod(handle, mode)
+    else:  # pragma: no cover - Windows before Python 3.13
+        os.chmod(temporary, mode)
 
 
 #: A text cell starting with one of these is run as a formula by spreadsheet programs.
@@ -91,38 +216,161 @@ def _text_cell(value: object) -> str:
     return neutralise_formula(str(value))
 
 
-def csv_text(frame: pd.DataFrame) -> str:
-    """A frame as deterministic CSV text: numbers by :func:`format_number`, booleans as
-    ``true``/``false``, missing values empty, and every text cell neutralised against
-    formula injection. Every CSV the package writes goes through here."""
-    import pandas as pd
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+def _number_cell(text: str) -> str:
+    """A formatted number as written: ``-inf`` is no number to a spreadsheet, but a formula."""
+    return text if text[1:2].isdigit() or text[1:2] == "." else neutralise_formula(text)
 
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        series = frame[column]
+
+def _csv_field(text: str) -> str:
+    """A cell as CSV: quoted when it holds a comma, a quote or a line break of either kind.
+
+    The csv module quotes only the characters of its own line terminator, so a bare
+    carriage return went out unquoted and started a new row in every spreadsheet program,
+    one whose first cell escaped the formula guard.
+    """
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(frame: pd.DataFrame, *, float_format: str | None = None) -> str:
+    """A frame as deterministic CSV text, the one serialiser of every CSV the package writes.
+
+    Whole numbers are written as such, other numbers by :func:`format_number` (or
+    ``float_format % value`` when given, e.g. ``"%.12g"``), booleans as ``true``/``false``,
+    missing values as empty cells, with Unix line endings; every text cell, the header
+    included, is neutralised against formula injection (:func:`neutralise_formula`) and
+    quoted as the csv module would, and also when it holds a carriage return.
+
+    >>> import pandas as pd
+    >>> print(csv_text(pd.DataFrame({"area": ["=1+1", "Fife"], "value": [0.5, None]})), end="")
+    area,value
+    '=1+1,0.5
+    Fife,
+    """
+    from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
+
+    columns: list[list[str]] = []
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        missing = series.isna().to_numpy()
         if is_bool_dtype(series):
-            out[column] = series.map(lambda flag: "true" if flag else "false")
+            cells = ["" if gap else "true" if flag else "false"
+                     for flag, gap in zip(series, missing, strict=True)]  # fmt: skip
+        elif is_integer_dtype(series):
+            cells = ["" if gap else str(int(number))
+                     for number, gap in zip(series, missing, strict=True)]  # fmt: skip
         elif is_numeric_dtype(series):
             numbers = series.astype("float64")
-            out[column] = [format_number(value) for value in numbers]
+            if float_format is None:
+                cells = [format_number(number) for number in numbers]
+            else:
+                cells = ["" if math.isnan(number) else float_format % number for number in numbers]
+            cells = [_csv_field(_number_cell(cell)) if cell else cell for cell in cells]
         else:
-            texts = {value: _text_cell(value) for value in series.dropna().unique()}
-            out[column] = [texts.get(value, "") for value in series]
-    header = pd.DataFrame([[neutralise_formula(str(c)) for c in frame.columns]])
-    body: str = out.to_csv(index=False, header=False, lineterminator="\n")
-    head: str = header.to_csv(index=False, header=False, lineterminator="\n")
-    return head + body
+            texts = {value: _csv_field(_text_cell(value)) for value in series.dropna().unique()}
+            cells = [texts.get(value, "") for value in series]
+        columns.append(cells)
+    header = [_csv_field(neutralise_formula(str(column))) for column in frame.columns]
+    if len(columns) == 1:
+        # A row of one empty cell is written "" so that it is not read as no row at all.
+        columns = [[cell or '""' for cell in columns[0]]]
+        header = [cell or '""' for cell in header]
+    rows = [",".join(row) for row in zip(*columns, strict=True)] if columns else [""] * len(frame)
+    return "\n".join([",".join(header), *rows]) + "\n"
+
+
+def write_csv(
+    path: str | os.PathLike[str],
+    frame: pd.DataFrame,
+    *,
+    float_format: str | None = None,
+    byte_order_mark: bool = False,
+) -> tuple[Path, str]:
+    """Write ``frame`` as :func:`csv_text` to ``path`` atomically (:func:`write_bytes_atomic`),
+    after a byte-order mark when asked; return the path and the text written (without the
+    mark). Every CSV file the package writes goes through here."""
+    text = csv_text(frame, float_format=float_format)
+    data = ("\ufeff" + text if byte_order_mark else text).encode("utf-8")
+    return write_bytes_atomic(path, data), text
+
+
+def sheet_cell(value: object) -> object:
+    """A value as an XLSX cell, the one conversion of every cell the package writes to a
+    workbook: empty for missing values, booleans and finite numbers as they are, anything
+    else as text neutralised by :func:`neutralise_formula`, so that no cell is a formula.
+
+    >>> sheet_cell("=SUM(A1:A9)"), sheet_cell(12.5), sheet_cell(""), sheet_cell(None)
+    ("'=SUM(A1:A9)", 12.5, None, None)
+    """
+    import numbers
+
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(value):
+        return float(value)
+    # XML 1.0, inside every XLSX file, cannot hold most control characters: show where
+    # one was rather than fail to write the workbook.
+    return _XML_ILLEGAL.sub("\ufffd", _text_cell(value)) or None
+
+
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+#: Longest slug, in UTF-8 bytes: room for ``-<period>.<ext>`` and a temporary file's mark
+#: within the 255 bytes a file name may have.
+SLUG_MAX_BYTES = 120
 
 
 def slug(name: str) -> str:
     """A file-name-safe form of an area name, as used in file names of reports and returns.
 
-    >>> slug("Argyll & Bute"), slug("Na h-Eileanan Siar")
-    ('argyll-bute', 'na-h-eileanan-siar')
+    Letters are lower-cased; those with an ASCII form once accents are dropped take it
+    (``é`` → ``e``, ``ß`` → ``ss``, ``ﬁ`` → ``fi``). Letters and digits of other scripts are
+    kept as they are, so that ``日本`` and ``中国`` stay readable and distinct, with their
+    combining marks. Every run of anything else (spaces, punctuation, symbols, dots,
+    slashes) becomes one ``-``, and ``-`` is trimmed from both ends. A slug is at most
+    :data:`SLUG_MAX_BYTES` bytes of UTF-8, cut at a character. A name with no letter or
+    digit at all gets ``area-`` and eight hex digits of its SHA-256, so a slug is never
+    empty, ``.``, ``..``, hidden (a leading dot) or a path. The same name always gives the
+    same slug; different names can share one (``FIFE`` and ``fife!``), which writers of
+    several files check (:func:`outcomes.report.write_reports`).
+
+    >>> slug("Argyll & Bute"), slug("Na h-Eileanan Siar"), slug("Côte-d'Or"), slug("日本")
+    ('argyll-bute', 'na-h-eileanan-siar', 'cote-d-or', '日本')
+    >>> slug(".."), slug("../etc/passwd")
+    ('area-5ec1f7e7', 'etc-passwd')
     """
-    import re
+    import hashlib
     import unicodedata
 
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "area"
+    pieces: list[str] = []
+    last = ""  # what the previous character became: "ascii", "kept" or "-"
+    for character in unicodedata.normalize("NFC", name.casefold()):
+        kind = unicodedata.category(character)[0]
+        if kind == "M" and last:
+            # A combining mark: dropped after an ASCII letter (an accent), kept after a
+            # letter of another script (a vowel sign, say), else a separator.
+            pieces.append(character if last == "kept" else "" if last == "ascii" else "-")
+            continue
+        plain = "".join(
+            part
+            for part in unicodedata.normalize("NFKD", character)
+            if not unicodedata.category(part).startswith("M")
+        )
+        if plain and plain.isascii():
+            pieces.extend(c if c.isalnum() else "-" for c in plain)
+            last = "-" if pieces[-1] == "-" else "ascii"
+        elif kind in "LN":
+            pieces.append(character)
+            last = "kept"
+        else:
+            pieces.append("-")
+            last = "-"
+    text = "-".join(part for part in "".join(pieces).split("-") if part)
+    text = text.encode("utf-8")[:SLUG_MAX_BYTES].decode("utf-8", "ignore").strip("-")
+    if not text:
+        return "area-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return unicodedata.normalize("NFC", text)

@@ -21,7 +21,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from outcomes.core._io import csv_text, write_text_atomic
+from outcomes.core._io import csv_text, write_csv
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
@@ -67,10 +67,9 @@ class LearningSuggestions:
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """CSV text of the suggestions, written atomically to ``path`` when given."""
-        text = csv_text(self.frame)
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        if path is None:
+            return csv_text(self.frame)
+        return write_csv(path, self.frame)[1]
 
 
 def learn_from(

@@ -31,7 +31,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from outcomes import stats
-from outcomes.core._io import csv_text, slug, write_text_atomic
+from outcomes.core._io import slug, write_csv
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
@@ -172,7 +172,7 @@ class Scrutiny:
     def to_csv(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write ``DIRECTORY/scrutiny-<area-slug>-<period>.csv`` atomically; return its path."""
         path = Path(directory) / f"scrutiny-{slug(self.area)}-{self.period}.csv"
-        return [write_text_atomic(path, csv_text(self.table))]
+        return [write_csv(path, self.table)[0]]
 
 
 @attrs.frozen(kw_only=True)
@@ -255,8 +255,9 @@ class Overview:
         ``heat_wide``, ``funnel``, ``funnel_lines``, ``funnel_outliers``, ``scrutiny``,
         ``reports`` and ``burden``."""
         folder = Path(directory)
-        return [write_text_atomic(folder / f"{stem}.csv", csv_text(table))
-                for stem, table in self.tables().items()]  # fmt: skip
+        return [
+            write_csv(folder / f"{stem}.csv", table)[0] for stem, table in self.tables().items()
+        ]
 
 
 # --- the period's rows ------------------------------------------------------------------------

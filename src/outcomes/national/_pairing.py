@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from outcomes.core._io import csv_text, restore_text, write_text_atomic
+from outcomes.core._io import csv_text, restore_text, write_csv
 from outcomes.core._periods import Period, as_period
 from outcomes.core._tables import pop_row_numbers, read_tables
 from outcomes.errors import DataProblem, DataProblemRow, PairingError, Severity, ValidationError
@@ -93,10 +93,9 @@ class Pairing:
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """CSV text of the pairs (the same bytes for the same inputs), written atomically to
         ``path`` when given."""
-        text = csv_text(self.frame)
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        if path is None:
+            return csv_text(self.frame)
+        return write_csv(path, self.frame)[1]
 
 
 def pair_areas(

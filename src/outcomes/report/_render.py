@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import jinja2
 
-from outcomes.core._io import write_bytes_atomic, write_text_atomic
+from outcomes.core._io import slug, write_bytes_atomic, write_text_atomic
 from outcomes.core._periods import Period, as_period
 from outcomes.core._resources import bundled_path
-from outcomes.errors import OutcomesError, ResourceError
+from outcomes.errors import OutcomesError, OutputError, ResourceError
 from outcomes.vocabulary import is_computed_area
 
 if TYPE_CHECKING:
@@ -186,7 +186,9 @@ def write_reports(
     """Render the reports of ``areas`` (default: every area in the results) into ``directory``.
 
     Files are named ``<area-slug>-<period>.<ext>`` (docs/contracts.md, "Formats and file
-    names") and written atomically.
+    names") and written atomically. The names are worked out first: when two areas would
+    share a file (``FIFE`` and ``fife!`` are both ``fife``), :class:`OutputError` names them
+    and the file before anything is written. An area listed twice is rendered once.
     One area's bad input (an assessment with problems, say) fails that area only: its
     message is in :attr:`ReportBatch.failed` and the others are still written.
     ``progress(done, total, area)`` is called after each area.
@@ -197,7 +199,8 @@ def write_reports(
     for kind in formats:
         if kind not in (*FORMATS, "pdf"):
             raise OutcomesError(f"unknown report format {kind!r}; choose html, md or pdf")
-    chosen = list(areas) if areas is not None else _areas_of(results)
+    chosen = list(dict.fromkeys(areas)) if areas is not None else _areas_of(results)
+    names = _unique_output_names(chosen, year, formats)
     written: dict[str, tuple[Path, ...]] = {}
     failed: dict[str, str] = {}
     for done, area in enumerate(chosen, start=1):
@@ -209,7 +212,7 @@ def write_reports(
                 results, area, year, assessment=given, areas=area_list, burden=burden
             )
             paths = []
-            for kind, name in output_names(report.slug, year, formats).items():
+            for kind, name in names[area].items():
                 output = render_report(report, kind, templates=templates)
                 target = Path(directory) / name
                 if isinstance(output, bytes):
@@ -222,6 +225,29 @@ def write_reports(
         if progress is not None:
             progress(done, len(chosen), area)
     return ReportBatch(written=written, failed=failed)
+
+
+def _unique_output_names(
+    areas: Sequence[str], period: Period, formats: Sequence[str]
+) -> dict[str, dict[str, str]]:
+    """Each area's file name per format; :class:`OutputError` when two areas share one."""
+    sharing: dict[str, list[str]] = {}
+    for area in areas:
+        sharing.setdefault(slug(area), []).append(area)
+    clashes = [
+        f"areas {', '.join(map(repr, group))} would share "
+        + " and ".join(output_names(name, period, formats).values())
+        for name, group in sharing.items()
+        if len(group) > 1
+    ]
+    if clashes:
+        more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
+        raise OutputError(
+            f"report file names clash, so nothing was written: {'; '.join(clashes[:5])}{more}. "
+            "A file is named by its area's slug: give the areas identifiers that differ in "
+            "more than case, accents and punctuation"
+        )
+    return {area: output_names(slug(area), period, formats) for area in areas}
 
 
 def _areas_of(results: Results) -> list[str]:

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from outcomes.core._io import write_text_atomic
+from outcomes.core._io import csv_text, write_csv
 from outcomes.core._periods import Period
 from outcomes.results._lookup import ResultLookup
 from outcomes.vocabulary import SCOTLAND, ItemKind
@@ -163,15 +163,15 @@ class Results:
         return attrs.evolve(self, frame=frame)
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """CSV text of the table (booleans as true/false, empty cells for missing values),
+        """CSV text of the table (numbers to 12 significant digits, booleans as true/false,
+        empty cells for missing values, text cells guarded against formula injection),
         written atomically to ``path`` when given."""
         frame = self.frame.copy()
         for column in ("change_significant", "suppressed"):
             frame[column] = frame[column].map({True: "true", False: "false"}).fillna("")
-        text = frame.to_csv(index=False, lineterminator="\n", float_format="%.12g")
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        if path is None:
+            return csv_text(frame, float_format="%.12g")
+        return write_csv(path, frame, float_format="%.12g")[1]
 
 
 def _append(notes: pd.Series, text: str) -> pd.Series:

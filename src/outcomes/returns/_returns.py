@@ -18,7 +18,7 @@ import attrs
 
 from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes.catalogue._spec import DatasetItem, DatasetSpec
-from outcomes.core._io import csv_text, neutralise_formula, write_bytes_atomic
+from outcomes.core._io import csv_text, neutralise_formula, sheet_cell, write_bytes_atomic
 from outcomes.core._periods import Period, as_period
 from outcomes.core._tables import INSTRUCTIONS_SHEET, RawTable, read_tables, table_from_text
 from outcomes.errors import DataProblemRow, Severity
@@ -28,6 +28,7 @@ from outcomes.vocabulary import NON_NEGATIVE_KINDS, ItemKind, PeriodType
 if TYPE_CHECKING:
     import pandas as pd
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from outcomes.returns._tidy import Dataset
 
@@ -254,7 +255,7 @@ def write_template(
 
 def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> bytes:
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -262,9 +263,9 @@ def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> by
     sheet = workbook.worksheets[0]
     sheet.title = RETURN_SHEET
     columns = list(frame.columns)
-    sheet.append([neutralise_formula(column) for column in columns])
+    sheet.append([sheet_cell(column) for column in columns])
     for record in frame.itertuples(index=False, name=None):
-        sheet.append([neutralise_formula(str(cell)) if cell != "" else None for cell in record])
+        sheet.append([sheet_cell(str(cell)) for cell in record])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
@@ -277,16 +278,7 @@ def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> by
             for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
                 cell.fill = help_fill
                 cell.alignment = Alignment(wrap_text=column == "guidance", vertical="top")
-    # Only value and flag are for people to type in: area, period, item and the help are
-    # locked (no password: it guards against slips, not against the person returning).
-    editable = Protection(locked=False)
-    for position, column in enumerate(columns, start=1):
-        if column in ("value", "flag"):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
-                cell.protection = editable
-    sheet.protection.sheet = True
-    sheet.protection.autoFilter = False  # filtering and widths stay allowed
-    sheet.protection.formatColumns = False
+    _lock_all_but_values(sheet, columns)
     sheet.freeze_panes = "D2"
     sheet.auto_filter.ref = sheet.dimensions
     value = get_column_letter(columns.index("value") + 1)
@@ -323,6 +315,21 @@ def _template_xlsx(frame: pd.DataFrame, spec: DatasetSpec, period: Period) -> by
         notes.append([neutralise_formula(line)])
     notes["A1"].font = Font(bold=True, size=14)
     return _reproducible(workbook)
+
+
+def _lock_all_but_values(sheet: Worksheet, columns: Sequence[str]) -> None:
+    """Only value and flag are for people to type in: area, period, item and the help are
+    locked (no password: it guards against slips, not against the person returning)."""
+    from openpyxl.styles import Protection
+
+    editable = Protection(locked=False)
+    for position, column in enumerate(columns, start=1):
+        if column in ("value", "flag"):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.protection = editable
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False  # filtering and widths stay allowed
+    sheet.protection.formatColumns = False
 
 
 def _instructions(areas: Sequence[str], period: Period, items: int) -> list[str]:
