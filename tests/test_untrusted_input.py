@@ -358,3 +358,16 @@ def test_the_templates_fixed_cells_are_locked_and_the_values_are_not(tmp_path: P
     assert not second["value"].protection.locked
     assert not second["flag"].protection.locked
     assert all(second[name].protection.locked for name in ("area", "period", "item"))
+
+
+def test_an_item_no_indicator_uses_is_named_not_silently_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    text = (EXAMPLE / "data.csv").read_text(encoding="utf-8")
+    path.write_text(text + "Fife,2024-25,populaton_total,5,\n", encoding="utf-8")
+    results = outcomes.compute(outcomes.read_dataset(path), outcomes.load_catalogue())
+    assert results.unused_items == ("populaton_total",)
+    completed = run_cli("compute", "--data", path, "--out", tmp_path / "r.csv")
+    assert completed.returncode == 0
+    assert "populaton_total" in completed.stderr
+    assert outcomes.compute(outcomes.read_dataset(EXAMPLE / "data.csv"),
+                            outcomes.load_catalogue()).unused_items == ()  # fmt: skip

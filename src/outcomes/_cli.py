@@ -383,6 +383,12 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     )
     published = results.published(arguments.suppress_below)
     _emit(published.to_csv(), arguments.out, stdout, arguments)
+    if results.unused_items and not arguments.quiet:
+        shown = ", ".join(results.unused_items[:10])
+        more = len(results.unused_items) - 10
+        print(f"note: {len(results.unused_items)} data item(s) of {arguments.data} are used by "
+              f"no indicator, so nothing was computed from them: {shown}"
+              + (f" and {more} more" if more > 0 else ""), file=sys.stderr)  # fmt: skip
     return 0
 
 

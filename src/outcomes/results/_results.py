@@ -50,6 +50,9 @@ class Results:
     catalogue: Catalogue = attrs.field(eq=False, repr=False)
     #: Each area's family group ("" for none), for secondary suppression.
     family_groups: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    #: Data items of the dataset that no indicator of the catalogue uses, by name: a
+    #: misspelt item, or data for another catalogue. Nothing was computed from them.
+    unused_items: tuple[str, ...] = attrs.field(default=(), eq=False)
     _published: dict[int | None, Results] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
