@@ -552,6 +552,8 @@ def test_trend_p_values_and_significance(
     assert_array_equal(significant, p_value < 1 - confidence)
     assert set(slope_sign.tolist()) <= {-1, 0, 1}
     assert_array_equal(slope_sign[statistic > 0] != 0, True)
+    # The p-value is the chi-square (1 df) survival function, computed the fast way.
+    assert_allclose(p_value, scipy_stats.chi2.sf(statistic, 1), rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("test", TREND_TESTS)
