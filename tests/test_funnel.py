@@ -18,8 +18,10 @@ from scipy import stats as scipy_stats
 from outcomes.stats import (
     FUNNEL_LEVELS,
     FUNNEL_POSITIONS,
+    funnel_overdispersion,
     funnel_position,
     funnel_proportion_limits,
+    funnel_random_effects_limits,
     funnel_rate_limits,
 )
 from tests.strategies import funnel_rate_targets, funnel_targets, nested_denominators
@@ -297,3 +299,108 @@ def test_positions_without_limits_are_not_compared() -> None:
     positions = funnel_position([0.3, 0.3], [np.nan, 0.25], [0.35, 0.35], [0.2, 0.2],
                                 [0.4, np.nan])  # fmt: skip
     assert positions.tolist() == ["not_compared", "not_compared"]
+
+
+# --- overdispersion (Spiegelhalter 2005, section 4) ---------------------------------------
+
+
+def _simulated(
+    seed: int, areas: int, target: float, spread: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentages of ``areas`` areas: binomial around the target when ``spread`` is 0, else
+    around area-level true values drawn with that standard deviation (overdispersed)."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(200, 5_000, areas).astype(float)
+    truth = np.clip(rng.normal(target, spread, areas), 0.01, 0.99) if spread else target
+    return rng.binomial(n.astype(int), truth) / n * 100, n
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.1, 0.9))
+def test_points_spread_by_chance_alone_are_rarely_called_overdispersed(
+    seed: int, target: float
+) -> None:
+    values, n = _simulated(seed, 32, target, 0.0)
+    found = funnel_overdispersion(values, n, target * 100, kind="proportion", multiplier=100)
+    assert found.units == 32
+    # Winsorising shrinks phi below 1 under the null, so 2 is far beyond chance.
+    assert found.phi < 2
+    assert found.tau2 == 0.0 or found.overdispersed
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.2, 0.8))
+def test_areas_that_truly_differ_are_overdispersed_and_widen_the_funnel(
+    seed: int, target: float
+) -> None:
+    values, n = _simulated(seed, 32, target, 0.08)
+    found = funnel_overdispersion(values, n, target * 100, kind="proportion", multiplier=100)
+    assert found.overdispersed
+    assert found.phi > 1
+    assert found.tau2 > 0
+    axis = np.geomspace(50, 50_000, 20)
+    wide = funnel_random_effects_limits(target * 100, axis, found.tau2, 0.998,
+                                        kind="proportion", multiplier=100)  # fmt: skip
+    narrow = funnel_random_effects_limits(target * 100, axis, 0.0, 0.998,
+                                          kind="proportion", multiplier=100)  # fmt: skip
+    assert np.all(wide[0] <= narrow[0])
+    assert np.all(wide[1] >= narrow[1])
+    # However large the denominator, the limits keep the between-area spread.
+    z = scipy_stats.norm.isf(0.001)
+    reach = z * np.sqrt(found.tau2) * 0.999
+    assert wide[1][-1] == 100 or wide[1][-1] - target * 100 >= reach
+    assert wide[0][-1] == 0 or target * 100 - wide[0][-1] >= reach
+
+
+def test_without_overdispersion_the_limits_are_the_normal_approximation() -> None:
+    target, n = 30.0, np.array([100.0, 1_000.0, 10_000.0])
+    lower, upper = funnel_random_effects_limits(target, n, 0.0, 0.95, kind="proportion",
+                                                multiplier=100)  # fmt: skip
+    spread = np.sqrt(0.3 * 0.7 / n) * 100
+    z = scipy_stats.norm.isf(0.025)
+    assert_allclose(lower, target - z * spread)
+    assert_allclose(upper, target + z * spread)
+    rate_lower, rate_upper = funnel_random_effects_limits(
+        5.0, n, 0.0, 0.95, kind="rate", multiplier=1_000
+    )
+    assert_allclose(rate_upper - 5.0, z * np.sqrt(5.0 * 1_000 / n))
+    assert np.all(rate_lower >= 0)
+
+
+def test_overdispersion_follows_the_papers_formulas_on_hand_worked_numbers() -> None:
+    values = np.array([30.0, 45.0, 20.0, 38.0, 60.0, 25.0, 36.0, 41.0, 33.0, 29.0])
+    n = np.array([900.0, 400.0, 1_200.0, 700.0, 300.0, 1_000.0, 800.0, 500.0, 650.0, 1_100.0])
+    found = funnel_overdispersion(values, n, 36.0, kind="proportion", multiplier=100,
+                                  winsorise=0.1)  # fmt: skip
+    spread = np.sqrt(0.36 * 0.64 / n) * 100
+    z = (values - 36.0) / spread
+    low, high = np.quantile(z, [0.1, 0.9])
+    winsorised = np.clip(z, low, high)
+    phi = np.mean(winsorised**2)
+    weight = 1 / spread**2
+    tau2 = (10 * phi - 9) / (weight.sum() - (weight**2).sum() / weight.sum())
+    assert found.phi == pytest.approx(phi, rel=1e-12)
+    assert found.overdispersed == bool(10 * phi > scipy_stats.chi2.ppf(0.95, 9))
+    assert found.tau2 == pytest.approx(tau2 if found.overdispersed else 0.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("values", "n", "target"),
+    [([], [], 30.0), ([30.0], [100.0], 30.0), ([np.nan, 20.0], [100.0, 0.0], 30.0),
+     ([0.0, 0.0, 0.0], [10.0, 20.0, 30.0], 0.0), ([10.0, 20.0], [10.0, 20.0], np.nan)],
+)  # fmt: skip
+def test_too_few_points_or_no_spread_say_not_overdispersed(
+    values: list[float], n: list[float], target: float
+) -> None:
+    found = funnel_overdispersion(values, n, target, kind="proportion", multiplier=100)
+    assert not found.overdispersed
+    assert found.tau2 == 0.0
+
+
+def test_overdispersion_refuses_a_bad_winsorisation_or_kind() -> None:
+    with pytest.raises(ValueError, match="winsorise"):
+        funnel_overdispersion([1.0, 2.0], [10.0, 10.0], 1.5, kind="rate", winsorise=0.5)
+    with pytest.raises(ValueError, match="kind"):
+        funnel_overdispersion([1.0, 2.0], [10.0, 10.0], 1.5, kind="mean")
+    with pytest.raises(ValueError, match="tau2"):
+        funnel_random_effects_limits(1.5, [10.0], -1.0, kind="rate")

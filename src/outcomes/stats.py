@@ -19,8 +19,9 @@ never a rounded 1.96.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from typing import Final
+from typing import Final, NamedTuple
 
 import attrs
 import numpy as np
@@ -32,11 +33,16 @@ from scipy import stats as scipy_stats
 __all__ = [
     "FUNNEL_LEVELS",
     "FUNNEL_POSITIONS",
+    "FUNNEL_WINSORISE",
+    "OVERDISPERSION_CONFIDENCE",
     "TREND_CONFIDENCE",
     "TREND_PERIODS",
+    "Overdispersion",
     "SpcSignals",
+    "funnel_overdispersion",
     "funnel_position",
     "funnel_proportion_limits",
+    "funnel_random_effects_limits",
     "funnel_rate_limits",
     "mean_change_ci",
     "mean_ci",
@@ -938,6 +944,134 @@ def _poisson_search_ceiling(mean: FloatArray, half_alpha: float) -> FloatArray:
         if not short.any():
             return np.asarray(ceiling, dtype=np.float64)
         ceiling = np.where(short, 2 * ceiling, ceiling)
+
+
+#: Share of z-scores winsorised at each end before overdispersion is estimated
+#: (Spiegelhalter 2005 winsorises 10% at each end, so a few outliers cannot inflate it).
+FUNNEL_WINSORISE: Final = 0.1
+#: Level of the test for overdispersion: only when the winsorised Pearson statistic exceeds
+#: this chi-square quantile are the funnel limits widened.
+OVERDISPERSION_CONFIDENCE: Final = 0.95
+
+
+class Overdispersion(NamedTuple):
+    """Overdispersion of one funnel's points around their target (Spiegelhalter 2005).
+
+    ``phi`` is the multiplicative factor (the mean squared winsorised z-score), ``tau2`` the
+    additive between-area variance in the units of the values squared (0 when ``phi`` shows
+    none), ``overdispersed`` whether ``units × phi`` exceeds the chi-square quantile with
+    ``units - 1`` degrees of freedom at :data:`OVERDISPERSION_CONFIDENCE`, and ``units``
+    the number of points with a value and a denominator.
+    """
+
+    phi: float
+    tau2: float
+    overdispersed: bool
+    units: int
+
+
+def _null_spread(
+    target: FloatArray, n: FloatArray, kind: str, multiplier: FloatArray
+) -> FloatArray:
+    """Standard error of a point's value under the target alone, in the values' units."""
+    if kind == "proportion":
+        share = target / multiplier
+        return np.sqrt(share * (1 - share) / n) * multiplier
+    if kind == "rate":
+        return np.sqrt(target * multiplier / n)
+    raise ValueError(f"kind must be 'proportion' or 'rate', not {kind!r}")
+
+
+def funnel_overdispersion(
+    value: ArrayLike,
+    n: ArrayLike,
+    target: float,
+    *,
+    kind: str,
+    multiplier: float = 1,
+    winsorise: float = FUNNEL_WINSORISE,
+) -> Overdispersion:
+    """How much more the points of one funnel spread than chance alone would make them.
+
+    Spiegelhalter (2005), "Funnel plots for comparing institutional performance",
+    *Statistics in Medicine* 24:1185-1202, section 4: each point's z-score against the
+    target uses the standard error the target implies (binomial for a proportion, Poisson
+    for a rate); the z-scores are winsorised at ``winsorise`` in each tail; the estimate of
+    multiplicative overdispersion is ``phi = mean(z²)``; overdispersion is present when
+    ``units × phi`` exceeds the chi-square quantile with ``units - 1`` degrees of freedom
+    (:data:`OVERDISPERSION_CONFIDENCE`); the additive random-effects variance is then
+    ``tau² = (units × phi - (units - 1)) / (Σw - Σw² / Σw)`` with ``w = 1 / s²``
+    (DerSimonian-Laird), else 0. ``value`` and ``target`` are in the indicator's units
+    (a percentage with ``multiplier=100``; a rate per ``multiplier``).
+
+    >>> dispersed = funnel_overdispersion([30, 45, 20, 38, 60, 25], [900] * 6, 36,
+    ...                                   kind="proportion", multiplier=100)
+    >>> dispersed.overdispersed, round(dispersed.phi, 1) > 1
+    (True, True)
+    """
+    if not 0 <= winsorise < 0.5:
+        raise ValueError(f"winsorise must be from 0 up to 0.5, not {winsorise}")
+    points, trials = np.broadcast_arrays(_as_float_array(value), _as_float_array(n))
+    scale = np.full(points.shape, float(multiplier))
+    centre = np.full(points.shape, float(target))
+    usable = ~np.isnan(points) & (trials > 0) & np.isfinite(trials)
+    if not np.isfinite(target) or usable.sum() < 2:
+        return Overdispersion(phi=math.nan, tau2=0.0, overdispersed=False, units=int(usable.sum()))
+    spread = _null_spread(centre[usable], trials[usable], kind, scale[usable])
+    if not np.all(spread > 0):  # a target of 0% or 100%: no spread to compare with
+        return Overdispersion(phi=math.nan, tau2=0.0, overdispersed=False,
+                              units=int(usable.sum()))  # fmt: skip
+    z = (points[usable] - centre[usable]) / spread
+    low, high = np.quantile(z, [winsorise, 1 - winsorise])
+    z = np.clip(z, low, high)
+    units = int(z.size)
+    phi = float(np.mean(z**2))
+    critical = float(scipy_stats.chi2.ppf(OVERDISPERSION_CONFIDENCE, units - 1))
+    overdispersed = units * phi > critical
+    weight = 1 / spread**2
+    spread_of_weights = float(weight.sum() - (weight**2).sum() / weight.sum())
+    tau2 = (units * phi - (units - 1)) / spread_of_weights if overdispersed else 0.0
+    return Overdispersion(phi=phi, tau2=max(float(tau2), 0.0), overdispersed=overdispersed,
+                          units=units)  # fmt: skip
+
+
+def funnel_random_effects_limits(
+    target: ArrayLike,
+    n: ArrayLike,
+    tau2: float,
+    confidence: float = 0.95,
+    *,
+    kind: str,
+    multiplier: ArrayLike = 1,
+) -> tuple[FloatArray, FloatArray]:
+    """Funnel limits widened for overdispersion by an additive random effect.
+
+    ``target ± z √(s² + tau2)``, with ``s`` the standard error the target implies at
+    denominator ``n`` and ``tau2`` from :func:`funnel_overdispersion` (Spiegelhalter 2005,
+    section 4.2). Limits of a proportion stay within 0 and ``multiplier``, of a rate at or
+    above 0. With ``tau2 = 0`` these are the normal-approximation limits; the exact limits
+    of :func:`funnel_proportion_limits` and :func:`funnel_rate_limits` are used then.
+
+    >>> lower, upper = funnel_random_effects_limits(36, [100, 10_000], 20.0, 0.998,
+    ...                                             kind="proportion", multiplier=100)
+    >>> bool(upper[0] - lower[0] > upper[1] - lower[1] > 2 * 3.09 * 20.0**0.5)
+    True
+    """
+    if not tau2 >= 0:
+        raise ValueError(f"tau2 must be 0 or more, not {tau2}")
+    centre, trials, scale = np.broadcast_arrays(
+        _as_float_array(target), _as_float_array(n), _as_float_array(multiplier)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.sqrt(_null_spread(centre, trials, kind, scale) ** 2 + tau2)
+    spread = np.where(trials > 0, spread, np.nan)
+    z = _z_for(confidence)
+    lower, upper = centre - z * spread, centre + z * spread
+    ceiling = np.where(kind == "proportion", scale, np.inf)
+    return (
+        np.asarray(np.clip(lower, 0.0, ceiling), dtype=np.float64),
+        np.asarray(np.clip(upper, 0.0, ceiling), dtype=np.float64),
+    )
 
 
 def funnel_position(
