@@ -79,7 +79,8 @@ def constructed() -> outcomes.Results:
 
 @pytest.fixture(scope="module")
 def national(constructed: outcomes.Results) -> Overview:
-    return overview(constructed, LATEST, areas=constructed_areas())
+    """The exact limits: the funnel tests below check them against exact tests."""
+    return overview(constructed, LATEST, areas=constructed_areas(), overdispersion=False)
 
 
 @pytest.fixture(scope="module")
@@ -308,9 +309,13 @@ def test_the_overview_scrutiny_is_every_areas_scrutiny(
     constructed: outcomes.Results, national: Overview
 ) -> None:
     areas = constructed_areas()
+    adjusted = overview(constructed, LATEST, areas=areas)
     for area in ("Far", "Area 03", "Small"):
-        alone = scrutiny(constructed, area, LATEST, areas=areas).table
+        alone = scrutiny(constructed, area, LATEST, areas=areas, overdispersion=False).table
         pd.testing.assert_frame_equal(national.scrutiny_of(area).table, alone)
+        # With limits adjusted for overdispersion (the default), the same holds.
+        alone = scrutiny(constructed, area, LATEST, areas=areas).table
+        pd.testing.assert_frame_equal(adjusted.scrutiny_of(area).table, alone)
     assert len(national.scrutiny) == len(areas.names)
 
 
@@ -399,7 +404,7 @@ def test_the_example_overview_reads_calendar_year_indicators_for_the_year_it_sta
 def test_example_positions_agree_with_exact_tests_wherever_counts_are_whole(
     example: outcomes.Results,
 ) -> None:
-    points = overview(example, LATEST).funnel
+    points = overview(example, LATEST, overdispersion=False).funnel
     catalogue = load_catalogue()
     whole = (points["numerator"] % 1 == 0) & (points["denominator"] % 1 == 0)
     points = points[whole]
@@ -438,3 +443,30 @@ def test_counts_add_up_and_every_point_is_placed(rows: list[tuple[str, str, int,
     assert (points["upper95"] <= points["upper998"]).all()
     assert set(national.scrutiny["judgement"]) <= {"concern", "assurance", "neutral"}
     assert (national.scrutiny["evidence"] != "").all()
+
+
+# --- overdispersion -------------------------------------------------------------------------------
+
+
+def test_overdispersed_funnels_are_widened_and_say_so(example: outcomes.Results) -> None:
+    exact = overview(example, LATEST, overdispersion=False)
+    adjusted = overview(example, LATEST)
+    outside = ("above 99.8%", "below 99.8%")
+    before = int(exact.funnel["position"].isin(outside).sum())
+    after = int(adjusted.funnel["position"].isin(outside).sum())
+    assert after < before / 4  # from 359 to 30 points of 1,472 on the example
+    table = adjusted.funnel_outliers.set_index("indicator")
+    widened = table[table["limits"] == "adjusted for overdispersion"]
+    assert len(widened) > 0
+    assert (widened["tau2"] > 0).all()
+    assert (table.loc[table["tau2"] == 0, "limits"] == "exact").all()
+    for indicator in widened.index[:5]:
+        wide = adjusted.funnel[adjusted.funnel["indicator"] == indicator]
+        narrow = exact.funnel[exact.funnel["indicator"] == indicator]
+        assert (wide["upper998"].to_numpy() >= narrow["upper998"].to_numpy() - 1e-9).all()
+    for indicator in table.index[table["limits"] == "exact"]:
+        same = adjusted.funnel[adjusted.funnel["indicator"] == indicator]
+        pd.testing.assert_frame_equal(
+            same.reset_index(drop=True),
+            exact.funnel[exact.funnel["indicator"] == indicator].reset_index(drop=True),
+        )

@@ -704,6 +704,10 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
         parser.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
         parser.add_argument("--templates", metavar="DIR", help="your own templates, used first")
         parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+        parser.add_argument(
+            "--exact-limits", action="store_true",
+            help="draw exact funnel limits even where the areas are overdispersed",
+        )  # fmt: skip
     overview.add_argument(
         "--assessments", metavar="DIR", help="assessment.toml files: each report's status"
     )
@@ -756,7 +760,8 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
             named = pd.concat([named, kept], ignore_index=True)
         pairs = named
     national = overview(results, arguments.period, areas=areas, assessments=statuses or None,
-                        pairs=pairs, burden=burden(data, catalogue))  # fmt: skip
+                        pairs=pairs, burden=burden(data, catalogue),
+                        overdispersion=not arguments.exact_limits)  # fmt: skip
     html = render_overview(national, catalogue, templates=arguments.templates)
     written = [write_text_atomic(Path(arguments.out) / "overview.html", html)]
     written += national.to_csv(arguments.out)
@@ -771,7 +776,8 @@ def _scrutiny(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.national._overview_page import render_scrutiny
 
     catalogue, areas, _, results = _national_inputs(arguments)
-    view = scrutiny(results, arguments.area, arguments.period, areas=areas)
+    view = scrutiny(results, arguments.area, arguments.period, areas=areas,
+                    overdispersion=not arguments.exact_limits)  # fmt: skip
     html = render_scrutiny(view, catalogue, templates=arguments.templates)
     name = f"scrutiny-{slug(arguments.area)}-{arguments.period}.html"
     written = [write_text_atomic(Path(arguments.out) / name, html), *view.to_csv(arguments.out)]

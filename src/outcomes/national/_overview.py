@@ -115,8 +115,10 @@ FUNNEL_LINE_COLUMNS: Final = (
 #: outside the 99.8% limits (names joined by ``"; "``, in alphabetical order).
 FUNNEL_OUTLIER_COLUMNS: Final = (
     "indicator", "period", "polarity", "target", "above_998", "below_998", "areas_above",
-    "areas_below",
+    "areas_below", "phi", "tau2", "limits",
 )  # fmt: skip
+#: How the limits of a funnel are drawn (the ``limits`` column of the funnel outliers).
+EXACT_LIMITS, ADJUSTED_LIMITS = "exact", "adjusted for overdispersion"
 #: The reasons for a judgement, in the order the evidence gives them: four for concern,
 #: then four for assurance (see :func:`scrutiny`).
 SCRUTINY_REASONS: Final = (
@@ -288,9 +290,13 @@ class _Period:
     groups: pd.DataFrame = attrs.field(eq=False, repr=False)
     areas: pd.DataFrame = attrs.field(eq=False, repr=False)  # with name and family_group
     area_order: tuple[str, ...]
+    #: Each funnel indicator's overdispersion among all the areas (Spiegelhalter 2005).
+    dispersion: Mapping[str, stats.Overdispersion] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
-    def of(cls, results: Results, period: Period, areas: Areas | None) -> _Period:
+    def of(
+        cls, results: Results, period: Period, areas: Areas | None, *, overdispersion: bool = True
+    ) -> _Period:
         catalogue = results.catalogue
         labels = _period_labels(catalogue, period)
         frame = results.frame
@@ -323,6 +329,9 @@ class _Period:
             groups=rows[is_group],
             areas=area_rows,
             area_order=tuple(pd.unique(area_rows["area"])),
+            dispersion=_dispersion(catalogue, area_rows, rows[is_scotland])
+            if overdispersion
+            else {},
         )
 
 
@@ -349,8 +358,35 @@ def _limits(
     return stats.funnel_rate_limits(target, denominator, confidence, multiplier=multiplier)
 
 
-def _with_limits(points: pd.DataFrame, kinds: pd.Series, multipliers: pd.Series) -> pd.DataFrame:
-    """``points`` (``target``, ``denominator``) with the four limit columns added."""
+def _dispersion(
+    catalogue: Catalogue, area_rows: pd.DataFrame, scotland: pd.DataFrame
+) -> dict[str, stats.Overdispersion]:
+    """Each funnel indicator's overdispersion, from every area's value around Scotland's."""
+    targets = dict(zip(scotland["indicator"], scotland["value"], strict=True))
+    found = {}
+    for indicator, group in area_rows.groupby("indicator", sort=False):
+        chosen = catalogue[str(indicator)]
+        kind = _funnel_kind(chosen, catalogue)
+        if not kind:
+            continue
+        found[str(indicator)] = stats.funnel_overdispersion(
+            group["value"].to_numpy(dtype=np.float64),
+            group["denominator"].to_numpy(dtype=np.float64),
+            float(targets.get(indicator, np.nan)),
+            kind=kind,
+            multiplier=chosen.multiplier,
+        )
+    return found
+
+
+def _with_limits(
+    points: pd.DataFrame,
+    kinds: pd.Series,
+    multipliers: pd.Series,
+    tau2: pd.Series | None = None,
+) -> pd.DataFrame:
+    """``points`` (``target``, ``denominator``) with the four limit columns added: exact
+    limits, or where ``tau2`` (by row) is above 0, limits widened by that random effect."""
     limits = {column: np.full(len(points), np.nan) for column in (_LOW95, _HIGH95, _LOW998,
                                                                     _HIGH998)}  # fmt: skip
     target = points["target"].to_numpy(dtype=np.float64)
@@ -366,7 +402,23 @@ def _with_limits(points: pd.DataFrame, kinds: pd.Series, multipliers: pd.Series)
             lower, upper = _limits(kind, target[chosen], denominator[chosen],
                                    multiplier[chosen], confidence)  # fmt: skip
             limits[low][chosen], limits[high][chosen] = lower, upper
+            if tau2 is None:
+                continue
+            spread = tau2.to_numpy(dtype=np.float64)
+            for value in np.unique(spread[chosen & (spread > 0)]):
+                wide = chosen & (spread == value)
+                lower, upper = stats.funnel_random_effects_limits(
+                    target[wide], denominator[wide], float(value), confidence, kind=kind,
+                    multiplier=multiplier[wide],
+                )  # fmt: skip
+                limits[low][wide], limits[high][wide] = lower, upper
     return points.assign(**limits)
+
+
+def _tau2(context: _Period, indicators: pd.Series) -> pd.Series:
+    """The random-effects variance of each row's indicator (0 where not overdispersed)."""
+    spread = {i: found.tau2 for i, found in context.dispersion.items()}
+    return indicators.map(spread).fillna(0.0).astype(np.float64)
 
 
 def _funnel_points(context: _Period, area_rows: pd.DataFrame) -> pd.DataFrame:
@@ -382,7 +434,8 @@ def _funnel_points(context: _Period, area_rows: pd.DataFrame) -> pd.DataFrame:
         "value": rows["value"],
         "target": rows["indicator"].map(context.scotland["value"]).astype(np.float64),
     })  # fmt: skip
-    points = _with_limits(points, points["measure"], rows["indicator"].map(multipliers))
+    points = _with_limits(points, points["measure"], rows["indicator"].map(multipliers),
+                          _tau2(context, points["indicator"]))  # fmt: skip
     position = stats.funnel_position(points["value"], points[_LOW95], points[_HIGH95],
                                      points[_LOW998], points[_HIGH998])  # fmt: skip
     points["position"] = position.astype(object)
@@ -412,7 +465,8 @@ def _funnel_lines(context: _Period, points: pd.DataFrame) -> pd.DataFrame:
     if not pieces:
         return _empty(FUNNEL_LINE_COLUMNS)
     lines = pd.concat(pieces, ignore_index=True)
-    lines = _with_limits(lines, lines["kind"], lines["multiplier"])
+    lines = _with_limits(lines, lines["kind"], lines["multiplier"],
+                         _tau2(context, lines["indicator"]))  # fmt: skip
     return lines[list(FUNNEL_LINE_COLUMNS)]
 
 
@@ -433,6 +487,10 @@ def _funnel_outliers(context: _Period, points: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
     table = table.rename_axis("indicator").reset_index()
     table.insert(2, "polarity", table["indicator"].map(polarity))
+    found = context.dispersion
+    table["phi"] = table["indicator"].map({i: d.phi for i, d in found.items()})
+    table["tau2"] = _tau2(context, table["indicator"])
+    table["limits"] = np.where(table["tau2"] > 0, ADJUSTED_LIMITS, EXACT_LIMITS)
     return table[list(FUNNEL_OUTLIER_COLUMNS)]
 
 
@@ -740,6 +798,7 @@ def overview(
     assessments: Mapping[str, str] | None = None,
     pairs: pd.DataFrame | None = None,
     burden: Burden | None = None,
+    overdispersion: bool = True,
 ) -> Overview:
     """The national overview of ``results`` for the return year ``period``.
 
@@ -752,7 +811,10 @@ def overview(
     results hold nothing for the period, or a status or pair names an unknown area.
 
     Funnel limits use the figures as computed; pass ``results.published()`` when the
-    tables will be published.
+    tables will be published. Where the areas of an indicator differ more than chance alone
+    would make them (:func:`outcomes.stats.funnel_overdispersion`), its limits are widened
+    by a random effect (Spiegelhalter 2005), so that only areas unusual even then lie
+    outside; ``overdispersion=False`` draws the exact limits for every indicator.
 
     >>> import outcomes
     >>> from outcomes.core._resources import bundled_path
@@ -764,7 +826,7 @@ def overview(
     >>> int(row["areas_reported"]), bool(row["funnel"])
     (32, True)
     """
-    context = _Period.of(results, as_period(period), areas)
+    context = _Period.of(results, as_period(period), areas, overdispersion=overdispersion)
     points = _funnel_points(context, context.areas)
     return Overview(
         period=context.period,
@@ -781,7 +843,12 @@ def overview(
 
 
 def scrutiny(
-    results: Results, area: str, period: str | Period, *, areas: Areas | None = None
+    results: Results,
+    area: str,
+    period: str | Period,
+    *,
+    areas: Areas | None = None,
+    overdispersion: bool = True,
 ) -> Scrutiny:
     """The inspectorate's view of ``area`` in the return year ``period``.
 
@@ -812,7 +879,7 @@ def scrutiny(
     >>> sorted(set(view.table["judgement"])) == ["assurance", "concern", "neutral"]
     True
     """
-    context = _Period.of(results, as_period(period), areas)
+    context = _Period.of(results, as_period(period), areas, overdispersion=overdispersion)
     own = context.areas[context.areas["area"] == area]
     if own.empty:
         hint = did_you_mean(area, context.area_order)

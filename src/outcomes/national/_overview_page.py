@@ -16,6 +16,7 @@ import attrs
 
 from outcomes.core._cells import Cells, Record
 from outcomes.core._io import slug
+from outcomes.national._overview import ADJUSTED_LIMITS
 from outcomes.report import _figures
 from outcomes.report._format import (
     format_change,
@@ -276,7 +277,7 @@ def _funnels(overview: Overview, catalogue: Catalogue) -> Iterable[FunnelPanel]:
         text = (
             f"{indicator.title}, {overview.period}: each area's value against its denominator, "
             f"with 95% and 99.8% control limits around Scotland "
-            f"({format_value(target, indicator)}). "
+            f"({format_value(target, indicator)}), {_limits_words(outlier)}. "
             + (f"Above the 99.8% limit: {above}. " if above else "")
             + (f"Below the 99.8% limit: {below}. " if below else "")
             + ("No area is outside the 99.8% limits. " if not outside else "")
@@ -351,3 +352,13 @@ def render_scrutiny(
 
     page = ScrutinyPage.build(scrutiny, catalogue)
     return render(page, "html", template="scrutiny.html.j2", templates=templates)
+
+
+def _limits_words(outlier: Record | None) -> str:
+    """Which limits a funnel draws, in words for its description."""
+    if outlier is None or outlier.text("limits") != ADJUSTED_LIMITS:
+        return "exact limits"
+    return (
+        "limits widened for overdispersion (the areas differ more than chance alone would "
+        f"make them: phi {outlier.number('phi') or 0:.1f})"
+    )
