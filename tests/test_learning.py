@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ import outcomes
 from outcomes import Catalogue, Dataset, Results, compute
 from outcomes.catalogue import DataItem
 from outcomes.errors import NoResultsError, PeriodError
-from outcomes.national._learning import LEARNING_COLUMNS, NO_ONE, learn_from
+from outcomes.national._learning import LEARN_COLUMNS, LEARNING_COLUMNS, NO_ONE, learn_from
 from outcomes.returns._tidy import Areas
 from tests.strategies import proportion_panels
 from tests.test_compute import one_indicator_catalogue, panel_dataset
@@ -24,13 +25,14 @@ PERIODS = ("2023-24", "2024-25")
 GROUP_OF = {"A1": "North", "A2": "North", "A3": "North", "A4": "North",
             "B1": "South", "B2": "South", "B3": "South", "B4": "South"}  # fmt: skip
 #: (area, indicator) -> (numerator last year, numerator this year), out of 1,000 each year.
-#: P1 (higher is better): A1 worsens; A2 (same group) and B1 improve; B2 and B3 lead.
-#: P2 (lower is better): A1 is best but worsens; nobody else changes; A2 is second.
+#: P1 (higher is better): A1 worsens; A2 (same group) and B1 improve to clearly above A1;
+#: A3 improves too but stays below A1 (never a suggestion); B2 and B3 lead.
+#: P2 (lower is better): A1 is best but worsens; nobody else changes, nobody does better.
 #: P3 (higher is better): only A1 reports this year, so it alone is ranked (quartile 4) and
 #: there is nobody to learn from.
 COUNTS: dict[str, dict[str, tuple[int, int | None]]] = {
-    "P1": {"A1": (600, 450), "A2": (300, 400), "A3": (500, 500), "A4": (700, 700),
-           "B1": (200, 300), "B2": (900, 900), "B3": (850, 850), "B4": (550, 550)},
+    "P1": {"A1": (600, 450), "A2": (300, 600), "A3": (200, 300), "A4": (700, 700),
+           "B1": (400, 550), "B2": (900, 900), "B3": (850, 850), "B4": (550, 550)},
     "P2": {"A1": (100, 200), "A2": (300, 300), "A3": (350, 350), "A4": (400, 400),
            "B1": (450, 450), "B2": (500, 500), "B3": (550, 550), "B4": (600, 600)},
     "P3": {"A1": (500, 400), "A2": (500, None), "B1": (500, None)},
@@ -90,17 +92,19 @@ def expected(results: Results, area: str, period: str, group_of: Mapping[str, st
         row = own.iloc[0]
         worsened = row["direction"] == "worsened"
         bottom = not pd.isna(row["quartile"]) and int(row["quartile"]) == 4
-        if not (worsened or bottom):
+        worse = row["vs_scotland"] == "worse"
+        if not (worsened or bottom or worse):
             continue
         why = ("worsened and bottom quartile" if worsened and bottom
-               else "worsened" if worsened else "bottom quartile")  # fmt: skip
+               else "worsened" if worsened else "bottom quartile" if bottom
+               else "worse than Scotland")  # fmt: skip
         keyed = []
         for _, other in frame[(frame["indicator"] == indicator)
                               & (frame["area"] != area)].iterrows():  # fmt: skip
             improved = other["direction"] == "improved"
             significant = improved and other["change_significant"] is True
             top = not pd.isna(other["quartile"]) and int(other["quartile"]) == 1
-            if not (improved or top):
+            if not (significant or top) or not clearly_better(other, row, indicator, results):
                 continue
             match = bool(group_of.get(area)) and group_of.get(other["area"]) == group_of.get(area)
             rank = math.inf if pd.isna(other["rank"]) else int(other["rank"])
@@ -111,6 +115,20 @@ def expected(results: Results, area: str, period: str, group_of: Mapping[str, st
             out.append((indicator, why, "", False))
         out += [(indicator, why, name, match) for _, name, match in keyed[:limit]]
     return out
+
+
+def clearly_better(other: pd.Series, own: pd.Series, indicator: str, results: Results) -> bool:
+    """A better value by polarity, a better rank where both are ranked, and intervals that
+    do not overlap where both have them."""
+    higher = results.catalogue[indicator].polarity.value == "higher_is_better"
+    if not (other["value"] > own["value"] if higher else other["value"] < own["value"]):
+        return False
+    if not pd.isna(other["rank"]) and not pd.isna(own["rank"]) and other["rank"] >= own["rank"]:
+        return False
+    intervals = [other["lower"], other["upper"], own["lower"], own["upper"]]
+    if any(pd.isna(bound) for bound in intervals):
+        return True
+    return bool(other["lower"] > own["upper"] if higher else other["upper"] < own["lower"])
 
 
 def actual(frame: pd.DataFrame) -> list[tuple[str, str, str, bool]]:
@@ -140,12 +158,13 @@ def test_the_constructed_case_covers_every_kind_of_suggestion(results: Results) 
     assert (p1["area_value"] == p1_value).all()
     first = results.row("P1", p1["learn_from_area"].iloc[0], "2024-25")["value"]
     assert p1["learn_from_value"].iloc[0] == first
-    # P2: A1 leads but worsened; nobody improved, and only A2 shares the top quartile.
+    # A3 improved significantly too, but to below A1: never a suggestion.
+    assert "A3" not in p1["learn_from_area"].tolist()
+    # P2: A1 leads but worsened; A2 shares the top quartile but does worse: nobody to ask.
     p2 = frame[frame["indicator"] == "P2"]
     assert p2["why"].tolist() == ["worsened"]
-    assert p2["learn_from_area"].tolist() == ["A2"]
-    assert p2["learn_from_reason"].tolist() == ["same family group (North): top quartile "
-                                                "(rank 2 of 8)"]  # fmt: skip
+    assert p2["learn_from_area"].tolist() == [""]
+    assert p2["learn_from_reason"].tolist() == [NO_ONE]
     # P3: nobody else reports this year: one row saying so.
     p3 = frame[frame["indicator"] == "P3"]
     assert p3["why"].tolist() == ["worsened and bottom quartile"]
@@ -215,3 +234,44 @@ def test_suggestions_follow_the_rules_on_any_panel(
     area = names[pick % len(names)]
     frame = learn_from(results, area, "2024-25", limit=limit).frame
     assert actual(frame) == expected(results, area, "2024-25", group_of, limit)
+
+
+@given(
+    rows=proportion_panels(max_areas=8),
+    pick=st.integers(min_value=0, max_value=7),
+)
+@settings(max_examples=40, deadline=None)
+def test_an_area_is_never_suggested_to_one_it_does_not_beat(
+    rows: list[tuple[str, str, int, int]], pick: int
+) -> None:
+    names = sorted({area for area, *_ in rows})
+    results = compute(panel_dataset(rows), one_indicator_catalogue())
+    area = names[pick % len(names)]
+    frame = learn_from(results, area, "2024-25", limit=8).frame
+    higher = results.catalogue[results.catalogue.ids[0]].polarity.value == "higher_is_better"
+    own = results.row(results.catalogue.ids[0], area, "2024-25")
+    for peer in frame["learn_from_area"]:
+        if not peer:
+            continue
+        theirs = results.row(results.catalogue.ids[0], peer, "2024-25")
+        assert theirs["value"] > own["value"] if higher else theirs["value"] < own["value"]
+        assert pd.isna(own["rank"]) or theirs["rank"] < own["rank"]
+
+
+def test_outcomes_learn_writes_the_contract_columns_and_markdown(tmp_path: Path) -> None:
+    from outcomes._cli import main
+
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    arguments = ["learn", "--data", str(inputs / "data.csv"), "--areas",
+                 str(inputs / "areas.csv"), "--area", "Fife", "--period", "2024-25",
+                 "--quiet"]  # fmt: skip
+    assert main([*arguments, "--out", str(tmp_path / "learn.csv")]) == 0
+    table = pd.read_csv(tmp_path / "learn.csv")
+    assert list(table.columns) == list(LEARN_COLUMNS)
+    assert (table["area"] == "Fife").all()
+    assert len(table) > 0
+    assert main([*arguments, "--format", "md", "--out", str(tmp_path / "learn.md")]) == 0
+    markdown = (tmp_path / "learn.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Whom Fife could learn from, 2024-25")
+    assert markdown.count("\n|") == len(table) + 2

@@ -715,6 +715,42 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
     overview.set_defaults(command=_overview)
     scrutiny.add_argument("--area", required=True, metavar="A", help="the area to look at")
     scrutiny.set_defaults(command=_scrutiny)
+    learn = verb(
+        "learn",
+        "whom an area could learn from, indicator by indicator",
+        "For each indicator where the area worsened, sits in the bottom quartile or is worse "
+        "than Scotland, list up to --limit areas that do clearly better (a better rank and, "
+        "where there are intervals, no overlap) and improved significantly or lead: the same "
+        "family group first. Writes CSV (indicator, area, peer_area, reason, value, "
+        "peer_value), or Markdown with --format md. Figures are published figures.",
+        "outcomes learn --data data.csv --areas areas.csv --area Fife --period 2024-25 "
+        "--out learn.csv",
+    )
+    learn.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+    learn.add_argument("--areas", required=True, metavar="FILE", help="areas CSV")
+    learn.add_argument("--area", required=True, metavar="A", help="the area that asks")
+    learn.add_argument("--period", required=True, metavar="P", help="e.g. 2024-25")
+    learn.add_argument("--limit", type=int, default=3, metavar="N",
+                       help="areas to suggest per indicator (default 3)")  # fmt: skip
+    learn.add_argument("--format", choices=["csv", "md"], default="csv")
+    learn.add_argument("--out", required=True, metavar="FILE",
+                       help="CSV or Markdown file ('-' for standard output)")  # fmt: skip
+    learn.set_defaults(command=_learn)
+
+
+def _learn(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes.core._io import csv_text
+    from outcomes.national._learning import learn_from
+
+    if arguments.limit < 1:
+        _error("--limit is 1 or more")
+        return 2
+    _, areas, _, results = _national_inputs(arguments)
+    suggestions = learn_from(results.published(), arguments.area, arguments.period,
+                             areas=areas, limit=arguments.limit)  # fmt: skip
+    text = suggestions.to_markdown() if arguments.format == "md" else csv_text(suggestions.table())
+    _emit(text, arguments.out, stdout, arguments)
+    return 0
 
 
 def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any, Any]:

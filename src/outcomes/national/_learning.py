@@ -2,13 +2,15 @@
 learning).
 
 For one area and period, an indicator is *flagged* when the area's direction is
-``worsened`` or it sits in the bottom quartile (quartile 4; quartile 1 is best by polarity).
-For each flagged indicator the suggestions list the areas that, in the same period,
-improved on it or sit in the top quartile: areas of the same family group first, then by
-strength of evidence — a significant improvement, then an improvement that no test could
-check (costs and counts: beyond the indicator's materiality), then the top quartile — then
-by rank and name. Scotland and family-group rows are never suggested. Neutral indicators are
-neither ranked nor improved, so they are never flagged.
+``worsened``, it sits in the bottom quartile (quartile 4; quartile 1 is best by polarity),
+or it is significantly worse than Scotland. For each flagged indicator the suggestions list
+the areas that, in the same period, are *better*, and improved significantly on it or sit in
+the top quartile: areas of the same family group first, then a significant improvement
+before the top quartile, then by rank and name. *Better* means a better rank and, where both
+areas have confidence intervals, intervals that do not overlap (a conservative test that
+the two differ); an area is never suggested to one that does as well or better. Scotland
+and family-group rows are never suggested. Neutral indicators are neither ranked nor
+improved, so they are never flagged.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from outcomes.core._cells import Cells
 from outcomes.core._io import csv_text, write_csv
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
@@ -31,7 +34,7 @@ from outcomes.vocabulary import FAMILY_GROUP_PREFIX, SCOTLAND
 if TYPE_CHECKING:
     from outcomes.results._results import Results
 
-__all__ = ["LEARNING_COLUMNS", "LearningSuggestions", "learn_from"]
+__all__ = ["LEARNING_COLUMNS", "LEARN_COLUMNS", "LearningSuggestions", "learn_from"]
 
 #: Columns of :attr:`LearningSuggestions.frame`, in order.
 LEARNING_COLUMNS = (
@@ -42,7 +45,10 @@ LEARNING_COLUMNS = (
 TOP_QUARTILE, BOTTOM_QUARTILE = 1, 4
 #: ``why`` of a flagged indicator.
 WORSENED, BOTTOM, BOTH = "worsened", "bottom quartile", "worsened and bottom quartile"
-NO_ONE = "no area improved on this indicator or sits in the top quartile"
+WORSE_THAN_SCOTLAND = "worse than Scotland"
+NO_ONE = "no area that does clearly better improved on this indicator or sits in the top quartile"
+#: Columns of ``outcomes learn --out learn.csv`` (docs/contracts.md), in order.
+LEARN_COLUMNS = ("indicator", "area", "peer_area", "reason", "value", "peer_value")
 
 
 @attrs.frozen(kw_only=True)
@@ -70,6 +76,39 @@ class LearningSuggestions:
         if path is None:
             return csv_text(self.frame)
         return write_csv(path, self.frame)[1]
+
+    def table(self) -> pd.DataFrame:
+        """The suggestions as ``outcomes learn`` writes them: :data:`LEARN_COLUMNS`."""
+        frame = self.frame
+        reason = frame["why"].str.cat(frame["learn_from_reason"], sep=": ")
+        return pd.DataFrame({
+            "indicator": frame["indicator"], "area": self.area,
+            "peer_area": frame["learn_from_area"], "reason": reason,
+            "value": frame["area_value"], "peer_value": frame["learn_from_value"],
+        })[list(LEARN_COLUMNS)]  # fmt: skip
+
+    def to_markdown(self) -> str:
+        """The suggestions as a Markdown table, for a note to colleagues."""
+        from outcomes.report._render import md, md_cell
+
+        lines = [
+            f"# Whom {md(self.area)} could learn from, {self.period}",
+            "",
+            "| Indicator | Why | Learn from | Their value | Our value | Evidence |",
+            "|---|---|---|---:|---:|---|",
+        ]
+        cells = Cells(self.frame)
+        for row in cells:
+            theirs, ours = row.number("learn_from_value"), row.number("area_value")
+            lines.append(
+                "| " + " | ".join(md_cell(cell) for cell in (
+                    f"{row.text('indicator')} {row.text('title')}", row.text("why"),
+                    row.text("learn_from_area") or "no one",
+                    "" if theirs is None else f"{theirs:g}",
+                    "" if ours is None else f"{ours:g}", row.text("learn_from_reason"),
+                )) + " |"
+            )  # fmt: skip
+        return "\n".join(lines) + "\n"
 
 
 def learn_from(
@@ -122,14 +161,18 @@ def learn_from(
 
     worsened = _text(own["direction"]) == "worsened"
     bottom = _quartile(own) == BOTTOM_QUARTILE
-    why = np.select([worsened & bottom, worsened, bottom], [BOTH, WORSENED, BOTTOM], default="")
+    worse = _text(own["vs_scotland"]) == "worse"
+    why = np.select([worsened & bottom, worsened, bottom, worse],
+                    [BOTH, WORSENED, BOTTOM, WORSE_THAN_SCOTLAND], default="")  # fmt: skip
     flagged = own.assign(why=why)[why != ""]
     flagged = flagged.assign(order=flagged["indicator"].map(order).fillna(len(order)))
     flagged = flagged.sort_values(["order", "indicator"])
 
     others = in_period[(in_period["area"] != area)
                        & in_period["indicator"].isin(flagged["indicator"])]  # fmt: skip
+    polarity = {i.id: i.polarity.value for i in results.catalogue}
     candidates = _candidates(others, group_of.get(area, ""), group_of)
+    candidates = candidates[_better(candidates, flagged, polarity)]
     chosen = candidates.groupby("indicator", sort=False).head(limit)
     by_indicator = dict(list(chosen.groupby("indicator", sort=False)))
 
@@ -158,6 +201,29 @@ def learn_from(
     suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,
                                       "learn_from_value": float})  # fmt: skip
     return LearningSuggestions(area=area, period=year, frame=suggestions)
+
+
+def _better(candidates: pd.DataFrame, own: pd.DataFrame, polarity: Mapping[str, str]) -> pd.Series:
+    """Which candidates do clearly better than the asking area on their indicator: a better
+    rank (or, unranked, a better value) and, where both have intervals, no overlap."""
+    mine = own.set_index("indicator")
+    theirs = candidates["indicator"]
+    higher = theirs.map(polarity).eq("higher_is_better").to_numpy()
+    value = candidates["value"].to_numpy(dtype=np.float64)
+    own_value = theirs.map(mine["value"]).to_numpy(dtype=np.float64)
+    rank = pd.to_numeric(candidates["rank"], errors="coerce").to_numpy(dtype=np.float64)
+    own_rank = pd.to_numeric(theirs.map(mine["rank"]), errors="coerce").to_numpy(dtype=np.float64)
+    better_value = np.where(higher, value > own_value, value < own_value)
+    ranked = ~np.isnan(rank) & ~np.isnan(own_rank)
+    better_rank = np.where(ranked, rank < own_rank, True)
+    lower = candidates["lower"].to_numpy(dtype=np.float64)
+    upper = candidates["upper"].to_numpy(dtype=np.float64)
+    own_lower = theirs.map(mine["lower"]).to_numpy(dtype=np.float64)
+    own_upper = theirs.map(mine["upper"]).to_numpy(dtype=np.float64)
+    tested = ~np.isnan(lower) & ~np.isnan(upper) & ~np.isnan(own_lower) & ~np.isnan(own_upper)
+    apart = np.where(higher, lower > own_upper, upper < own_lower)
+    clear = np.where(tested, apart, True)
+    return pd.Series(better_value & better_rank & clear, index=candidates.index)
 
 
 def _text(column: pd.Series) -> pd.Series:
