@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import html
+import re
 from pathlib import Path
 
 import attrs
@@ -169,3 +171,38 @@ def test_overview_takes_each_peer_from_the_assessment_before_a_pairs_file(
     assert reports.loc["Dundee City", "peer_area"] == "Angus"
     assert reports.loc["Fife", "peer_area"] == "Falkirk"
     assert reports["peer_area"].notna().all()
+
+
+#: Words a missing number or an unset value turns into when it slips through to a page.
+LEAKED = re.compile(r"(?<![\w-])(?:nan|NaN|inf|-inf|null|NaT|<NA>)(?![\w-])")
+#: ``None`` is a fine word in prose ("None."), never the whole of a table cell.
+LEAKED_CELL = re.compile(r"<t[dh][^>]*>\s*None\s*</t[dh]>|\|\s*None\s*\|")
+
+
+def visible_text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_no_missing_value_ever_reaches_a_page() -> None:
+    given = example()
+    national = overview(given.results.published(), PERIOD, areas=given.areas,
+                        assessments={AREA: "published"}, burden=given.burden)  # fmt: skip
+    pages = {
+        "overview": overview_html(national),
+        "scrutiny": render(
+            ScrutinyPage.build(scrutiny(given.results, AREA, PERIOD, areas=given.areas),
+                               given.catalogue),
+            "html", template="scrutiny.html.j2",
+        ),
+    }  # fmt: skip
+    report = outcomes.AnnualReport.build(given.results, AREA, PERIOD,
+                                         assessment=given.assessment, areas=given.areas,
+                                         burden=given.burden)  # fmt: skip
+    pages["report.html"] = str(outcomes.render_report(report, "html"))
+    pages["report.md"] = str(outcomes.render_report(report, "md"))
+    for name, page in pages.items():
+        assert not LEAKED.findall(visible_text(page)), name
+        assert not LEAKED_CELL.findall(page), name
+    # The scan itself finds a leaked value.
+    assert LEAKED.findall(visible_text("<td>nan</td><td>12</td>"))
+    assert LEAKED_CELL.findall("| a | None | b |")
