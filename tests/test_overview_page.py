@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import attrs
+import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
@@ -165,8 +166,6 @@ def test_overview_takes_each_peer_from_the_assessment_before_a_pairs_file(
                  str(inputs / "assessments"), "--pairs", str(pairs), "--out",
                  str(tmp_path / "out")])  # fmt: skip
     assert code == 0, capsys.readouterr().err
-    import pandas as pd
-
     reports = pd.read_csv(tmp_path / "out" / "reports.csv").set_index("area")
     assert reports.loc["Dundee City", "peer_area"] == "Angus"
     assert reports.loc["Fife", "peer_area"] == "Falkirk"
@@ -206,3 +205,31 @@ def test_no_missing_value_ever_reaches_a_page() -> None:
     # The scan itself finds a leaked value.
     assert LEAKED.findall(visible_text("<td>nan</td><td>12</td>"))
     assert LEAKED_CELL.findall("| a | None | b |")
+
+
+def test_the_pages_say_whether_costs_are_cash_or_real_terms(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    common = ["--data", str(inputs / "data.csv"), "--areas", str(inputs / "areas.csv"),
+              "--period", PERIOD, "--quiet"]  # fmt: skip
+    real = ["--deflators", str(inputs / "deflators.csv"), "--base-period", PERIOD]
+    assert main(["overview", *common, *real, "--out", str(tmp_path / "real")]) == 0
+    assert main(["overview", *common, "--out", str(tmp_path / "cash")]) == 0
+    assert main(["scrutiny", *common, *real, "--area", AREA, "--out", str(tmp_path / "s")]) == 0
+    assert f"Costs are in real terms ({PERIOD} prices)." in (
+        tmp_path / "real" / "overview.html"
+    ).read_text(encoding="utf-8")  # fmt: skip
+    assert "Costs are in cash." in (tmp_path / "cash" / "overview.html").read_text("utf-8")
+    scrutiny_page = next((tmp_path / "s").glob("*.html")).read_text(encoding="utf-8")
+    assert f"Costs are in real terms ({PERIOD} prices)." in scrutiny_page
+    # The overview's figures are the report's figures when both use the same prices.
+    given = example()
+    deflated = outcomes.compute(given.data, given.catalogue, given.areas,
+                                deflators=outcomes.read_deflators(inputs / "deflators.csv"),
+                                base_period=PERIOD)  # fmt: skip
+    assert deflated.prices == f"real terms ({PERIOD} prices)"
+    table = pd.read_csv(tmp_path / "real" / "heat.csv")
+    sw5 = table[(table["indicator"] == "SW5") & (table["area"] == AREA)]["value"].item()
+    assert sw5 == pytest.approx(deflated.row("SW5", AREA, PERIOD)["value"])
+    assert main(["overview", *common, "--deflators", str(inputs / "deflators.csv"),
+                 "--out", str(tmp_path / "x")]) == 2  # fmt: skip

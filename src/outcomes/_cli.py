@@ -50,11 +50,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return command(arguments, sys.stdout)
+    except _UsageError as error:
+        _error(str(error))
+        return 2
     except OutcomesError as error:
         if arguments.debug:
             raise
         _error(str(error))
         return 1
+
+
+class _UsageError(Exception):
+    """Options that do not go together, found below the parser: exit code 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -736,6 +743,9 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
     learn.add_argument("--out", required=True, metavar="FILE",
                        help="CSV or Markdown file ('-' for standard output)")  # fmt: skip
     learn.set_defaults(command=_learn)
+    for parser in (overview, scrutiny, learn):
+        parser.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
+        parser.add_argument("--base-period", metavar="P", help="prices of this period for costs")
 
 
 def _learn(arguments: argparse.Namespace, stdout: TextIO) -> int:
@@ -755,12 +765,17 @@ def _learn(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any, Any]:
     from outcomes.results._compute import compute
-    from outcomes.returns._tidy import read_areas, read_dataset
+    from outcomes.returns._tidy import read_areas, read_dataset, read_deflators
 
+    if (arguments.deflators is None) != (arguments.base_period is None):
+        raise _UsageError("--deflators and --base-period go together")
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas)
     data = read_dataset(arguments.data)
-    return catalogue, areas, data, compute(data, catalogue, areas)
+    deflators = read_deflators(arguments.deflators) if arguments.deflators else None
+    results = compute(data, catalogue, areas, deflators=deflators,
+                      base_period=arguments.base_period)  # fmt: skip
+    return catalogue, areas, data, results
 
 
 def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:

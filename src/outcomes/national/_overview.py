@@ -159,6 +159,8 @@ class Scrutiny:
     area: str
     name: str
     period: Period
+    #: How costs are shown: ``real terms (2024-25 prices)`` or ``cash``.
+    prices: str = "cash"
     table: pd.DataFrame = attrs.field(eq=False, repr=False)
 
     @property
@@ -202,6 +204,8 @@ class Overview:
     """
 
     period: Period
+    #: How costs are shown: ``real terms (2024-25 prices)`` or ``cash``.
+    prices: str = "cash"
     indicators: pd.DataFrame = attrs.field(eq=False, repr=False)
     family_groups: pd.DataFrame = attrs.field(eq=False, repr=False)
     heat: pd.DataFrame = attrs.field(eq=False, repr=False)
@@ -234,6 +238,7 @@ class Overview:
             hint = did_you_mean(area, self.scrutiny["area"].unique().tolist())
             raise NoResultsError(f"the overview holds no area {area!r}; {hint}")
         return Scrutiny(area=area, name=str(table["name"].iloc[0]), period=self.period,
+                        prices=self.prices,
                         table=table.reset_index(drop=True))  # fmt: skip
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -830,6 +835,7 @@ def overview(
     points = _funnel_points(context, context.areas)
     return Overview(
         period=context.period,
+        prices=results.prices,
         indicators=_indicator_summary(context, points),
         family_groups=_family_group_table(context),
         heat=_heat_table(context),
@@ -887,4 +893,5 @@ def scrutiny(
     points = _funnel_points(context, own)
     table = _scrutiny_table(context, own, points)
     return Scrutiny(area=area, name=str(own["name"].iloc[0]), period=context.period,
+                    prices=results.prices,
                     table=table)  # fmt: skip

@@ -113,6 +113,7 @@ class ScrutinyPage:
     area: str
     slug: str
     period: Period
+    prices: str
     concerns: tuple[JudgedRow, ...]
     assurances: tuple[JudgedRow, ...]
     neutral: tuple[JudgedRow, ...]
@@ -137,6 +138,7 @@ class ScrutinyPage:
             area=scrutiny.name or scrutiny.area,
             slug=slug(scrutiny.area),
             period=scrutiny.period,
+            prices=scrutiny.prices,
             concerns=tuple(judged["concern"]),
             assurances=tuple(judged["assurance"]),
             neutral=tuple(judged["neutral"]),
@@ -148,6 +150,7 @@ class OverviewPage:
     """Everything the national overview page shows, for one period."""
 
     period: Period
+    prices: str
     area_count: int
     indicators: tuple[IndicatorRow, ...]
     heat: tuple[HeatTable, ...]
@@ -176,6 +179,7 @@ class OverviewPage:
         burden = tuple(tuple(str(v) for v in row) for row in overview.burden.to_numpy())
         return cls(
             period=overview.period,
+            prices=overview.prices,
             area_count=len(areas),
             indicators=tuple(_indicator_rows(overview, catalogue)),
             heat=tuple(_heat_tables(heat, catalogue)),

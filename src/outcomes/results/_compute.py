@@ -119,8 +119,9 @@ def compute(
     used = {name for i in catalogue for name in (i.numerator, i.denominator, i.sd) if name}
     unused = tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
     return Results(
-        frame=frame, catalogue=catalogue, family_groups=family_groups, unused_items=unused
-    )
+        frame=frame, catalogue=catalogue, family_groups=family_groups, unused_items=unused,
+        base_period=base,
+    )  # fmt: skip
 
 
 def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:

@@ -53,6 +53,14 @@ class Results:
     #: Data items of the dataset that no indicator of the catalogue uses, by name: a
     #: misspelt item, or data for another catalogue. Nothing was computed from them.
     unused_items: tuple[str, ...] = attrs.field(default=(), eq=False)
+    #: The period whose prices costs marked ``deflate`` are in; None when they are cash.
+    base_period: Period | None = attrs.field(default=None, eq=False)
+
+    @property
+    def prices(self) -> str:
+        """How costs are shown, in words: ``real terms (2024-25 prices)`` or ``cash``."""
+        return "cash" if self.base_period is None else f"real terms ({self.base_period} prices)"
+
     _published: dict[int | None, Results] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
