@@ -371,3 +371,21 @@ def test_an_item_no_indicator_uses_is_named_not_silently_ignored(tmp_path: Path)
     assert "populaton_total" in completed.stderr
     assert outcomes.compute(outcomes.read_dataset(EXAMPLE / "data.csv"),
                             outcomes.load_catalogue()).unused_items == ()  # fmt: skip
+
+
+def test_a_count_typed_as_a_percentage_in_excel_is_caught(tmp_path: Path) -> None:
+    """0.85 in a cell formatted as a percentage shows as 85%: a share, not a count."""
+    path = tmp_path / "fife.xlsx"
+    filled_workbook(path, 10)
+    workbook = openpyxl.load_workbook(path)
+    del workbook["Second"]
+    sheet = workbook.worksheets[0]
+    value_column = [cell.value for cell in sheet[1]].index("value") + 1
+    sheet.cell(2, value_column).value = 0.85
+    sheet.cell(2, value_column).number_format = "0%"
+    workbook.save(path)
+    with pytest.raises(ValidationError) as caught:
+        outcomes.validate_returns([path])
+    assert [(r.row, r.column, r.value, r.problem) for r in caught.value.problems] == [
+        (2, "value", "85%", DataProblem.PERCENTAGE)
+    ]

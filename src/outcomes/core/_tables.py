@@ -4,6 +4,10 @@ Every cell becomes text, so one set of rules (:mod:`outcomes.returns._rows`) rea
 both formats. Spreadsheet numbers are written without a trailing ``.0``; dates become ISO
 text, which the number rules then report as a date. Nothing here raises for a bad file:
 the problem is returned, so that validation can list every file's problems at once.
+
+A workbook is checked against the limits of a return before openpyxl opens it
+(:mod:`outcomes.core._workbook_guard`: size, parts, sheets, rows, columns, cells, no DTDs),
+then read in read-only mode a row at a time, its real extent checked as it goes.
 """
 
 from __future__ import annotations
@@ -13,16 +17,18 @@ import datetime as dt
 import io
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from outcomes.errors import DataProblem, DataProblemRow, Severity
+from outcomes.core._workbook_guard import SheetExtent, check_workbook
+from outcomes.errors import DataProblem, DataProblemRow, Severity, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl import Workbook
 
 __all__ = ["INSTRUCTIONS_SHEET", "RawTable", "column_letter", "read_tables", "table_from_text"]
 
@@ -153,55 +159,126 @@ def _table(file: str, sheet: str, numbered: Iterable[tuple[int, Iterable[str]]])
 def _read_xlsx(
     path: str | os.PathLike[str], name: str
 ) -> tuple[list[RawTable], list[DataProblemRow]]:
+    """Check the workbook against the limits of a return (:mod:`._workbook_guard`), then
+    stream its sheets in openpyxl's read-only mode, checking their real extent as they go."""
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=False)
-        # A formula's saved result is only in the data-only view; read it when needed.
-        results = (
-            openpyxl.load_workbook(path, data_only=True)
-            if any(
-                cell.data_type == "f"
-                for sheet in workbook.worksheets
-                for row in sheet.iter_rows()
-                for cell in row
-            )
-            else None
-        )
-    except OSError:
-        raise
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        return [], [_unreadable(name, f"not a valid .xlsx workbook ({type(error).__name__})")]
-    tables: list[RawTable] = []
-    for sheet in workbook.worksheets:
-        if sheet.title.strip().lower() == INSTRUCTIONS_SHEET.lower():
-            continue
-        if sheet.sheet_state != "visible":
-            continue
-        saved = results[sheet.title] if results is not None else None
-
-        def text(cell: Any, saved: Any = saved) -> str:
-            if cell.data_type == "f" and saved is not None:
-                result = saved.cell(row=cell.row, column=cell.column).value
-                return str(cell.value) if result is None else _cell_text(result)
-            return _cell_text(cell.value)
-
-        numbered = (
-            (int(row[0].row or 0), [text(cell) for cell in row]) for row in sheet.iter_rows() if row
-        )
-        table = _table(name, sheet.title, numbered)
-        if table is not None:
-            tables.append(table)
+    with open(path, "rb") as source:
+        try:
+            check_workbook(source, name)
+        except ValidationError as refused:
+            return [], list(refused.problems)
+        source.seek(0)
+        try:
+            workbook = openpyxl.load_workbook(source, read_only=True, keep_links=False)
+        except OSError:
+            raise
+        except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+            return [], [_unreadable(name, _damaged(error))]
+        try:
+            tables = _read_sheets(workbook, source, name)
+        except ValidationError as refused:
+            return [], list(refused.problems)
+        except OSError:
+            raise
+        except Exception as error:
+            return [], [_unreadable(name, _damaged(error))]
+        finally:
+            workbook.close()
     if not tables:
         return [], [_unreadable(name, "no sheet holds any data")]
     return tables, []
 
 
-def _cell_text(value: object) -> str:
+def _damaged(error: Exception) -> str:
+    return f"not a valid .xlsx workbook ({type(error).__name__})"
+
+
+def _read_sheets(workbook: Workbook, source: IO[bytes], name: str) -> list[RawTable]:
+    # A formula's saved result is only in the data-only view; it is opened when needed.
+    results: list[Workbook] = []
+
+    def saved_results() -> Workbook:
+        if not results:
+            source.seek(0)
+            results.append(_saved_results_view(source))
+        return results[0]
+
+    tables: list[RawTable] = []
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.title.strip().lower() == INSTRUCTIONS_SHEET.lower():
+                continue
+            if sheet.sheet_state != "visible":
+                continue
+            table = _table(name, sheet.title, _sheet_rows(sheet, name, saved_results))
+            if table is not None:
+                tables.append(table)
+    finally:
+        for opened in results:
+            opened.close()
+    return tables
+
+
+def _saved_results_view(source: IO[bytes]) -> Workbook:
+    """The data-only view of a workbook, which holds the saved results of formulas."""
+    import openpyxl
+
+    return openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
+
+
+def _sheet_rows(
+    sheet: Any, file: str, saved_results: Callable[[], Workbook]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a read-only sheet as text, numbered from 1, refused past the limits.
+
+    The sheet's declared dimension is set aside (it may be wrong either way: too small, and
+    read-only mode would stop early; too large, and it would pad every row), so rows come as
+    long as their last cell and missing rows as empty ones. (``sheet`` is a read-only
+    worksheet, whose rows the openpyxl stubs leave untyped.)"""
+    sheet.reset_dimensions()
+    extent = SheetExtent(file=file, sheet=sheet.title)
+    rows: list[tuple[int, list[str]]] = []
+    formulas: set[tuple[int, int]] = set()
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        texts = [_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
+        for column, cell in enumerate(row, start=1):
+            if cell.data_type == "f":
+                formulas.add((number, column))
+                texts[column - 1] = str(cell.value)
+        width = len(texts)
+        while width and not texts[width - 1].strip():
+            width -= 1
+        extent.add(number, len(texts), width)
+        if width:
+            rows.append((number, texts[:width]))
+    if formulas:
+        _put_saved_results(rows, formulas, saved_results()[sheet.title])
+    return iter(rows)
+
+
+def _put_saved_results(
+    rows: list[tuple[int, list[str]]], formulas: set[tuple[int, int]], saved: Any
+) -> None:
+    """Replace each formula by its saved result, where the workbook holds one."""
+    saved.reset_dimensions()
+    last = max(number for number, _ in formulas)
+    texts = dict(rows)
+    for number, row in enumerate(saved.iter_rows(max_row=last), start=1):
+        for column, cell in enumerate(row, start=1):
+            if (number, column) in formulas and cell.value is not None:
+                texts[number][column - 1] = _cell_text(cell.value)
+
+
+def _cell_text(value: object, number_format: str | None = "") -> str:
+    """A cell as its text; a number shown as a percentage reads as one (``0.85`` in a cell
+    formatted ``0%`` is ``85%``), so that a percentage typed for a count is caught."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float) and "%" in (number_format or ""):
+        return f"{value * 100:.12g}%"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
