@@ -277,15 +277,19 @@ def _cell_text(value: object, number_format: str | None = "") -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float) and "%" in (number_format or ""):
-        return f"{value * 100:.12g}%"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, int | float):
+        return _number_text(value, "%" in (number_format or ""))
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def _number_text(value: float, shown_as_percentage: bool) -> str:
+    if shown_as_percentage:
+        return f"{value * 100:.12g}%"
+    if isinstance(value, int):
+        return str(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _unreadable(file: str, hint: str) -> DataProblemRow:
