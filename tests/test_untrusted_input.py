@@ -389,3 +389,39 @@ def test_a_count_typed_as_a_percentage_in_excel_is_caught(tmp_path: Path) -> Non
     assert [(r.row, r.column, r.value, r.problem) for r in caught.value.problems] == [
         (2, "value", "85%", DataProblem.PERCENTAGE)
     ]
+
+
+def test_data_on_a_hidden_sheet_is_refused_not_lost(tmp_path: Path) -> None:
+    path = tmp_path / "fife.xlsx"
+    filled_workbook(path, 10)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Second"].title = "Lookup"
+    workbook["Lookup"].sheet_state = "hidden"
+    workbook.save(path)
+    with pytest.raises(ValidationError) as caught:
+        outcomes.validate_returns([path])
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.sheet, problem.row, problem.problem) == (
+        str(path), "Lookup", 1, DataProblem.HIDDEN_DATA,
+    )  # fmt: skip
+    assert "unhide" in problem.hint
+    # A hidden sheet of anything else (a lookup of names) is not data, and is not read.
+    workbook = openpyxl.load_workbook(path)
+    lookup = workbook["Lookup"]
+    workbook.remove(lookup)
+    names = workbook.create_sheet("Names")
+    names.append(["code", "name"])
+    names.append(["S12000047", "Fife"])
+    names.sheet_state = "hidden"
+    workbook.save(path)
+    assert outcomes.validate_returns([path]).problems == ()
+
+
+def test_a_pre_filled_return_keeps_every_digit(tmp_path: Path) -> None:
+    frame = outcomes.read_dataset(EXAMPLE / "data.csv").frame.copy()
+    row = frame.index[(frame["area"] == "Fife") & (frame["period"] == "2024-25")][0]
+    frame.loc[row, "value"] = 123456.789012345
+    data = outcomes.Dataset.from_frame(frame)
+    template = outcomes.returns.blank_return("Fife", "2024-25", data=data)
+    item = frame.loc[row, "item"]
+    assert template.loc[template["item"] == item, "value"].item() == "123456.789012345"

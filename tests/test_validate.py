@@ -200,6 +200,7 @@ def test_every_problem_kind_is_tested() -> None:
         DataProblem.SELF_PAIR,  # tests/test_pairing.py
         DataProblem.FRACTIONAL_COUNT,  # test_every_problem_is_listed_at_once
         DataProblem.NO_DATA,  # tests/test_untrusted_input.py
+        DataProblem.HIDDEN_DATA,  # tests/test_untrusted_input.py
     }  # fmt: skip
     assert covered == set(DataProblem)
 

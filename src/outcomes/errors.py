@@ -159,6 +159,7 @@ class DataProblem(enum.Enum):
     SELF_PAIR = "an area is paired with itself"
     NO_DATA = "the file has a header but no rows of data"
     FRACTIONAL_COUNT = "a count of whole things is not a whole number"
+    HIDDEN_DATA = "a hidden sheet holds data in the layout of a return"
 
 
 #: Columns of the problems table (``outcomes validate --report``), in order.

@@ -209,15 +209,32 @@ def _read_sheets(workbook: Workbook, source: IO[bytes], name: str) -> list[RawTa
         for sheet in workbook.worksheets:
             if sheet.title.strip().lower() == INSTRUCTIONS_SHEET.lower():
                 continue
-            if sheet.sheet_state != "visible":
-                continue
             table = _table(name, sheet.title, _sheet_rows(sheet, name, saved_results))
+            if sheet.sheet_state != "visible":
+                # A hidden sheet is a lookup or notes, and is not read, unless it holds data
+                # in the layout of a return: that would be lost unseen, so it is refused.
+                if (
+                    table is not None
+                    and table.rows
+                    and {cell.strip().lower() for cell in table.header} >= _TIDY
+                ):
+                    raise ValidationError((DataProblemRow(
+                        file=name, sheet=sheet.title, row=table.header_row,
+                        column=table.header[0], problem=DataProblem.HIDDEN_DATA,
+                        hint=f"the hidden sheet holds {len(table.rows)} row(s) of data: unhide "
+                        "it to return them, or delete it",
+                    ),))  # fmt: skip
+                continue
             if table is not None:
                 tables.append(table)
     finally:
         for opened in results:
             opened.close()
     return tables
+
+
+#: The columns that make a sheet's rows data in the layout of a return.
+_TIDY = frozenset({"area", "period", "item", "value"})
 
 
 def _saved_results_view(source: IO[bytes]) -> Workbook:

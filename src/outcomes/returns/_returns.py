@@ -18,7 +18,13 @@ import attrs
 
 from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes.catalogue._spec import DatasetItem, DatasetSpec
-from outcomes.core._io import csv_text, neutralise_formula, sheet_cell, write_bytes_atomic
+from outcomes.core._io import (
+    csv_text,
+    format_number,
+    neutralise_formula,
+    sheet_cell,
+    write_bytes_atomic,
+)
 from outcomes.core._periods import Period, as_period
 from outcomes.core._tables import INSTRUCTIONS_SHEET, RawTable, read_tables, table_from_text
 from outcomes.errors import DataProblemRow, Severity
@@ -221,7 +227,9 @@ def blank_return(
         known = data.frame.set_index(keys)
         index = pd.MultiIndex.from_frame(frame[keys])
         values = known["value"].reindex(index).to_numpy()
-        frame["value"] = ["" if pd.isna(v) else f"{v:.12g}" for v in values]
+        # Exactly as held (the shortest text that reads back as the same number): a
+        # pre-filled return must not round what it was filled from.
+        frame["value"] = ["" if pd.isna(v) else format_number(float(v)) for v in values]
         frame["flag"] = known["flag"].reindex(index).fillna("").to_numpy()
     return frame
 

@@ -34,6 +34,8 @@ REQUIRED_COLUMNS = TIDY_COLUMNS[:4]
 #: No count, amount or duration in social work reaches this: a larger value is a mistake, and
 #: summing such values over 32 areas would overflow to infinity.
 LARGEST_VALUE = 1e15
+#: Nor is any non-zero one this small: 1e-310 is a mistake, and dividing by it overflows.
+SMALLEST_VALUE = 1e-9
 #: Where each row came from, kept beside the tidy columns.
 LOCATION_COLUMNS = ("file", "sheet", "row")
 
@@ -134,9 +136,17 @@ def parse_number(text: str) -> Parsed:
         return None, DataProblem.NOT_A_NUMBER, _PLAIN_HINT
     if sign == "-" or negative:
         number = -number
-    if not math.isfinite(number) or abs(number) > LARGEST_VALUE:
-        return None, DataProblem.NOT_A_NUMBER, "the number is larger than any count or amount"
+    beyond = _beyond_any_amount(number)
+    if beyond:
+        return None, DataProblem.NOT_A_NUMBER, f"the number is {beyond} than any count or amount"
     return number, None, ""
+
+
+def _beyond_any_amount(number: float) -> str:
+    """``larger`` or ``smaller`` where a number cannot be a count or amount, else ``""``."""
+    if not math.isfinite(number) or abs(number) > LARGEST_VALUE:
+        return "larger"
+    return "smaller" if number and abs(number) < SMALLEST_VALUE else ""
 
 
 def _read(cell: str) -> float | None:
