@@ -122,21 +122,24 @@ def check_collation(seen: Case, accepted: pd.DataFrame, collated: pd.DataFrame, 
         seen.lost(f"{what}: {key} is in the dataset but was never accepted")
 
 
-def hidden_sheet_return() -> HostileReturn:
+def hidden_sheet_return(*, bad_value_at: int | None = None) -> HostileReturn:
     """A workbook whose visible sheet holds Fife's return and whose hidden sheet holds
-    Angus's: a case found by the slow profile, run first in every profile."""
+    Angus's, with ``abc`` as the value in row ``bad_value_at`` of the visible sheet when
+    given: cases found by the slow profile, run first in every profile."""
     sheets = {"Fife": HostileSheet("Return", [list(TIDY)]),
               "Angus": HostileSheet("Lookup", [list(TIDY)], hidden=True)}  # fmt: skip
     planted = []
     for area, period, item, value, flag in example_block(["Fife", "Angus"], 2024):
         sheet = sheets[area]
-        sheet.records.append([area, period, item, plain_or_empty(value), flag])
+        bad = area == "Fife" and len(sheet.records) + 1 == bad_value_at
+        sheet.records.append([area, period, item, "abc" if bad else plain_or_empty(value), flag])
         planted.append(PlantedRow(file="fife.xlsx", sheet=sheet.title, row=len(sheet.records),
                                   area=area, period=period, item=item, value=value, flag=flag,
-                                  expect=EXACT))  # fmt: skip
+                                  expect=REFUSE if bad else EXACT,
+                                  fault="value_trap" if bad else ""))  # fmt: skip
     workbook = HostileFile(name="fife.xlsx", kind="xlsx", sheets=list(sheets.values()))
     return HostileReturn(files=[workbook], rows=planted, faults=["hidden_sheet"],
-                         must_refuse=False, with_areas=True)  # fmt: skip
+                         must_refuse=bad_value_at is not None, with_areas=True)  # fmt: skip
 
 
 def plain_or_empty(value: float) -> str:
@@ -147,6 +150,8 @@ def plain_or_empty(value: float) -> str:
 @given(case=hostile_returns())
 # Values on a hidden sheet: once dropped without a word; they must be read or refused.
 @example(case=hidden_sheet_return())
+# ... and refusing them must not hide a fault on the visible sheet (every problem at once).
+@example(case=hidden_sheet_return(bad_value_at=5))
 def hostile_return_cases(case: HostileReturn) -> None:
     with (
         tempfile.TemporaryDirectory() as temporary,

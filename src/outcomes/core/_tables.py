@@ -176,7 +176,7 @@ def _read_xlsx(
         except Exception as error:  # openpyxl raises many kinds for a damaged workbook
             return [], [_unreadable(name, _damaged(error))]
         try:
-            tables = _read_sheets(workbook, source, name)
+            tables, hidden = _read_sheets(workbook, source, name)
         except ValidationError as refused:
             return [], list(refused.problems)
         except OSError:
@@ -185,16 +185,19 @@ def _read_xlsx(
             return [], [_unreadable(name, _damaged(error))]
         finally:
             workbook.close()
-    if not tables:
+    if not tables and not hidden:
         return [], [_unreadable(name, "no sheet holds any data")]
-    return tables, []
+    return tables, hidden
 
 
 def _damaged(error: Exception) -> str:
     return f"not a valid .xlsx workbook ({type(error).__name__})"
 
 
-def _read_sheets(workbook: Workbook, source: IO[bytes], name: str) -> list[RawTable]:
+def _read_sheets(
+    workbook: Workbook, source: IO[bytes], name: str
+) -> tuple[list[RawTable], list[DataProblemRow]]:
+    """The visible sheets as tables, and a problem for each hidden sheet holding data."""
     # A formula's saved result is only in the data-only view; it is opened when needed.
     results: list[Workbook] = []
 
@@ -205,6 +208,7 @@ def _read_sheets(workbook: Workbook, source: IO[bytes], name: str) -> list[RawTa
         return results[0]
 
     tables: list[RawTable] = []
+    hidden: list[DataProblemRow] = []
     try:
         for sheet in workbook.worksheets:
             if sheet.title.strip().lower() == INSTRUCTIONS_SHEET.lower():
@@ -218,19 +222,19 @@ def _read_sheets(workbook: Workbook, source: IO[bytes], name: str) -> list[RawTa
                     and table.rows
                     and {cell.strip().lower() for cell in table.header} >= _TIDY
                 ):
-                    raise ValidationError((DataProblemRow(
+                    hidden.append(DataProblemRow(
                         file=name, sheet=sheet.title, row=table.header_row,
                         column=table.header[0], problem=DataProblem.HIDDEN_DATA,
                         hint=f"the hidden sheet holds {len(table.rows)} row(s) of data: unhide "
                         "it to return them, or delete it",
-                    ),))  # fmt: skip
+                    ))  # fmt: skip
                 continue
             if table is not None:
                 tables.append(table)
     finally:
         for opened in results:
             opened.close()
-    return tables
+    return tables, hidden
 
 
 #: The columns that make a sheet's rows data in the layout of a return.
