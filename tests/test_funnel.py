@@ -387,7 +387,8 @@ def test_overdispersion_follows_the_papers_formulas_on_hand_worked_numbers() -> 
 @pytest.mark.parametrize(
     ("values", "n", "target"),
     [([], [], 30.0), ([30.0], [100.0], 30.0), ([np.nan, 20.0], [100.0, 0.0], 30.0),
-     ([0.0, 0.0, 0.0], [10.0, 20.0, 30.0], 0.0), ([10.0, 20.0], [10.0, 20.0], np.nan)],
+     ([0.0, 0.0, 0.0], [10.0, 20.0, 30.0], 0.0), ([10.0, 20.0], [10.0, 20.0], np.nan),
+     ([150.0, 120.0], [10.0, 20.0], 130.0)],
 )  # fmt: skip
 def test_too_few_points_or_no_spread_say_not_overdispersed(
     values: list[float], n: list[float], target: float

@@ -1017,8 +1017,11 @@ def funnel_overdispersion(
     usable = ~np.isnan(points) & (trials > 0) & np.isfinite(trials)
     if not np.isfinite(target) or usable.sum() < 2:
         return Overdispersion(phi=math.nan, tau2=0.0, overdispersed=False, units=int(usable.sum()))
-    spread = _null_spread(centre[usable], trials[usable], kind, scale[usable])
-    if not np.all(spread > 0):  # a target of 0% or 100%: no spread to compare with
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = _null_spread(centre[usable], trials[usable], kind, scale[usable])
+    # A target of 0% or 100% has no spread to compare with; one outside 0-100% (impossible
+    # data) or a negative rate none that means anything.
+    if not np.all(np.isfinite(spread) & (spread > 0)):
         return Overdispersion(phi=math.nan, tau2=0.0, overdispersed=False,
                               units=int(usable.sum()))  # fmt: skip
     z = (points[usable] - centre[usable]) / spread

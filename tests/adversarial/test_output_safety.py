@@ -37,6 +37,13 @@ def bundled_catalogue() -> Catalogue:
     return outcomes.load_catalogue()
 
 
+@functools.cache
+def in_proportions() -> frozenset[str]:
+    """The items of proportions: numerators and denominators bound to each other."""
+    chosen = [i for i in bundled_catalogue() if i.measure.value == "proportion"]
+    return frozenset(name for i in chosen for name in (i.numerator, i.denominator) if name)
+
+
 def write_inputs(folder: Path, case: PayloadAreas) -> tuple[Path, Path, tuple[str, str, str]]:
     """areas.csv and data.csv with the payload names; the cell given the long value."""
     lines = ["area,name,family_group"]
@@ -52,7 +59,10 @@ def write_inputs(folder: Path, case: PayloadAreas) -> tuple[Path, Path, tuple[st
         if name not in chosen or period not in LABELS or original.get(name, area) != area:
             continue
         text = "" if math.isnan(value) else repr(value)
-        if name == first and period == PERIOD and not long_cell[0] and text:
+        # The long value goes where any value is possible: not into a proportion, whose
+        # numerator above its denominator is rightly refused.
+        free = item not in in_proportions()
+        if name == first and period == PERIOD and not long_cell[0] and text and free:
             text, long_cell = repr(case.long_value), (name, period, item)
         lines.append(",".join(csv_field(cell) for cell in (name, period, item, text, flag)))
     (folder / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
