@@ -374,18 +374,16 @@ def _dataset(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.results._compute import compute
-    from outcomes.returns._tidy import read_areas, read_dataset, read_deflators
+    from outcomes.returns._tidy import read_areas, read_dataset
 
-    if (arguments.deflators is None) != (arguments.base_period is None):
-        _error("--deflators and --base-period go together")
-        return 2
+    deflators = _deflators(arguments)
     catalogue = _load(arguments)
     results = compute(
         read_dataset(arguments.data),
         catalogue,
         read_areas(arguments.areas) if arguments.areas else None,
         arguments.confidence,
-        deflators=read_deflators(arguments.deflators) if arguments.deflators else None,
+        deflators=deflators,
         base_period=arguments.base_period,
     )
     published = results.published(arguments.suppress_below)
@@ -404,11 +402,9 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.report._render import write_reports
     from outcomes.results._compute import compute
     from outcomes.returns._burden import burden
-    from outcomes.returns._tidy import read_areas, read_dataset, read_deflators
+    from outcomes.returns._tidy import read_areas, read_dataset
 
-    if (arguments.deflators is None) != (arguments.base_period is None):
-        _error("--deflators and --base-period go together")
-        return 2
+    deflators = _deflators(arguments)
     if arguments.assessments and not arguments.all:
         _error("--assessments goes with --all; use --assessment FILE")
         return 2
@@ -427,9 +423,7 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
         return 1
     data = read_dataset(arguments.data)
     results = compute(
-        data, catalogue, areas,
-        deflators=read_deflators(arguments.deflators) if arguments.deflators else None,
-        base_period=arguments.base_period,
+        data, catalogue, areas, deflators=deflators, base_period=arguments.base_period,
     )  # fmt: skip
     if arguments.all:
         chosen = list(areas.names)
@@ -763,16 +757,23 @@ def _learn(arguments: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
-def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any, Any]:
-    from outcomes.results._compute import compute
-    from outcomes.returns._tidy import read_areas, read_dataset, read_deflators
+def _deflators(arguments: argparse.Namespace) -> dict[str, float] | None:
+    """The deflator table of ``--deflators``, which goes with ``--base-period``."""
+    from outcomes.returns._tidy import read_deflators
 
     if (arguments.deflators is None) != (arguments.base_period is None):
         raise _UsageError("--deflators and --base-period go together")
+    return read_deflators(arguments.deflators) if arguments.deflators else None
+
+
+def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any, Any]:
+    from outcomes.results._compute import compute
+    from outcomes.returns._tidy import read_areas, read_dataset
+
+    deflators = _deflators(arguments)
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas)
     data = read_dataset(arguments.data)
-    deflators = read_deflators(arguments.deflators) if arguments.deflators else None
     results = compute(data, catalogue, areas, deflators=deflators,
                       base_period=arguments.base_period)  # fmt: skip
     return catalogue, areas, data, results

@@ -110,14 +110,14 @@ _CHUNK = 1 << 18
 _SHEET_ROOTS = frozenset({"worksheet", "dialogsheet", "macrosheet"})
 # Parts read to the end at first: the workbook (its sheets) and its relationships.
 _WHOLE_ROOTS = frozenset({"workbook", "Relationships"})
-_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", re.ASCII)
 # Failures of a damaged archive or of a part that does not unpack.
 _DAMAGE = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
     ValueError,
-    NotImplementedError,
+    NotImplementedError,  # zipfile's answer to a compression method it does not know
     RuntimeError,
     struct.error,
     OverflowError,
