@@ -535,6 +535,7 @@ def peer_assessments(
             section=section,
             grade=draw(st.integers(min_value=1, max_value=6)),
             evidence=draw(assessment_texts),
+            indicators=draw(_text_lists),
         )
         for section in sections
     ]
@@ -629,6 +630,59 @@ def valid_assessments(draw: st.DrawFn) -> Assessment:
         sign_off=sign_off,
         peer_assessment=peer,
     )
+
+
+# --- Networks of shared interest (outcomes.national._networks) --------------------------------
+
+#: Few keys, so that areas often name the same: four recommendations, and three indicators
+#: of the bundled catalogue beside one id that is in no catalogue.
+_NETWORK_RECOMMENDATIONS = st.lists(st.integers(min_value=1, max_value=4), unique=True,
+                                    max_size=3)  # fmt: skip
+_NETWORK_INDICATORS = st.lists(st.sampled_from(["SW6", "CHN9", "CJ07", "ZZ-NOT-KNOWN"]),
+                               unique=True, max_size=2)  # fmt: skip
+
+
+#: Plain texts: the networks count links, and a text is only carried (and may repeat).
+_NETWORK_TEXTS = st.sampled_from(["Keep carers supported.", "Fewer delays; sooner home.",
+                                  "Recruit social workers.", "Première étape — £5"])  # fmt: skip
+
+
+@st.composite
+def network_statements(draw: st.DrawFn) -> Statement:
+    """A statement linked to a few recommendations and indicators drawn from small pools."""
+    return Statement(
+        text=draw(_NETWORK_TEXTS),
+        recommendations=draw(_NETWORK_RECOMMENDATIONS),
+        indicators=draw(_NETWORK_INDICATORS),
+    )
+
+
+@st.composite
+def network_assessments(
+    draw: st.DrawFn, period: str = "2024-25", max_areas: int = 6
+) -> dict[str, Assessment]:
+    """Assessments of up to ``max_areas`` areas for one ``period``, keyed by area, whose
+    priorities, plans, strengths and national priorities often name the same keys; some
+    sections are not provided."""
+    names = draw(st.lists(area_names, max_size=max_areas, unique=True))
+    statements_of = st.lists(network_statements(), max_size=2)
+    found = {}
+    for area in names:
+        sections = [
+            SectionReturn(section=section, provided=draw(st.booleans()), reason="Not ours.",
+                          strengths=draw(statements_of), priorities=draw(statements_of))
+            for section in ReturnSection
+        ]  # fmt: skip
+        plans = [
+            Plan(id=f"P{number}", action="Act.", owner="Owner", due=dt.date(2026, 3, 31),
+                 recommendations=draw(_NETWORK_RECOMMENDATIONS),
+                 indicators=draw(_NETWORK_INDICATORS),
+                 expected=draw(st.sampled_from(ExpectedDirection)))
+            for number in range(draw(st.integers(min_value=0, max_value=2)))
+        ]  # fmt: skip
+        found[area] = Assessment(area=area, period=period, sections=sections,
+                                 achievements=draw(statements_of), plans=plans)  # fmt: skip
+    return found
 
 
 # --- Peer pairing ----------------------------------------------------------------------------
@@ -1690,13 +1744,19 @@ _FREE_TEXT = frozenset({
 })  # fmt: skip
 
 
+#: The example assessments written by hand, each richer than the generated ones
+#: (examples/make_example_assessments.py): a published report with every part, and a draft
+#: with an unsigned peer assessment. Mutations start from these.
+HAND_WRITTEN_ASSESSMENTS = ("dundee-city.toml", "fife.toml")
+
+
 @st.composite
 def mutated_assessments(draw: st.DrawFn) -> MutatedToml:
-    """One of the bundled example assessments with keys dropped, retyped or added, payloads
+    """One of the hand-written example assessments with keys dropped, retyped or added, payloads
     in its text, grades and dates out of range, and sometimes its bytes damaged."""
     import copy
 
-    name = draw(st.sampled_from(sorted(_example_toml("assessments"))))
+    name = draw(st.sampled_from(HAND_WRITTEN_ASSESSMENTS))
     document = copy.deepcopy(_example_toml("assessments")[name])
     mutations: list[str] = []
     payloads: list[str] = []

@@ -140,7 +140,7 @@ def pairs(problems: Iterable[AssessmentProblemRow]) -> Found:
 # The bundled examples
 
 
-@pytest.mark.parametrize("path", [FIFE, DUNDEE], ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", sorted(ASSESSMENTS.glob("*.toml")), ids=lambda path: path.stem)
 def test_example_is_written_back_byte_for_byte(path: Path) -> None:
     assert assessment_toml(read_assessment(path)) == path.read_text(encoding="utf-8")
 
@@ -170,13 +170,17 @@ def test_dundee_is_a_draft_with_an_unsigned_peer_assessment() -> None:
     assert not dundee.peer_assessment.signed
 
 
-def test_example_writer_writes_both_assessments(tmp_path: Path) -> None:
+def test_example_writer_writes_every_assessment(tmp_path: Path) -> None:
     written = write_example(tmp_path)
-    for bundled in (FIFE, DUNDEE):
-        copy = tmp_path / "assessments" / bundled.name
+    bundled = sorted(ASSESSMENTS.glob("*.toml"))
+    assert {FIFE, DUNDEE} <= set(bundled)
+    for original in bundled:
+        copy = tmp_path / "assessments" / original.name
         assert copy in written
-        assert copy.read_bytes() == bundled.read_bytes()
-    assert set(read_assessments(tmp_path / "assessments")) == {"Fife", "Dundee City"}
+        assert copy.read_bytes() == original.read_bytes()
+    read = read_assessments(tmp_path / "assessments")
+    assert {"Fife", "Dundee City"} <= set(read)
+    assert len(read) == len(bundled)
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import outcomes
 from outcomes import Catalogue, Dataset, Results, compute
 from outcomes.catalogue import DataItem
 from outcomes.errors import NoResultsError, PeriodError
-from outcomes.national._learning import LEARN_COLUMNS, LEARNING_COLUMNS, NO_ONE, learn_from
+from outcomes.results._learning import LEARN_COLUMNS, LEARNING_COLUMNS, NO_ONE, learn_from
 from outcomes.returns._tidy import Areas
 from tests.strategies import proportion_panels
 from tests.test_compute import one_indicator_catalogue, panel_dataset

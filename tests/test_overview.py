@@ -22,8 +22,10 @@ from outcomes.national._overview import (
     FUNNEL_OUTLIER_COLUMNS,
     HEAT_COLUMNS,
     INDICATOR_COLUMNS,
+    JUDGEMENTS,
     REPORT_COLUMNS,
     SCRUTINY_COLUMNS,
+    SCRUTINY_REASONS,
     Overview,
     overview,
     scrutiny,
@@ -236,7 +238,7 @@ def test_suppressed_points_are_not_placed_on_a_published_funnel(
     tiny = published.funnel.set_index("area").loc["Tiny"]
     assert tiny["position"] == "not_compared"
     view = published.scrutiny_of("Tiny").table.iloc[0]
-    assert view["judgement"] == "neutral"
+    assert view["judgement"] == "no_evidence"
     assert view["evidence"] == "suppressed to protect confidentiality"
     # Computed, not published, figures place it: 3 of 400 is far below Scotland.
     computed = overview(constructed, LATEST).funnel.set_index("area")
@@ -256,7 +258,7 @@ def test_an_area_far_below_scotland_gives_concern_with_its_evidence(
     assert row["worse_than_scotland"]
     assert row["outside_funnel"]
     assert row["worsened"]
-    assert not row["inside_funnel"]
+    assert not row["better_than_funnel"]
     scotland = f"{row['scotland_value']:.1f}%"
     assert f"significantly worse than Scotland (30.0% vs {scotland})" in row["evidence"]
     assert "worsened significantly since 2023-24 (50.0% to 30.0%)" in row["evidence"]
@@ -271,7 +273,7 @@ def test_an_area_far_above_scotland_gives_assurance(constructed: outcomes.Result
     assert row["judgement"] == "assurance"
     assert row["better_than_scotland"]
     assert row["improved"]
-    assert row["inside_funnel"]
+    assert row["better_than_funnel"]
     assert "outside the 99.8% funnel limit on the better side (70.0% is above" in row["evidence"]
     assert row["name"] == "High"  # no areas table: the code stands for the name
 
@@ -287,18 +289,56 @@ def test_assurance_beside_a_concern_is_kept_as_other_evidence(
     assert "improved" not in row["evidence"]
 
 
-def test_a_small_area_inside_its_funnel_is_assured_by_it(constructed: outcomes.Results) -> None:
-    row = scrutiny(constructed, "Small", LATEST).table.iloc[0]
-    assert row["judgement"] == "assurance"
-    assert row["inside_funnel"]
-    assert not row["worse_than_scotland"]
-    assert row["evidence"].startswith("inside the 95% funnel limits (")
+def test_sitting_inside_the_funnel_is_no_evidence_of_good_performance(
+    constructed: outcomes.Results,
+) -> None:
+    table = scrutiny(constructed, "Small", LATEST).table
+    row = table.iloc[0]
+    assert row["judgement"] == "no_evidence"
+    assert not row[list(SCRUTINY_REASONS)].any()
+    assert row["evidence"].endswith(")")
+    assert "inside the 95% funnel limits (" in row["evidence"]
+    # The ordinary areas too: near Scotland, unchanged, inside the funnel, so no assurance.
+    national = overview(constructed, LATEST)
+    ordinary = national.scrutiny[national.scrutiny["area"].isin(ORDINARY)]
+    assert set(ordinary["judgement"]) == {"no_evidence"}
+
+
+def test_one_signal_of_going_wrong_is_a_watch_and_two_a_concern() -> None:
+    rows = constructed_rows()
+    dipping = dict(zip(PERIODS, (500, 500, 520, 570, 500), strict=True))
+    rows += [("Dipping", period, dipping[period], 1000) for period in PERIODS]
+    results = compute(panel_dataset(rows), one_indicator_catalogue())
+    table = overview(results, LATEST).scrutiny.set_index("area")
+    watched = table.loc["Dipping"]
+    assert watched["judgement"] == "watch"
+    signals = watched[list(SCRUTINY_REASONS[:4])]
+    assert signals.sum() == 1
+    assert watched["worsened"]
+    assert watched["evidence"] == "worsened significantly since 2023-24 (57.0% to 50.0%)"
+    # Recovering is worse than Scotland with a worsening trend, beyond the 99.8% limit.
+    assert table.loc["Recovering", "judgement"] == "concern"
+    counts = {judgement: int((table["judgement"] == judgement).sum()) for judgement in JUDGEMENTS}
+    assert sum(counts.values()) == len(table)
+
+
+def test_assurance_needs_positive_evidence_and_nothing_going_wrong(
+    constructed: outcomes.Results,
+) -> None:
+    table = overview(constructed, LATEST).scrutiny
+    assured = table[table["judgement"] == "assurance"]
+    going_wrong = assured[list(SCRUTINY_REASONS[:4])].to_numpy().any(axis=1)
+    assert not going_wrong.any()
+    standing = assured["better_than_scotland"] | assured["better_than_funnel"]
+    sustained = assured["improved"] & assured["improving_trend"]
+    assert (standing | sustained).all()
+    assert list(assured["area"]) == ["High"]
 
 
 def test_neutral_indicators_give_neither_concern_nor_assurance() -> None:
     results = compute(panel_dataset(constructed_rows()), one_indicator_catalogue("neutral"))
     national = overview(results, LATEST)
-    assert set(national.scrutiny["judgement"]) == {"neutral"}
+    assert set(national.scrutiny["judgement"]) == {"no_evidence"}
     assert not national.scrutiny[list(SCRUTINY_COLUMNS[-8:])].to_numpy().any()
     far = national.scrutiny_of("Far").table.iloc[0]
     assert "significantly lower than Scotland" in far["evidence"]
@@ -398,7 +438,7 @@ def test_the_example_overview_reads_calendar_year_indicators_for_the_year_it_sta
     assert funnel_ids == set(summary.index[summary["funnel"]])
     assert {"SW5", "CHN8a", "NI-15"}.isdisjoint(funnel_ids)  # costs; a proportion of days
     assert set(national.funnel["position"]) <= set(FUNNEL_POSITIONS)
-    assert set(national.scrutiny["judgement"]) == {"concern", "assurance", "neutral"}
+    assert set(national.scrutiny["judgement"]) == set(JUDGEMENTS)
 
 
 def test_example_positions_agree_with_exact_tests_wherever_counts_are_whole(
@@ -441,8 +481,15 @@ def test_counts_add_up_and_every_point_is_placed(rows: list[tuple[str, str, int,
     assert (points["lower95"] <= points["target"]).all()
     assert (points["target"] <= points["upper95"]).all()
     assert (points["upper95"] <= points["upper998"]).all()
-    assert set(national.scrutiny["judgement"]) <= {"concern", "assurance", "neutral"}
-    assert (national.scrutiny["evidence"] != "").all()
+    table = national.scrutiny
+    assert set(table["judgement"]) <= set(JUDGEMENTS)
+    assert (table["evidence"] != "").all()
+    # The rules: a concern is corroborated or beyond 99.8%; assurance has nothing against it.
+    against = table[list(SCRUTINY_REASONS[:4])].sum(axis=1)
+    concern = table["judgement"] == "concern"
+    assert (table.loc[concern, "outside_funnel"] | (against[concern] >= 2)).all()
+    assert (against[table["judgement"] == "watch"] == 1).all()
+    assert (against[table["judgement"].isin(["assurance", "no_evidence"])] == 0).all()
 
 
 # --- overdispersion -------------------------------------------------------------------------------

@@ -70,8 +70,12 @@ def test_scrutiny_page_sorts_every_indicator_into_one_judgement() -> None:
     given = example()
     view = scrutiny(given.results, AREA, PERIOD, areas=given.areas)
     page = ScrutinyPage.build(view, given.catalogue)
-    assert len(page.concerns) + len(page.assurances) + len(page.neutral) == len(view.table)
-    assert len(page.concerns) == int((view.table["judgement"] == "concern").sum())
+    shown = sum(len(group.rows) for group in page.groups) + len(page.no_evidence)
+    assert shown == len(view.table)
+    assert [word for word, _ in page.counts] == ["Concern", "Watch", "No evidence", "Assurance"]
+    for group in page.groups:
+        judged = view.table[view.table["judgement"] == group.judgement]
+        assert [row.indicator for row in group.rows] == list(judged["indicator"])
 
 
 def test_overview_and_scrutiny_verbs_write_html_and_csv(
@@ -91,6 +95,30 @@ def test_overview_and_scrutiny_verbs_write_html_and_csv(
     reports = (tmp_path / "out" / "reports.csv").read_text()
     assert "Fife" in reports
     assert "published" in reports
+
+
+def test_the_overview_shows_the_networks_the_assessments_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    out = tmp_path / "out"
+    code = main(["overview", "--data", str(inputs / "data.csv"), "--areas",
+                 str(inputs / "areas.csv"), "--period", PERIOD, "--out", str(out),
+                 "--assessments", str(inputs / "assessments")])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    shared = pd.read_csv(out / "networks_shared_priorities.csv")
+    assert (shared["areas"] >= 2).all()
+    members = pd.read_csv(out / "networks_members.csv")
+    assert len(members) == len(list((inputs / "assessments").glob("*.toml")))
+    page = html.unescape((out / "overview.html").read_text(encoding="utf-8"))
+    assert "8. Networks of shared interest" in page
+    # Every shared priority of three or more councils is on the page with its members.
+    for row in shared[shared["areas"] >= 3].itertuples():
+        assert str(row.names) in page
+    national = pd.read_csv(out / "networks_national_priorities.csv")
+    assert not national.empty
+    assert str(national["texts"].iloc[0]).split("\n")[0] in page
 
 
 def test_scrutiny_of_an_unknown_area_is_a_clear_error(

@@ -14,7 +14,7 @@ import outcomes
 import outcomes.errors
 import outcomes.vocabulary
 from outcomes._cli import main
-from outcomes.report._render import md
+from outcomes.core._markdown import md
 from tests.report_examples import (
     ALL_PAYLOADS,
     AREA,

@@ -692,12 +692,16 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
     )
     scrutiny = verb(
         "scrutiny",
-        "the inspectorate's view of one area: indicators giving concern and assurance",
-        "Write DIR/scrutiny-<area-slug>-<period>.html and .csv: each indicator judged "
-        "'concern' (significantly worse than Scotland, significant worsening, worsening "
-        "trend, outside the 99.8% funnel limit), 'assurance' or neither, with the evidence.",
+        "the scrutiny profile of one area: where an inspector could look, or step back",
+        "Write DIR/scrutiny-<area-slug>-<period>.html and .csv: each indicator judged from "
+        "the data as 'concern' (outside the 99.8% funnel limit, or two signals of going "
+        "wrong), 'watch' (one), 'assurance' (positive evidence and nothing going wrong) or "
+        "'no_evidence'. With --assessment, also the profile: the area's claims checked "
+        "against the data, the peer's grades by Care Inspectorate quality indicator, and "
+        "where two sources raise concern (look closer) or all agree (step back), as "
+        "profile-, quality- and claims-<area-slug>-<period>.csv.",
         "outcomes scrutiny --data data.csv --areas areas.csv --area Fife --period 2024-25 "
-        "--out scrutiny/",
+        "--assessment assessments/fife.toml --out scrutiny/",
     )
     for parser in (overview, scrutiny):
         parser.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
@@ -715,6 +719,14 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
     overview.add_argument("--pairs", metavar="FILE", help="this year's peer pairs CSV")
     overview.set_defaults(command=_overview)
     scrutiny.add_argument("--area", required=True, metavar="A", help="the area to look at")
+    scrutiny.add_argument(
+        "--assessment",
+        metavar="FILE",
+        help="the area's assessment.toml: its claims and peer grades",
+    )
+    scrutiny.add_argument("--quality-framework", metavar="FILE",
+                          help="your own quality indicator mapping (TOML, the bundled "
+                               "file's format)")  # fmt: skip
     scrutiny.set_defaults(command=_scrutiny)
     learn = verb(
         "learn",
@@ -744,7 +756,7 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
 
 def _learn(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.core._io import csv_text
-    from outcomes.national._learning import learn_from
+    from outcomes.results._learning import learn_from
 
     if arguments.limit < 1:
         _error("--limit is 1 or more")
@@ -782,6 +794,8 @@ def _national_inputs(arguments: argparse.Namespace) -> tuple[Catalogue, Any, Any
 def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.assessment._io import read_assessments
     from outcomes.assessment._model import Assessment
+    from outcomes.core._periods import parse_period
+    from outcomes.national._networks import networks
     from outcomes.national._overview import overview
     from outcomes.national._overview_page import render_overview
     from outcomes.national._pairing import read_pairs
@@ -792,11 +806,17 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
     statuses: dict[str, str] = {}
     peers: list[dict[str, str]] = []
+    year = parse_period(arguments.period).label
+    this_year: dict[str, Assessment] = {}
     if arguments.assessments:
         for area, given in read_assessments(
             arguments.assessments, catalogue=catalogue, areas=areas.names
         ).items():
-            if isinstance(given, Assessment):
+            if isinstance(given, Assessment) and given.period != year:
+                print(f"outcomes: warning: {area}: the assessment is for {given.period}, "
+                      f"not {year}; left out", file=sys.stderr)  # fmt: skip
+            elif isinstance(given, Assessment):
+                this_year[area] = given
                 statuses[area] = str(given.status)
                 if given.peer_assessment is not None:
                     peers.append({"area": area, "peer_area": given.peer_assessment.peer_area,
@@ -814,9 +834,12 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
     national = overview(results, arguments.period, areas=areas, assessments=statuses or None,
                         pairs=pairs, burden=burden(data, catalogue),
                         overdispersion=not arguments.exact_limits)  # fmt: skip
-    html = render_overview(national, catalogue, templates=arguments.templates)
+    shared = networks(this_year, catalogue, results=results.published(),
+                      period=arguments.period, areas=areas)  # fmt: skip
+    html = render_overview(national, catalogue, networks=shared, templates=arguments.templates)
     written = [write_text_atomic(Path(arguments.out) / "overview.html", html)]
     written += national.to_csv(arguments.out)
+    written += shared.to_csv(arguments.out)
     if not arguments.quiet:
         print(f"wrote {len(written)} file(s) to {arguments.out}", file=sys.stderr)
     return 0
@@ -826,13 +849,29 @@ def _scrutiny(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.core._io import slug
     from outcomes.national._overview import scrutiny
     from outcomes.national._overview_page import render_scrutiny
+    from outcomes.national._profile import load_quality_framework, scrutiny_profile
 
     catalogue, areas, _, results = _national_inputs(arguments)
     view = scrutiny(results, arguments.area, arguments.period, areas=areas,
                     overdispersion=not arguments.exact_limits)  # fmt: skip
-    html = render_scrutiny(view, catalogue, templates=arguments.templates)
+    profile = None
+    if arguments.assessment or arguments.quality_framework:
+        from outcomes.assessment._io import read_assessment
+
+        assessment = (read_assessment(arguments.assessment, catalogue=catalogue,
+                                      areas=areas.names)
+                      if arguments.assessment else None)  # fmt: skip
+        if assessment is not None and assessment.area != arguments.area:
+            _error(f"{arguments.assessment} is the assessment of {assessment.area!r}, "
+                   f"not of --area {arguments.area!r}")  # fmt: skip
+            return 1
+        framework = load_quality_framework(arguments.quality_framework)
+        profile = scrutiny_profile(view, catalogue, assessment=assessment, results=results,
+                                   framework=framework)  # fmt: skip
+    html = render_scrutiny(view, catalogue, profile=profile, templates=arguments.templates)
     name = f"scrutiny-{slug(arguments.area)}-{arguments.period}.html"
-    written = [write_text_atomic(Path(arguments.out) / name, html), *view.to_csv(arguments.out)]
+    written = [write_text_atomic(Path(arguments.out) / name, html), *view.to_csv(arguments.out),
+               *(profile.to_csv(arguments.out) if profile is not None else [])]  # fmt: skip
     if not arguments.quiet:
         print(f"wrote {len(written)} file(s) to {arguments.out}", file=sys.stderr)
     return 0

@@ -137,6 +137,7 @@ _JUDGEMENT: Parsers = {
     "section": (choice(ReportSection), True),
     "grade": (_grade, True),
     "evidence": (text, True),
+    "indicators": _LINKS["indicators"],
 }
 _ACTION: Parsers = {
     "action": (text, True),
@@ -537,6 +538,7 @@ def _peer_lines(peer: PeerAssessment) -> list[str]:
             ("section", str(judgement.section)),
             ("grade", judgement.grade),
             ("evidence", judgement.evidence),
+            ("indicators", judgement.indicators),
         ]
         lines += _block(f"[[{key}.judgements]]", pairs)
     for action in peer.actions:

@@ -264,6 +264,8 @@ class Judgement:
     section: ReportSection = attrs.field(converter=ReportSection)
     grade: int
     evidence: str
+    #: The indicators the evidence rests on (checked against the data, like a strength's).
+    indicators: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     @property
     def label(self) -> str:
@@ -601,6 +603,7 @@ class _Checker:
                     f"section {judgement.section} is judged twice",
                 )
             judged.add(judgement.section)
+            self._links(where, (), judgement.indicators)
             if judgement.grade not in _GRADES:
                 self.add(
                     f"{where}.grade",

@@ -64,6 +64,7 @@ __all__ = [
     "HEAT_COLUMNS",
     "INDICATOR_COLUMNS",
     "JUDGEMENTS",
+    "JUDGEMENT_WORDS",
     "REPORT_COLUMNS",
     "REPORT_STATUSES",
     "SCRUTINY_COLUMNS",
@@ -119,11 +120,11 @@ FUNNEL_OUTLIER_COLUMNS: Final = (
 )  # fmt: skip
 #: How the limits of a funnel are drawn (the ``limits`` column of the funnel outliers).
 EXACT_LIMITS, ADJUSTED_LIMITS = "exact", "adjusted for overdispersion"
-#: The reasons for a judgement, in the order the evidence gives them: four for concern,
-#: then four for assurance (see :func:`scrutiny`).
+#: The signals behind a judgement, in the order the evidence gives them: four that the
+#: indicator is going wrong, then four that it is going well (see :func:`scrutiny`).
 SCRUTINY_REASONS: Final = (
     "worse_than_scotland", "worsened", "worsening_trend", "outside_funnel",
-    "better_than_scotland", "improved", "improving_trend", "inside_funnel",
+    "better_than_scotland", "improved", "improving_trend", "better_than_funnel",
 )  # fmt: skip
 _CONCERNS, _ASSURANCES = SCRUTINY_REASONS[:4], SCRUTINY_REASONS[4:]
 #: :attr:`Scrutiny.table` and :attr:`Overview.scrutiny`: one row per area and indicator.
@@ -131,11 +132,19 @@ SCRUTINY_COLUMNS: Final = (
     "area", "name", "indicator", "title", "period", "value", "scotland_value", "judgement",
     "evidence", "other_evidence", *SCRUTINY_REASONS,
 )  # fmt: skip
-JUDGEMENTS: Final = ("concern", "assurance", "neutral")
+#: The judgements of :func:`scrutiny`, from the most to the least cause for a closer look.
+JUDGEMENTS: Final = ("concern", "watch", "no_evidence", "assurance")
+#: Each judgement in words, for pages.
+JUDGEMENT_WORDS: Final = {"concern": "Concern", "watch": "Watch",
+                          "no_evidence": "No evidence", "assurance": "Assurance"}  # fmt: skip
 #: Where an annual report is in its year (docs/contracts.md, "Status").
 REPORT_STATUSES: Final = ("draft", "peer_assessed", "published")
 #: :attr:`Overview.reports`: one row per area when statuses or pairs are given.
 REPORT_COLUMNS: Final = ("area", "name", "family_group", "status", "peer_area", "peer_reason")
+
+#: How many signals that an indicator is going wrong make a concern on their own (one is
+#: a watch, unless it is a place outside the 99.8% funnel limit).
+_CORROBORATED: Final = 2
 
 #: Points along the denominator axis of each funnel line (as PHEindicatormethods draws).
 FUNNEL_LINE_POINTS: Final = 100
@@ -151,9 +160,10 @@ class Scrutiny:
     """The inspectorate's view of one area in one period: each indicator judged.
 
     ``table`` has the columns of :data:`SCRUTINY_COLUMNS`, one row per indicator with a
-    value or a result for the area, in catalogue order. ``judgement`` is ``concern``,
-    ``assurance`` or ``neutral``; ``evidence`` says why in words, and ``other_evidence``
-    gives the reasons that point the other way (assurance beside a concern).
+    value or a result for the area, in catalogue order. ``judgement`` is one of
+    :data:`JUDGEMENTS` (``concern``, ``watch``, ``no_evidence``, ``assurance``: the rules
+    are :func:`scrutiny`'s); ``evidence`` says why in words, and ``other_evidence`` gives
+    the signals that point the other way (an improvement beside a concern).
     """
 
     area: str
@@ -172,6 +182,11 @@ class Scrutiny:
     def assurances(self) -> pd.DataFrame:
         """The rows judged ``assurance``."""
         return self.table[self.table["judgement"] == "assurance"]
+
+    def counts(self) -> dict[str, int]:
+        """How many indicators had each judgement, in the order of :data:`JUDGEMENTS`."""
+        found = self.table["judgement"].value_counts()
+        return {judgement: int(found.get(judgement, 0)) for judgement in JUDGEMENTS}
 
     def to_csv(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write ``DIRECTORY/scrutiny-<area-slug>-<period>.csv`` atomically; return its path."""
@@ -626,8 +641,8 @@ def _scrutiny_table(
     beyond_low, beyond_high = position == _BELOW998, position == _ABOVE998
     low_side = beyond_low | (position == _BELOW95)
     high_side = beyond_high | (position == _ABOVE95)
-    # Inside the 95% limits, or beyond them on the better side: nothing to explain.
-    inside = (position == _WITHIN) | np.where(higher_better, high_side, low_side)
+    # Beyond the 95% limits on the better side: positive evidence. Inside them is none.
+    better_side = np.where(higher_better, high_side, low_side)
     # A change counts as evidence only when it was tested and found significant: a cost's
     # or a duration's change has no test, and a small move would otherwise raise concern.
     tested = (rows["change_significant"] == True).to_numpy()  # noqa: E712 (None is not)
@@ -639,12 +654,17 @@ def _scrutiny_table(
         "better_than_scotland": (rows["vs_scotland"] == "better").to_numpy(),
         "improved": tested & (rows["direction"] == "improved").to_numpy(),
         "improving_trend": (rows["trend"] == "improving").to_numpy(),
-        "inside_funnel": polar & inside,
+        "better_than_funnel": polar & better_side,
     }
     phrases = _phrases(rows, catalogue, higher_better=higher_better, polar=polar)
-    concern = np.logical_or.reduce([reasons[name] for name in _CONCERNS])
-    assurance = ~concern & np.logical_or.reduce([reasons[name] for name in _ASSURANCES])
-    judgement = np.select([concern, assurance], ["concern", "assurance"], default="neutral")
+    against = np.sum([reasons[name] for name in _CONCERNS], axis=0)
+    standing = reasons["better_than_scotland"] | reasons["better_than_funnel"]
+    sustained = reasons["improved"] & reasons["improving_trend"]
+    concern = reasons["outside_funnel"] | (against >= _CORROBORATED)
+    watch = ~concern & (against > 0)
+    assurance = (against == 0) & (standing | sustained)
+    judgement = np.select([concern, watch, assurance], ["concern", "watch", "assurance"],
+                          default="no_evidence")  # fmt: skip
 
     def because(names: Sequence[str]) -> Texts:
         return _joined([np.where(reasons[name], phrases[name], "") for name in names])
@@ -658,7 +678,7 @@ def _scrutiny_table(
                         "suppressed to protect confidentiality", not_reported)  # fmt: skip
     described = np.where(described == "", "no comparison is available", described)
     neutral_text = np.where(rows["value"].isna(), no_value, described)
-    evidence = np.select([concern, assurance], [concern_text, assurance_text],
+    evidence = np.select([concern | watch, assurance], [concern_text, assurance_text],
                          default=neutral_text)  # fmt: skip
 
     order = {indicator: k for k, indicator in enumerate(catalogue.ids)}
@@ -669,7 +689,7 @@ def _scrutiny_table(
         "period": rows["period"], "value": rows["value"],
         "scotland_value": rows["scotland_value"],
         "judgement": judgement.astype(object), "evidence": evidence.astype(object),
-        "other_evidence": np.where(concern, assurance_text, "").astype(object),
+        "other_evidence": np.where(concern | watch, assurance_text, "").astype(object),
         **{name: reasons[name] for name in SCRUTINY_REASONS},
     })  # fmt: skip
     sort_keys = pd.DataFrame({"area": rows["area"].map(area_position),
@@ -740,7 +760,7 @@ def _phrases(
         "worse_than_scotland": versus, "better_than_scotland": versus,
         "worsened": change, "improved": change,
         "worsening_trend": trend, "improving_trend": trend,
-        "outside_funnel": funnel, "inside_funnel": funnel,
+        "outside_funnel": funnel, "better_than_funnel": funnel,
     }  # fmt: skip
 
 
@@ -858,23 +878,29 @@ def scrutiny(
 ) -> Scrutiny:
     """The inspectorate's view of ``area`` in the return year ``period``.
 
-    Each indicator with a row for the area is judged:
+    Each indicator with a row for the area is judged from eight signals (the columns of
+    :data:`SCRUTINY_REASONS`). Four say it is going wrong: significantly worse than
+    Scotland (``worse_than_scotland``); worsened since the previous period by a
+    significant change (``worsened``: costs and counts have no test and never count); a
+    significant worsening trend over five years (``worsening_trend``); outside the 99.8%
+    funnel limit on the worse side (``outside_funnel``, limits adjusted for
+    overdispersion unless ``overdispersion=False``). Four say it is going well: the mirror
+    images, with ``better_than_funnel`` for a place beyond the 95% limit on the better side.
 
-    - **concern** when any of: significantly worse than Scotland (``worse_than_scotland``);
-      worsened since the previous period (``worsened``: a significant change, or for costs
-      and counts, which have no test, a change beyond the indicator's materiality); a
-      significant worsening trend over five years (``worsening_trend``); outside the 99.8%
-      funnel limit on the worse side (``outside_funnel``);
-    - else **assurance** when any of: significantly better than Scotland, improved, an
-      improving trend, or inside the 95% funnel limits or beyond them on the better side
-      (``inside_funnel``);
-    - else **neutral**. Neutral-polarity indicators are always neutral: no direction of
-      theirs is better or worse.
+    - **concern**: outside the 99.8% funnel limit on the worse side, or two or more
+      signals that it is going wrong (corroborated);
+    - **watch**: one signal that it is going wrong, and no more;
+    - **assurance**: no signal that it is going wrong, *and positive evidence*: better
+      than Scotland or beyond the 95% funnel limit on the better side, or a significant
+      improvement together with an improving trend. Sitting inside the funnel, or an
+      improvement on its own, is not evidence of good performance;
+    - **no evidence**: everything else, including every neutral-polarity indicator (no
+      direction of theirs is better or worse) and every indicator with no value.
 
-    ``evidence`` lists the reasons for the judgement in words, with the figures (a
-    neutral row describes what is known); ``other_evidence`` lists assurance found beside
-    a concern. Raises :class:`NoResultsError` when the results hold nothing for the area
-    or the period.
+    ``evidence`` gives the signals behind the judgement in words, with the figures (a row
+    of no evidence describes what is known); ``other_evidence`` lists the signals that it
+    is going well found beside a concern or a watch. Raises :class:`NoResultsError` when
+    the results hold nothing for the area or the period.
 
     >>> import outcomes
     >>> from outcomes.core._resources import bundled_path
@@ -882,7 +908,7 @@ def scrutiny(
     >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
     ...     outcomes.load_catalogue(), outcomes.read_areas(example / "areas.csv"))
     >>> view = scrutiny(results, "Fife", "2024-25")
-    >>> sorted(set(view.table["judgement"])) == ["assurance", "concern", "neutral"]
+    >>> set(view.table["judgement"]) <= set(JUDGEMENTS)
     True
     """
     context = _Period.of(results, as_period(period), areas, overdispersion=overdispersion)

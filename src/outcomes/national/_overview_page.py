@@ -16,7 +16,8 @@ import attrs
 
 from outcomes.core._cells import Cells, Record
 from outcomes.core._io import slug
-from outcomes.national._overview import ADJUSTED_LIMITS
+from outcomes.national._overview import ADJUSTED_LIMITS, JUDGEMENT_WORDS, JUDGEMENTS
+from outcomes.national._profile import ACTION_WORDS, ACTIONS
 from outcomes.report import _figures
 from outcomes.report._format import (
     format_change,
@@ -37,7 +38,9 @@ from outcomes.vocabulary import (
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue, Indicator
     from outcomes.core._periods import Period
+    from outcomes.national._networks import Networks
     from outcomes.national._overview import Overview, Scrutiny
+    from outcomes.national._profile import Profile
 
 __all__ = ["OverviewPage", "ScrutinyPage", "render_overview", "render_scrutiny"]
 
@@ -107,21 +110,132 @@ class JudgedRow:
 
 
 @attrs.frozen(kw_only=True)
+class JudgedGroup:
+    """The indicators with one judgement (``concern``, ``watch``, ...), and its word."""
+
+    judgement: str
+    word: str
+    rows: tuple[JudgedRow, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ProfileRow:
+    """One indicator of the scrutiny profile that scrutiny could look at or step back from."""
+
+    indicator: str
+    title: str
+    section: str
+    data: str
+    sources: str
+    evidence: str
+    claims: str
+    peer: str
+
+
+@attrs.frozen(kw_only=True)
+class QualityRow:
+    """One quality indicator of the scrutiny profile."""
+
+    label: str
+    peer_grades: str
+    judged: str
+    claims: str
+    action: str
+
+
+@attrs.frozen(kw_only=True)
+class ClaimRow:
+    claim: str
+    source: str
+    indicators: str
+    verdict: str
+    evidence: str
+
+
+@attrs.frozen(kw_only=True)
+class ProfileView:
+    """The scrutiny profile on the page: where to look, where to step back, by QI."""
+
+    look: tuple[ProfileRow, ...]
+    step_back: tuple[ProfileRow, ...]
+    routine: int
+    quality: tuple[QualityRow, ...]
+    claims: tuple[ClaimRow, ...]
+    claim_counts: str
+    framework_source: str
+
+    @classmethod
+    def build(cls, profile: Profile) -> ProfileView:
+        """The page's view of a :class:`~outcomes.national.Profile`."""
+        rows: dict[str, list[ProfileRow]] = {action: [] for action in ACTIONS}
+        for r in Cells(profile.table):
+            grade = r.number("peer_grade")
+            rows[r.text("action")].append(ProfileRow(
+                indicator=r.text("indicator"), title=r.text("title"), section=r.text("section"),
+                data=JUDGEMENT_WORDS[r.text("data")],
+                sources=r.text("concern_sources" if r.text("action") == "look"
+                               else "assurance_sources"),
+                evidence=r.text("data_evidence"), claims=r.text("claim_evidence"),
+                peer=r.text("peer_evidence") if grade is not None else "no peer grade",
+            ))  # fmt: skip
+        quality = tuple(
+            QualityRow(
+                label=f"{q.text('framework')} QI {q.text('qi')} {q.text('title')}",
+                peer_grades=q.text("peer_grades") or "not graded",
+                judged=", ".join(f"{int(q.number(j) or 0)} {JUDGEMENT_WORDS[j].lower()}"
+                                 for j in JUDGEMENTS),
+                claims=f"{int(q.number('claims_supported') or 0)} supported, "
+                       f"{int(q.number('claims_contradicted') or 0)} contradicted",
+                action=ACTION_WORDS[q.text("action")],
+            )
+            for q in Cells(profile.quality)
+        )  # fmt: skip
+        claims = tuple(
+            ClaimRow(claim=c.text("claim"), source=c.text("source"),
+                     indicators=c.text("indicators") or "none named",
+                     verdict=c.text("verdict").replace("_", " "), evidence=c.text("evidence"))
+            for c in Cells(profile.claims)
+        )  # fmt: skip
+        counts = profile.claims["verdict"].value_counts()
+        claim_counts = ", ".join(f"{int(counts.get(v, 0))} {v.replace('_', ' ')}"
+                                 for v in ("supported", "contradicted", "not_tested",
+                                           "no_data"))  # fmt: skip
+        return cls(look=tuple(rows["look"]), step_back=tuple(rows["step_back"]),
+                   routine=len(rows["routine"]), quality=quality, claims=claims,
+                   claim_counts=claim_counts,
+                   framework_source=profile.framework.source)  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
 class ScrutinyPage:
-    """The inspectorate's view of one area: where the data shows concern, and assurance."""
+    """The inspectorate's view of one area: each indicator judged from the data, and, with
+    an assessment, the scrutiny profile."""
 
     area: str
     slug: str
     period: Period
     prices: str
-    concerns: tuple[JudgedRow, ...]
-    assurances: tuple[JudgedRow, ...]
-    neutral: tuple[JudgedRow, ...]
+    groups: tuple[JudgedGroup, ...]
+    no_evidence: tuple[JudgedRow, ...]
+    counts: tuple[tuple[str, int], ...]
+    profile: ProfileView | None = None
+
+    @property
+    def concerns(self) -> tuple[JudgedRow, ...]:
+        """The indicators judged ``concern``."""
+        return self.groups[0].rows
+
+    @property
+    def assurances(self) -> tuple[JudgedRow, ...]:
+        """The indicators judged ``assurance``."""
+        return self.groups[-1].rows
 
     @classmethod
-    def build(cls, scrutiny: Scrutiny, catalogue: Catalogue) -> ScrutinyPage:
-        """The page of one :class:`~outcomes.Scrutiny`."""
-        judged: dict[str, list[JudgedRow]] = {"concern": [], "assurance": [], "neutral": []}
+    def build(
+        cls, scrutiny: Scrutiny, catalogue: Catalogue, profile: Profile | None = None
+    ) -> ScrutinyPage:
+        """The page of one :class:`~outcomes.Scrutiny` (and its profile, when given)."""
+        judged: dict[str, list[JudgedRow]] = {judgement: [] for judgement in JUDGEMENTS}
         for row in Cells(scrutiny.table):
             indicator = catalogue[row.text("indicator")]
             judged[row.text("judgement")].append(
@@ -139,10 +253,77 @@ class ScrutinyPage:
             slug=slug(scrutiny.area),
             period=scrutiny.period,
             prices=scrutiny.prices,
-            concerns=tuple(judged["concern"]),
-            assurances=tuple(judged["assurance"]),
-            neutral=tuple(judged["neutral"]),
+            groups=tuple(
+                JudgedGroup(judgement=j, word=JUDGEMENT_WORDS[j], rows=tuple(judged[j]))
+                for j in ("concern", "watch", "assurance")
+            ),
+            no_evidence=tuple(judged["no_evidence"]),
+            counts=tuple((JUDGEMENT_WORDS[j], len(judged[j])) for j in JUDGEMENTS),
+            profile=ProfileView.build(profile) if profile is not None else None,
         )
+
+
+@attrs.frozen(kw_only=True)
+class NetworkRow:
+    """A priority two or more areas share, and who could help."""
+
+    priority: str
+    count: int
+    names: str
+    offers: str
+
+
+@attrs.frozen(kw_only=True)
+class NationalAsk:
+    """A priority for national change programmes, and the areas asking for it."""
+
+    priority: str
+    count: int
+    names: str
+    texts: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class NetworksView:
+    """Networks of shared interest on the overview page."""
+
+    shared: tuple[NetworkRow, ...]
+    national: tuple[NationalAsk, ...]
+    members: str
+
+    @classmethod
+    def build(cls, networks: Networks) -> NetworksView:
+        """The page's view of :func:`outcomes.national.networks`."""
+        offers: dict[tuple[str, str], list[str]] = {}
+        for o in Cells(networks.offers):
+            verdict = o.text("verdict").replace("_", " ")
+            offers.setdefault((o.text("kind"), o.text("key")), []).append(
+                f"{o.text('name') or o.text('area')} ({verdict})"
+            )
+        shared = tuple(
+            NetworkRow(priority=_priority(r.text("kind"), r.text("key"), r.text("label")),
+                       count=int(r.number("areas") or 0), names=r.text("names"),
+                       offers="; ".join(dict.fromkeys(offers.get((r.text("kind"), r.text("key")),
+                                                                 []))) or "no one yet")
+            for r in Cells(networks.shared_priorities)
+        )  # fmt: skip
+        national = tuple(
+            NationalAsk(priority=_priority(r.text("kind"), r.text("key"), r.text("label")),
+                        count=int(r.number("areas") or 0), names=r.text("names"),
+                        texts=tuple(t for t in r.text("texts").split("\n") if t))
+            for r in Cells(networks.national_priorities)
+        )  # fmt: skip
+        members = "; ".join(r.text("name") or r.text("area") for r in Cells(networks.members))
+        return cls(shared=shared, national=national, members=members)
+
+
+def _priority(kind: str, key: str, label: str) -> str:
+    """A shared priority's key in words: ``Recommendation 8: Learning culture``."""
+    if kind == "recommendation":
+        return f"Recommendation {key}: {label}"
+    if kind == "indicator":
+        return f"{key} {label}".strip()
+    return label or key
 
 
 @attrs.frozen(kw_only=True)
@@ -161,10 +342,16 @@ class OverviewPage:
     burden: tuple[tuple[str, str, str, str], ...]
     burden_missing: tuple[str, ...]
     scrutiny: tuple[tuple[ScrutinyPage, str], ...]
+    #: The judgements' words, in order: the columns of the scrutiny table.
+    judgement_words: tuple[str, ...] = tuple(JUDGEMENT_WORDS[j] for j in JUDGEMENTS)
+    networks: NetworksView | None = None
 
     @classmethod
-    def build(cls, overview: Overview, catalogue: Catalogue) -> OverviewPage:
-        """The page of an :class:`~outcomes.Overview`, formatted for people to read."""
+    def build(
+        cls, overview: Overview, catalogue: Catalogue, networks: Networks | None = None
+    ) -> OverviewPage:
+        """The page of an :class:`~outcomes.Overview` (and the networks of shared interest
+        among the areas' assessments, when given), formatted for people to read."""
         heat = Cells(overview.heat)
         areas = list(dict.fromkeys(heat.texts("area")))
         scrutiny = tuple(
@@ -192,6 +379,7 @@ class OverviewPage:
             burden=burden,  # type: ignore[arg-type]
             burden_missing=() if burden else ("No dataset burden was measured.",),
             scrutiny=scrutiny,
+            networks=NetworksView.build(networks) if networks is not None else None,
         )
 
 
@@ -339,22 +527,32 @@ def _family_groups(
 
 
 def render_overview(
-    overview: Overview, catalogue: Catalogue, *, templates: str | os.PathLike[str] | None = None
+    overview: Overview,
+    catalogue: Catalogue,
+    *,
+    networks: Networks | None = None,
+    templates: str | os.PathLike[str] | None = None,
 ) -> str:
-    """The national overview as one self-contained, accessible HTML page."""
+    """The national overview (with the networks of shared interest, when given) as one
+    self-contained, accessible HTML page."""
     from outcomes.report._render import render
 
-    page = OverviewPage.build(overview, catalogue)
+    page = OverviewPage.build(overview, catalogue, networks)
     return render(page, "html", template="overview.html.j2", templates=templates)
 
 
 def render_scrutiny(
-    scrutiny: Scrutiny, catalogue: Catalogue, *, templates: str | os.PathLike[str] | None = None
+    scrutiny: Scrutiny,
+    catalogue: Catalogue,
+    *,
+    profile: Profile | None = None,
+    templates: str | os.PathLike[str] | None = None,
 ) -> str:
-    """One area's scrutiny view as a self-contained, accessible HTML page."""
+    """One area's scrutiny view, with its profile when given, as one self-contained,
+    accessible HTML page."""
     from outcomes.report._render import render
 
-    page = ScrutinyPage.build(scrutiny, catalogue)
+    page = ScrutinyPage.build(scrutiny, catalogue, profile)
     return render(page, "html", template="scrutiny.html.j2", templates=templates)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from outcomes.assessment._model import Assessment
+from outcomes.core._cells import Cells
 from outcomes.core._io import slug
 from outcomes.core._periods import Period, parse_period
 from outcomes.report import _figures
@@ -72,7 +73,7 @@ if TYPE_CHECKING:
     from outcomes.returns._burden import Burden
     from outcomes.returns._tidy import Areas
 
-__all__ = ["PUBLIC_PROTECTION", "AnnualReport"]
+__all__ = ["PUBLIC_PROTECTION", "AnnualReport", "report_section"]
 
 #: Indicators reported under public protection rather than their branch.
 PUBLIC_PROTECTION = ("CF01", "CF02", "CHN22", "CC02", "CC03")
@@ -166,6 +167,20 @@ class Part:
 
 
 @attrs.frozen(kw_only=True)
+class LearnRow:
+    """One area this area could learn from, on one indicator (:func:`outcomes.learn_from`)."""
+
+    indicator: str
+    title: str
+    anchor: str
+    why: str
+    value: str
+    peer: str
+    peer_value: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class AnnualReport:
     """The annual performance improvement report of one area for one period.
 
@@ -183,6 +198,8 @@ class AnnualReport:
     signed_off: str
     headline: tuple[HeadlineRow, ...]
     headline_missing: tuple[str, ...]
+    learning: tuple[LearnRow, ...]
+    learning_missing: tuple[str, ...]
     governance: Part
     service_delivery: tuple[Part, ...]
     public_protection: Part
@@ -258,7 +275,63 @@ class AnnualReport:
         if areas is not None and not group:
             group = areas.family_group_of.get(area, "")
         figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year)
-        return _Builder(figures, assessment, burden).build()
+        learning = _learning(results.published(suppress_below), figures, areas)
+        shown = learning[:LEARN_INDICATORS]
+        more = (
+            f"{len(learning) - len(shown)} more indicators have an area to learn from: "
+            f"outcomes learn --area {area} --period {year.label} lists them all."
+        )
+        none = (
+            f"No indicator of {area} that worsened, sits in the bottom quartile or is "
+            "worse than Scotland has an area that does clearly better."
+        )
+        return attrs.evolve(
+            _Builder(figures, assessment, burden).build(), learning=shown,
+            learning_missing=(none,) if not learning else (more,) if learning[len(shown):]
+            else (),
+        )  # fmt: skip
+
+
+#: Areas suggested per indicator, and indicators shown, in the report's "whom to learn
+#: from" (``outcomes learn`` lists them all).
+LEARN_PER_INDICATOR, LEARN_INDICATORS = 1, 10
+#: Why an indicator is flagged, most pressing first: the order of the report's list.
+_LEARN_ORDER = ("worsened and bottom quartile", "worsened", "bottom quartile",
+                "worse than Scotland")  # fmt: skip
+
+
+def _learning(
+    published: Results, figures: _AreaFigures, areas: Areas | None
+) -> tuple[LearnRow, ...]:
+    """Whom the area could learn from, from the published figures: the indicators with
+    someone to suggest, each with up to :data:`LEARN_PER_INDICATOR` areas."""
+    from outcomes.errors import NoResultsError
+    from outcomes.results._learning import learn_from
+
+    try:
+        suggestions = learn_from(published, figures.area, figures.year, areas=areas,
+                                 limit=LEARN_PER_INDICATOR)  # fmt: skip
+    except NoResultsError:  # only calendar-year figures for the year: nothing to compare
+        return ()
+    catalogue = figures.lookup.catalogue
+    rows = []
+    for row in Cells(suggestions.frame):
+        peer = row.text("learn_from_area")
+        if not peer or row.text("indicator") not in catalogue:
+            continue
+        indicator = catalogue[row.text("indicator")]
+        rows.append(LearnRow(
+            indicator=indicator.id, title=indicator.title,
+            anchor=figures.detail(indicator).anchor, why=row.text("why"),
+            value=format_value(row.number("area_value"), indicator), peer=peer,
+            peer_value=format_value(row.number("learn_from_value"), indicator),
+            reason=row.text("learn_from_reason"),
+        ))  # fmt: skip
+    # Most pressing first, then in catalogue order.
+    position = {indicator: k for k, indicator in enumerate(catalogue.ids)}
+    rows.sort(key=lambda row: (_LEARN_ORDER.index(row.why) if row.why in _LEARN_ORDER
+                               else len(_LEARN_ORDER), position[row.indicator]))  # fmt: skip
+    return tuple(rows)
 
 
 def _check_period(lookup: ResultLookup, year: Period) -> None:
@@ -629,6 +702,8 @@ class _Builder:
             else "",
             headline=headline,
             headline_missing=() if headline else ("The catalogue has no indicators.",),
+            learning=(),  # filled in by AnnualReport.build, from the published figures
+            learning_missing=(),
             governance=part(
                 "governance",
                 "Governance and accountability",
@@ -700,17 +775,19 @@ def _group_indicators(indicators: Sequence[Indicator]) -> dict[str, list[Indicat
         )
     }
     for indicator in indicators:
-        if indicator.id in PUBLIC_PROTECTION:
-            groups["public_protection"].append(indicator)
-        elif indicator.measure is Measure.COST:
-            groups["resources"].append(indicator)
-        elif indicator.branch is Branch.WHOLE_SERVICE:
-            key = (
-                "workforce"
-                if _WORKFORCE_RECOMMENDATIONS & set(indicator.recommendations)
-                else "governance"
-            )
-            groups[key].append(indicator)
-        else:
-            groups[str(indicator.branch)].append(indicator)
+        groups[report_section(indicator)].append(indicator)
     return groups
+
+
+def report_section(indicator: Indicator) -> str:
+    """The part of the annual report that shows ``indicator``: its branch, or public
+    protection (:data:`PUBLIC_PROTECTION`), resources (costs), workforce or governance (the
+    whole service's indicators, by their recommendations)."""
+    if indicator.id in PUBLIC_PROTECTION:
+        return "public_protection"
+    if indicator.measure is Measure.COST:
+        return "resources"
+    if indicator.branch is Branch.WHOLE_SERVICE:
+        workforce = _WORKFORCE_RECOMMENDATIONS & set(indicator.recommendations)
+        return "workforce" if workforce else "governance"
+    return str(indicator.branch)

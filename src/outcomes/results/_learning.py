@@ -25,6 +25,7 @@ import pandas as pd
 
 from outcomes.core._cells import Cells
 from outcomes.core._io import csv_text, write_csv
+from outcomes.core._markdown import md, md_cell
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
@@ -89,8 +90,6 @@ class LearningSuggestions:
 
     def to_markdown(self) -> str:
         """The suggestions as a Markdown table, for a note to colleagues."""
-        from outcomes.report._render import md, md_cell
-
         lines = [
             f"# Whom {md(self.area)} could learn from, {self.period}",
             "",

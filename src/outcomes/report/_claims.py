@@ -1,0 +1,279 @@
+"""Every claim of an assessment checked against the data.
+
+A self-assessment says what is strong and what needs to improve; a peer grades the
+report; last year's plans say how they went. Each of those claims may name the
+indicators it rests on (``indicators = [...]`` in ``assessment.toml``).
+:func:`check_claims` reads what the results say about each named indicator for the
+assessment's year and gives each claim a verdict, so that a claim the data contradict is
+seen by its authors before a peer, an inspector or an elected member sees it.
+
+The rules (docs/assessment.md, "Claims checked against the data"):
+
+- A claim *of strength* (a return section's strength, an achievement, a plan reported
+  complete or on track, a peer grade of 5 or 6) is **contradicted** when any of its
+  indicators worsened significantly since the previous period, shows a significant
+  worsening trend, or is significantly worse than Scotland without a significant
+  improvement or improving trend; else **supported** when any of its indicators is
+  significantly better than Scotland, improved significantly or shows a significant
+  improving trend.
+- A claim *of need* (a return section's priority, this year's plan, a peer grade of 3 or
+  less) is **supported** when any of its indicators is significantly worse than Scotland,
+  worsened significantly or shows a significant worsening trend. Choosing to improve
+  what already goes well is a choice, not an error: a need is never contradicted.
+- Otherwise the claim is **not tested** (no significant evidence either way, a peer
+  grade of 4, or no indicator named), or **no data** when none of its indicators has a
+  value for the year.
+
+Significance is the results' own: a change counts only when its test found it
+significant (costs and counts have no test), comparisons with Scotland use the
+intervals, and trends are the five-year test. Each indicator is read in its own kind of
+period (``2024`` for a calendar-year indicator in the return year ``2024-25``).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import attrs
+import pandas as pd
+
+from outcomes.core._io import slug, write_csv
+from outcomes.core._periods import Period, as_period
+from outcomes.report._format import format_value
+from outcomes.vocabulary import Comparison, Direction, Trend
+
+if TYPE_CHECKING:
+    from outcomes.assessment._model import Assessment
+    from outcomes.catalogue._catalogue import Catalogue
+    from outcomes.results._lookup import ResultLookup, ResultRow
+    from outcomes.results._results import Results
+
+__all__ = ["CLAIM_COLUMNS", "Claims", "Stance", "Verdict", "check_claims", "strength_verdict"]
+
+
+class Verdict(enum.StrEnum):
+    """What the data say of a claim."""
+
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    NOT_TESTED = "not_tested"
+    NO_DATA = "no_data"
+
+
+class Stance(enum.StrEnum):
+    """Whether a claim says something goes well, or needs to improve."""
+
+    STRENGTH = "strength"
+    NEED = "need"
+    NEITHER = "neither"
+
+
+#: :attr:`Claims.table`: one row per claim, in the order of the assessment file.
+CLAIM_COLUMNS: Final = (
+    "area", "period", "claim_id", "source", "stance", "claim", "indicators", "verdict",
+    "indicator_verdicts", "evidence",
+)  # fmt: skip
+#: Peer grades at or above this are claims of strength; at or below the next, of need.
+_STRONG_GRADE, _WEAK_GRADE = 5, 3
+
+
+@attrs.frozen(kw_only=True)
+class _Claim:
+    claim_id: str
+    source: str
+    stance: Stance
+    text: str
+    indicators: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Claims:
+    """The claims of one assessment, each with its verdict (:data:`CLAIM_COLUMNS`).
+
+    ``claim_id`` is where the claim sits in ``assessment.toml`` (``sections[0].strengths[1]``,
+    ``peer_assessment.judgements[2]``); ``indicators`` are its ids joined by ``"; "``;
+    ``indicator_verdicts`` the verdict each indicator alone would give (``CHN9
+    contradicted; CF02 supported``); ``evidence`` says, per indicator, what the data show,
+    with the figures.
+    """
+
+    area: str
+    period: Period
+    table: pd.DataFrame = attrs.field(eq=False, repr=False)
+
+    @property
+    def contradicted(self) -> pd.DataFrame:
+        """The claims the data contradict."""
+        return self.table[self.table["verdict"] == Verdict.CONTRADICTED.value]
+
+    def counts(self) -> dict[str, int]:
+        """How many claims had each verdict, in the order of :class:`Verdict`."""
+        found = self.table["verdict"].value_counts()
+        return {verdict.value: int(found.get(verdict.value, 0)) for verdict in Verdict}
+
+    def to_csv(self, directory: str | os.PathLike[str]) -> list[Path]:
+        """Write ``DIRECTORY/claims-<area-slug>-<period>.csv`` atomically; return its path."""
+        path = Path(directory) / f"claims-{slug(self.area)}-{self.period}.csv"
+        return [write_csv(path, self.table)[0]]
+
+
+def _claims(assessment: Assessment) -> Iterator[_Claim]:
+    """Every claim of ``assessment`` that can rest on indicators, in file order."""
+    for number, section in enumerate(assessment.sections):
+        for kind, word, stance, statements in (
+            ("strengths", "strength", Stance.STRENGTH, section.strengths),
+            ("priorities", "priority", Stance.NEED, section.priorities),
+        ):
+            for k, statement in enumerate(statements):
+                yield _Claim(claim_id=f"sections[{number}].{kind}[{k}]",
+                             source=f"{section.section.label}: {word}",
+                             stance=stance, text=statement.text,
+                             indicators=statement.indicators)  # fmt: skip
+    for k, statement in enumerate(assessment.achievements):
+        yield _Claim(claim_id=f"achievements[{k}]", source="achievement",
+                     stance=Stance.STRENGTH, text=statement.text,
+                     indicators=statement.indicators)  # fmt: skip
+    for k, plan in enumerate(assessment.plans):
+        yield _Claim(claim_id=f"plans[{k}]", source=f"plan {plan.id}", stance=Stance.NEED,
+                     text=plan.action, indicators=plan.indicators)  # fmt: skip
+    for k, previous in enumerate(assessment.previous_plans):
+        done = previous.progress.value in ("complete", "on_track")
+        yield _Claim(claim_id=f"previous_plans[{k}]",
+                     source=f"last year's plan {previous.plan.id}: {previous.progress.value}",
+                     stance=Stance.STRENGTH if done else Stance.NEITHER,
+                     text=previous.plan.action, indicators=previous.plan.indicators)  # fmt: skip
+    peer = assessment.peer_assessment
+    for k, judgement in enumerate(peer.judgements if peer is not None else ()):
+        stance = (Stance.STRENGTH if judgement.grade >= _STRONG_GRADE
+                  else Stance.NEED if judgement.grade <= _WEAK_GRADE
+                  else Stance.NEITHER)  # fmt: skip
+        yield _Claim(claim_id=f"peer_assessment.judgements[{k}]",
+                     source=f"peer grade {judgement.grade} ({judgement.label}): "
+                            f"{judgement.section.label}",
+                     stance=stance, text=judgement.evidence,
+                     indicators=judgement.indicators)  # fmt: skip
+
+
+def _signals(row: ResultRow) -> tuple[bool, bool]:
+    """Whether ``row`` shows significant evidence of going wrong, and of going well."""
+    tested = row.change_significant is True
+    worsened = tested and row.direction is Direction.WORSENED
+    improved = tested and row.direction is Direction.IMPROVED
+    worse = row.vs_scotland is Comparison.WORSE
+    improving = improved or row.trend is Trend.IMPROVING
+    wrong = worsened or row.trend is Trend.WORSENING or (worse and not improving)
+    well = improving or row.vs_scotland is Comparison.BETTER
+    return wrong, well
+
+
+def strength_verdict(row: ResultRow) -> Verdict:
+    """The verdict that ``row`` alone gives a claim of strength (the module's rules): the
+    one rule for every claim of strength, here and in the networks of shared interest."""
+    wrong, well = _signals(row)
+    return Verdict.CONTRADICTED if wrong else Verdict.SUPPORTED if well else Verdict.NOT_TESTED
+
+
+def _need_signal(row: ResultRow) -> bool:
+    tested = row.change_significant is True
+    return (
+        (tested and row.direction is Direction.WORSENED)
+        or row.trend is Trend.WORSENING
+        or row.vs_scotland is Comparison.WORSE
+    )
+
+
+def _described(row: ResultRow, catalogue: Catalogue) -> str:
+    """What the data say of one indicator, with the figures."""
+    indicator = catalogue[row.indicator]
+    value = format_value(row.value, indicator)
+    parts = [f"{value} in {row.period}"]
+    if row.direction not in (Direction.NOT_COMPARABLE, Direction.SUPPRESSED):
+        significant = " significantly" if row.change_significant is True else ""
+        before = format_value(row.previous_value, indicator)
+        parts.append(f"{row.direction.word}{significant} since {row.previous_period} "
+                     f"(from {before})")  # fmt: skip
+    if row.vs_scotland is not Comparison.NOT_COMPARED:
+        significantly = "" if row.vs_scotland is Comparison.SIMILAR else "significantly "
+        to = "to" if row.vs_scotland is Comparison.SIMILAR else "than"
+        parts.append(f"{significantly}{row.vs_scotland.word} {to} Scotland")
+    if row.trend is not None and row.trend is not Trend.NOT_ENOUGH_DATA:
+        word = row.trend.word
+        parts.append(word if word.endswith("trend") else f"{word} trend")
+    return f"{row.indicator}: " + ", ".join(parts)
+
+
+def _verdict(claim: _Claim, rows: list[ResultRow]) -> Verdict:
+    if claim.stance is Stance.NEITHER or not claim.indicators:
+        return Verdict.NOT_TESTED
+    if not rows:
+        return Verdict.NO_DATA
+    if claim.stance is Stance.NEED:
+        return Verdict.SUPPORTED if any(map(_need_signal, rows)) else Verdict.NOT_TESTED
+    verdicts = {strength_verdict(row) for row in rows}
+    for verdict in (Verdict.CONTRADICTED, Verdict.SUPPORTED):
+        if verdict in verdicts:
+            return verdict
+    return Verdict.NOT_TESTED
+
+
+def _rows(claim: _Claim, lookup: ResultLookup, area: str, period: Period) -> list[ResultRow]:
+    rows = []
+    for indicator_id in claim.indicators:
+        if indicator_id not in lookup.catalogue:
+            continue
+        indicator = lookup.catalogue[indicator_id]
+        row = lookup.row(indicator_id, area, period.in_type(indicator.period_type))
+        if row is not None and row.value is not None and not row.suppressed:
+            rows.append(row)
+    return rows
+
+
+def check_claims(
+    assessment: Assessment, results: Results, period: str | Period | None = None
+) -> Claims:
+    """Each claim of ``assessment`` with what ``results`` say of its indicators, for
+    ``period`` (default: the assessment's own year). The rules are this module's.
+
+    >>> import outcomes
+    >>> from outcomes.core._resources import bundled_path
+    >>> example = bundled_path("example")
+    >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
+    ...                            outcomes.load_catalogue())
+    >>> fife = outcomes.read_assessment(example / "assessments" / "fife.toml")
+    >>> claims = check_claims(fife, results)
+    >>> set(claims.table["verdict"]) <= {v.value for v in Verdict}
+    True
+    """
+    when = as_period(period if period is not None else assessment.period)
+    lookup = results.lookup()
+    records = []
+    for claim in _claims(assessment):
+        rows = _rows(claim, lookup, assessment.area, when)
+        verdict = _verdict(claim, rows)
+        by_row = {row.indicator: _verdict(claim, [row]) for row in rows}
+        alone = "; ".join(f"{indicator} {by_row.get(indicator, Verdict.NO_DATA).value}"
+                          for indicator in claim.indicators)  # fmt: skip
+        described = "; ".join(_described(row, results.catalogue) for row in rows)
+        missing = [i for i in claim.indicators if i not in {row.indicator for row in rows}]
+        evidence = "; ".join(
+            part
+            for part in (
+                described,
+                f"no value for {', '.join(missing)}" if missing else "",
+                "" if claim.indicators else "cites no indicator",
+            )
+            if part
+        )
+        records.append({
+            "area": assessment.area, "period": str(when), "claim_id": claim.claim_id,
+            "source": claim.source, "stance": claim.stance.value, "claim": claim.text,
+            "indicators": "; ".join(claim.indicators), "verdict": verdict.value,
+            "indicator_verdicts": alone,
+            "evidence": evidence,
+        })  # fmt: skip
+    table = pd.DataFrame.from_records(records, columns=list(CLAIM_COLUMNS))
+    return Claims(area=assessment.area, period=when, table=table.astype(object))
