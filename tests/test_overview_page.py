@@ -17,8 +17,9 @@ from outcomes._cli import main
 from outcomes.national._overview import Overview, overview, scrutiny
 from outcomes.national._overview_page import OverviewPage, ScrutinyPage
 from outcomes.report._render import render
+from outcomes.report._report import IndicatorDetail
 from tests.browser import XSS_PAYLOADS, assert_accessible, assert_inert, open_file, screenshot
-from tests.report_examples import AREA, PERIOD, example
+from tests.report_examples import AREA, PERIOD, example, example_report
 
 POISONED_AREA = f"Fife {XSS_PAYLOADS[0]}{XSS_PAYLOADS[1]}"
 
@@ -261,3 +262,24 @@ def test_the_pages_say_whether_costs_are_cash_or_real_terms(tmp_path: Path) -> N
     assert sw5 == pytest.approx(deflated.row("SW5", AREA, PERIOD)["value"])
     assert main(["overview", *common, "--deflators", str(inputs / "deflators.csv"),
                  "--out", str(tmp_path / "x")]) == 2  # fmt: skip
+
+
+def test_the_report_and_the_overview_print_the_same_name_for_an_area() -> None:
+    given = example()
+    report = example_report()
+    named = dict(zip(given.areas.frame["area"], given.areas.frame["name"], strict=True))
+    ranked = {row.area for detail in _details(report) for row in detail.ranks}
+    overview_names = set(national().heat["name"])
+    assert ranked
+    assert ranked <= overview_names
+    assert {row.peer for row in report.learning} <= overview_names
+    # Where a code and its name differ, the report prints the name.
+    differing = {code for code, name in named.items() if code != name}
+    assert differing
+    assert not ranked & differing
+
+
+def _details(report: outcomes.AnnualReport) -> list[IndicatorDetail]:
+    parts = [report.governance, *report.service_delivery, report.public_protection,
+             report.resources, report.workforce]  # fmt: skip
+    return [detail for part in parts for detail in part.indicators]

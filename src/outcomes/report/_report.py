@@ -10,7 +10,7 @@ docs/contracts.md, "Report".
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -184,10 +184,14 @@ class LearnRow:
 class AnnualReport:
     """The annual performance improvement report of one area for one period.
 
-    Build it with :meth:`build`; render it with :func:`outcomes.render_report`.
+    Build it with :meth:`build`; render it with :func:`outcomes.render_report`. ``area``
+    is the area's name as people read it (``areas.csv``'s ``name`` when ``areas`` is
+    given, the same as the overview and scrutiny pages print); ``code`` is the area as the
+    data and the file names know it.
     """
 
     area: str
+    code: str
     slug: str
     period: Period
     previous_period: Period
@@ -274,7 +278,9 @@ class AnnualReport:
         group = results.family_groups.get(area, "")
         if areas is not None and not group:
             group = areas.family_group_of.get(area, "")
-        figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year)
+        names = (dict(zip(areas.frame["area"], areas.frame["name"], strict=True))
+                 if areas is not None else {})  # fmt: skip
+        figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year, names=names)
         learning = _learning(results.published(suppress_below), figures, areas)
         shown = learning[:LEARN_INDICATORS]
         more = (
@@ -323,7 +329,7 @@ def _learning(
         rows.append(LearnRow(
             indicator=indicator.id, title=indicator.title,
             anchor=figures.detail(indicator).anchor, why=row.text("why"),
-            value=format_value(row.number("area_value"), indicator), peer=peer,
+            value=format_value(row.number("area_value"), indicator), peer=figures.name(peer),
             peer_value=format_value(row.number("learn_from_value"), indicator),
             reason=row.text("learn_from_reason"),
         ))  # fmt: skip
@@ -368,7 +374,14 @@ class _AreaFigures:
     area: str
     group: str
     year: Period
+    #: Each area's name as people read it (``areas.csv``'s ``name``); the code otherwise.
+    names: Mapping[str, str] = attrs.field(factory=dict)
     details: dict[str, IndicatorDetail] = attrs.field(factory=dict)
+
+    def name(self, area: str | None = None) -> str:
+        """The name of ``area`` (default: the report's), as the overview prints it."""
+        code = self.area if area is None else area
+        return self.names.get(code) or code
 
     def periods(self, indicator: Indicator) -> tuple[Period, ...]:
         """The five years up to the report's year, in the indicator's own kind of year.
@@ -482,19 +495,19 @@ class _AreaFigures:
             for k, (period, row) in enumerate(zip(periods, rows, strict=True))
         )
         text = (
-            f"{indicator.title} in {self.area}, {periods[0]} to {periods[-1]}, with Scotland"
+            f"{indicator.title} in {self.name()}, {periods[0]} to {periods[-1]}, with Scotland"
             + (f" and the {self.group} family group" if family else "")
             + ". The table below gives the values."
         )
         chart = _figures.trend_chart(
             chart_id=f"{anchor}-trend",
-            title=f"{indicator.title}: {self.area}, five years",
+            title=f"{indicator.title}: {self.name()}, five years",
             description=text,
             periods=[period.label for period in periods],
             values=values,
             lower=lower,
             upper=upper,
-            area_label=self.area,
+            area_label=self.name(),
             scotland=scotland,
             family_group=family,
             family_group_label=self.group or "Family group",
@@ -510,7 +523,7 @@ class _AreaFigures:
         ranks = tuple(
             RankRow(
                 rank=str(row.rank) if row.rank is not None else str(position),
-                area=row.area,
+                area=self.name(row.area),
                 value=format_value(row.value, indicator),
                 interval=format_interval(row.lower, row.upper, indicator),
                 highlighted=row.area == self.area,
@@ -520,12 +533,12 @@ class _AreaFigures:
         this = next((r for r in ranks if r.highlighted), None)
         neutral = indicator.polarity is Polarity.NEUTRAL
         if this is None:
-            text = f"{indicator.title}, {period}: {self.area} has no published value to rank."
+            text = f"{indicator.title}, {period}: {self.name()} has no published value to rank."
         else:
             text = (
                 f"{indicator.title}, {period}: {len(ranks)} areas ordered "
                 + ("best first" if not neutral else "from highest")
-                + f"; {self.area} is {this.value}"
+                + f"; {self.name()} is {this.value}"
                 + (f", ranked {this.rank} of {len(ranks)}" if not neutral else "")
                 + f"; Scotland is {format_value(scotland, indicator)}."
             )
@@ -533,11 +546,11 @@ class _AreaFigures:
             chart_id=f"{anchor}-rank",
             title=f"{indicator.title}: all areas, {period}",
             description=text,
-            areas=[row.area for row in entries],
+            areas=[self.name(row.area) for row in entries],
             values=[row.value for row in entries],
             lower=[row.lower for row in entries],
             upper=[row.upper for row in entries],
-            highlight=self.area,
+            highlight=self.name(),
             scotland=scotland,
             unit=indicator.unit,
             tick_format=functools.partial(tick_label, indicator=indicator),
@@ -689,7 +702,8 @@ class _Builder:
         )
         headline = tuple(self.figures.detail(i).headline for i in indicators)
         return AnnualReport(
-            area=self.figures.area,
+            area=self.figures.name(),
+            code=self.figures.area,
             slug=slug(self.figures.area),
             period=self.figures.year,
             previous_period=self.figures.year.previous(),
