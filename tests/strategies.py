@@ -469,6 +469,10 @@ def _dates_from(first: dt.date) -> st.SearchStrategy[dt.date]:
     return st.dates(min_value=first, max_value=first + dt.timedelta(days=3 * 366))
 
 
+#: An answer to the data, or none (an empty response is not written).
+_responses = st.one_of(st.just(""), assessment_texts)
+
+
 @st.composite
 def statements(draw: st.DrawFn) -> Statement:
     """A strength, priority or achievement with valid links (indicators are not checked)."""
@@ -476,6 +480,7 @@ def statements(draw: st.DrawFn) -> Statement:
         text=draw(assessment_texts),
         recommendations=draw(_recommendation_lists),
         indicators=draw(_text_lists),
+        response=draw(_responses),
     )
 
 
@@ -536,6 +541,7 @@ def peer_assessments(
             grade=draw(st.integers(min_value=1, max_value=6)),
             evidence=draw(assessment_texts),
             indicators=draw(_text_lists),
+            response=draw(_responses),
         )
         for section in sections
     ]
@@ -624,6 +630,7 @@ def valid_assessments(draw: st.DrawFn) -> Assessment:
                 plan=draw(plans(plan_id, starts - dt.timedelta(days=366))),
                 progress=draw(st.sampled_from(PlanProgress)),
                 comment=draw(st.one_of(st.just(""), assessment_texts)),
+                response=draw(_responses),
             )
             for plan_id in previous_ids
         ],

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 
 import outcomes
 from outcomes._cli import main
+from outcomes.assessment._io import write_assessment
 from outcomes.assessment._model import Assessment, Judgement, SectionReturn, Statement
 from outcomes.catalogue._catalogue import Indicator
-from outcomes.errors import CatalogueError
+from outcomes.errors import AssessmentError, AssessmentProblem, CatalogueError
 from outcomes.national._overview import scrutiny
 from outcomes.national._profile import (
     ACTIONS,
@@ -29,7 +30,7 @@ from outcomes.report._claims import CLAIM_COLUMNS, Verdict, check_claims
 from outcomes.report._report import report_section
 from outcomes.results._lookup import ResultRow
 from outcomes.vocabulary import Comparison, Direction, ReportSection, ReturnSection, Trend
-from tests.report_examples import AREA, PERIOD, example
+from tests.report_examples import AREA, EXAMPLE, PERIOD, example, example_report
 from tests.strategies import valid_assessments
 
 # --- what the example data say of Fife ---------------------------------------------------------
@@ -284,3 +285,71 @@ def test_outcomes_scrutiny_with_an_assessment_writes_the_profile(tmp_path: Path)
     # Another area's assessment is refused.
     assert main([*common, "--area", "Dundee City", "--assessment",
                  str(inputs / "assessments" / "fife.toml")]) == 1  # fmt: skip
+
+
+# --- contradicted claims in the report and in `outcomes check` ------------------------------------
+
+
+def _planted(status: str, response: str = "") -> Assessment:
+    """The example assessment with one more strength, on an indicator that worsened."""
+    fife = example().assessment
+    worsened = _first("worsened")
+    strength = Statement(text="Planted: this got better", indicators=(worsened,),
+                         response=response)  # fmt: skip
+    sections = tuple(
+        attrs.evolve(s, strengths=(*s.strengths, strength))
+        if s.section is ReturnSection.WHOLE_SERVICE else s
+        for s in fife.sections
+    )  # fmt: skip
+    return attrs.evolve(fife, sections=sections, status=status)
+
+
+def test_the_example_assessments_have_no_unanswered_contradiction() -> None:
+    given = example()
+    for path in sorted((EXAMPLE / "assessments").glob("*.toml")):
+        assessment = outcomes.read_assessment(path)
+        claims = check_claims(assessment, given.results.published())
+        assert claims.unanswered.empty, path.name
+
+
+def test_a_published_report_with_an_unanswered_contradiction_is_refused() -> None:
+    with pytest.raises(AssessmentError) as raised:
+        example_report(assessment=_planted("published"))
+    (problem,) = raised.value.problems
+    assert problem.problem is AssessmentProblem.UNANSWERED_CONTRADICTION
+    assert problem.key.startswith("sections[")
+    assert problem.key.endswith("]")
+    assert "Planted: this got better" in problem.message
+    assert "response" in problem.hint
+
+
+def test_a_draft_shows_the_contradiction_and_a_response_lets_it_be_published() -> None:
+    draft = outcomes.render_report(example_report(assessment=_planted("draft")), "md")
+    line = next(line for line in str(draft).splitlines() if "Planted: this got better" in line)
+    assert "⚠ Contradicted by the data:" in line
+    assert f"{_first('worsened')}: " in line
+    assert "No response yet." in line
+    answered = _planted("published", response="We know; see plan P2.")
+    published = outcomes.render_report(example_report(assessment=answered), "html")
+    assert "We know; see plan P2." in str(published)
+
+
+def test_outcomes_check_lists_the_claims_and_fails_a_published_unanswered_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    planted = tmp_path / "planted.toml"
+    write_assessment(planted, _planted("published"))
+    common = ["check", "--data", str(inputs / "data.csv"), "--areas", str(inputs / "areas.csv")]
+    out = tmp_path / "claims.csv"
+    assert main([*common, "--assessment", str(inputs / "assessments" / "fife.toml"),
+                 "--out", str(out)]) == 0  # fmt: skip
+    table = pd.read_csv(out, keep_default_na=False)
+    assert list(table.columns) == list(CLAIM_COLUMNS)
+    contradicted = table[table["verdict"] == "contradicted"]
+    assert not contradicted.empty
+    assert (contradicted["response"] != "").all()
+    capsys.readouterr()
+    assert main([*common, "--assessment", str(planted), "--out", str(out)]) == 1
+    assert "Planted: this got better" in capsys.readouterr().err

@@ -749,7 +749,27 @@ def _national_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser
     learn.add_argument("--out", required=True, metavar="FILE",
                        help="CSV or Markdown file ('-' for standard output)")  # fmt: skip
     learn.set_defaults(command=_learn)
-    for parser in (overview, scrutiny, learn):
+    check = verb(
+        "check",
+        "every claim of an assessment checked against the data",
+        "Read the assessment's strengths, priorities, achievements, plans, last year's plans "
+        "and peer judgements, and what the published figures say of the indicators each "
+        "names: 'supported', 'contradicted', 'not_tested' or 'no_data' (rules in "
+        "docs/assessment.md). Writes the claims table as CSV (or Markdown with --format md); "
+        "exit 1 when the assessment is past draft and a contradicted claim has no response, "
+        "the rule the report applies.",
+        "outcomes check --assessment assessments/fife.toml --data data.csv --areas areas.csv "
+        "--period 2024-25 --out claims.csv",
+    )
+    check.add_argument("--assessment", required=True, metavar="FILE", help="assessment.toml")
+    check.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+    check.add_argument("--areas", required=True, metavar="FILE", help="areas CSV")
+    check.add_argument("--period", metavar="P", help="default: the assessment's own year")
+    check.add_argument("--format", choices=["csv", "md"], default="csv")
+    check.add_argument("--out", required=True, metavar="FILE",
+                       help="CSV or Markdown file ('-' for standard output)")  # fmt: skip
+    check.set_defaults(command=_check)
+    for parser in (overview, scrutiny, learn, check):
         parser.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
         parser.add_argument("--base-period", metavar="P", help="prices of this period for costs")
 
@@ -766,6 +786,32 @@ def _learn(arguments: argparse.Namespace, stdout: TextIO) -> int:
                              areas=areas, limit=arguments.limit)  # fmt: skip
     text = suggestions.to_markdown() if arguments.format == "md" else csv_text(suggestions.table())
     _emit(text, arguments.out, stdout, arguments)
+    return 0
+
+
+def _check(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes.assessment._io import read_assessment
+    from outcomes.core._io import csv_text
+    from outcomes.report._claims import check_claims
+    from outcomes.vocabulary import ReportStatus
+
+    catalogue, areas, _, results = _national_inputs(arguments)
+    assessment = read_assessment(arguments.assessment, catalogue=catalogue, areas=areas.names)
+    claims = check_claims(assessment, results.published(), arguments.period)
+    text = claims.to_markdown() if arguments.format == "md" else csv_text(claims.table)
+    _emit(text, arguments.out, stdout, arguments)
+    unanswered = claims.unanswered
+    if not arguments.quiet:
+        counts = ", ".join(f"{n} {verdict.replace('_', ' ')}"
+                           for verdict, n in claims.counts().items())  # fmt: skip
+        print(f"{assessment.area} {claims.period}: {len(claims.table)} claims: {counts}; "
+              f"{len(unanswered)} contradicted with no response", file=sys.stderr)  # fmt: skip
+    if assessment.status is not ReportStatus.DRAFT and not unanswered.empty:
+        for row in unanswered.to_dict("records"):
+            _error(f"{arguments.assessment}: {row['claim_id']}: the report is "
+                   f"{assessment.status.label.lower()}, but the data contradict "
+                   f"{row['claim']!r} and it has no response: {row['evidence']}")  # fmt: skip
+        return 1
     return 0
 
 

@@ -106,20 +106,35 @@ class AssessmentProblem(enum.Enum):
     WRONG_ROLE = "the sign-off role does not fit the kind of provider"
     DUPLICATE = "the same thing is given twice"
     NO_REASON = "a section left out needs the reason it is left out"
+    MERGED_CELLS = "cells of an assessment workbook are merged"
+    UNANSWERED_CONTRADICTION = (
+        "the data contradict a claim, and the report cannot move past draft until the "
+        "assessment answers it"
+    )
 
 
 @attrs.frozen(kw_only=True)
 class AssessmentProblemRow:
-    """One problem in an assessment file, located by file and dotted key."""
+    """One problem in an assessment file, located by file and dotted key.
+
+    A problem in an assessment workbook (``outcomes assessment F.xlsx``) is also located by
+    ``sheet``, ``row`` (as a person sees it; the header is row 1) and ``column`` (the header
+    as written), with the offending cell's text in ``value``; these are empty for TOML.
+    """
 
     file: str
     key: str = ""
     problem: AssessmentProblem
     message: str
     hint: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
 
     def __str__(self) -> str:
-        where = _place(self.file, key=self.key)
+        row = "" if self.row is None else str(self.row)
+        where = _place(self.file, sheet=self.sheet, row=row, column=self.column, key=self.key)
         text = f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 

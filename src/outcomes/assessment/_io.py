@@ -108,7 +108,8 @@ def _grade(value: object) -> int:
 
 
 _LINKS: Parsers = {"recommendations": (whole_numbers, False), "indicators": (_texts, False)}
-_STATEMENT: Parsers = {"text": (text, True), **_LINKS}
+_RESPONSE: Parsers = {"response": (optional_text, False)}
+_STATEMENT: Parsers = {"text": (text, True), **_LINKS, **_RESPONSE}
 _SIGN_OFF: Parsers = {
     "name": (text, True),
     "role": (choice(SignOffRole), True),
@@ -126,6 +127,7 @@ _PREVIOUS_PLAN: Parsers = {
     **_PLAN,
     "progress": (choice(PlanProgress), False),
     "comment": (optional_text, False),
+    **_RESPONSE,
 }
 _SECTION: Parsers = {
     "provided": (flag, False),
@@ -138,6 +140,7 @@ _JUDGEMENT: Parsers = {
     "grade": (_grade, True),
     "evidence": (text, True),
     "indicators": _LINKS["indicators"],
+    **_RESPONSE,
 }
 _ACTION: Parsers = {
     "action": (text, True),
@@ -291,7 +294,9 @@ def _sign_off(raw: object, key: str, reader: _Reader) -> SignOff | None:
 def _previous(fields: dict[str, Any]) -> PreviousPlan:
     progress = fields.pop("progress", PlanProgress.NOT_REPORTED)
     comment = fields.pop("comment", "")
-    return PreviousPlan(plan=Plan(**fields), progress=progress, comment=comment)
+    response = fields.pop("response", "")
+    return PreviousPlan(plan=Plan(**fields), progress=progress, comment=comment,
+                        response=response)  # fmt: skip
 
 
 def _peer(raw: object, reader: _Reader) -> PeerAssessment | None:
@@ -444,7 +449,8 @@ def _links(
 
 
 def _statement(header: str, statement: Statement) -> list[str]:
-    pairs = [("text", statement.text), *_links(statement.recommendations, statement.indicators)]
+    pairs = [("text", statement.text), *_links(statement.recommendations, statement.indicators),
+             ("response", statement.response)]  # fmt: skip
     return _block(f"[[{header}]]", pairs)
 
 
@@ -504,6 +510,7 @@ def assessment_toml(assessment: Assessment) -> str:
             *_plan_pairs(previous.plan),
             ("progress", str(previous.progress)),
             ("comment", previous.comment),
+            ("response", previous.response),
         ]
         lines += _block("[[previous_plans]]", pairs)
     if assessment.peer_assessment is not None:
@@ -539,6 +546,7 @@ def _peer_lines(peer: PeerAssessment) -> list[str]:
             ("grade", judgement.grade),
             ("evidence", judgement.evidence),
             ("indicators", judgement.indicators),
+            ("response", judgement.response),
         ]
         lines += _block(f"[[{key}.judgements]]", pairs)
     for action in peer.actions:

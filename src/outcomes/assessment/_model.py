@@ -190,6 +190,8 @@ class Statement:
     text: str
     recommendations: tuple[int, ...] = attrs.field(default=(), converter=_numbers)
     indicators: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    #: The authors' answer where the data contradict the claim (docs/assessment.md).
+    response: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -246,6 +248,8 @@ class PreviousPlan:
     plan: Plan
     progress: PlanProgress = attrs.field(default=PlanProgress.NOT_REPORTED, converter=PlanProgress)
     comment: str = ""
+    #: The authors' answer where the data contradict the progress claimed.
+    response: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -266,6 +270,8 @@ class Judgement:
     evidence: str
     #: The indicators the evidence rests on (checked against the data, like a strength's).
     indicators: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    #: The peer's answer where the data contradict the grade.
+    response: str = ""
 
     @property
     def label(self) -> str:

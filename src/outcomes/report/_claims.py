@@ -42,6 +42,7 @@ import attrs
 import pandas as pd
 
 from outcomes.core._io import slug, write_csv
+from outcomes.core._markdown import md, md_cell
 from outcomes.core._periods import Period, as_period
 from outcomes.report._format import format_value
 from outcomes.vocabulary import Comparison, Direction, Trend
@@ -52,7 +53,15 @@ if TYPE_CHECKING:
     from outcomes.results._lookup import ResultLookup, ResultRow
     from outcomes.results._results import Results
 
-__all__ = ["CLAIM_COLUMNS", "Claims", "Stance", "Verdict", "check_claims", "strength_verdict"]
+__all__ = [
+    "CLAIM_COLUMNS",
+    "Check",
+    "Claims",
+    "Stance",
+    "Verdict",
+    "check_claims",
+    "strength_verdict",
+]
 
 
 class Verdict(enum.StrEnum):
@@ -75,7 +84,7 @@ class Stance(enum.StrEnum):
 #: :attr:`Claims.table`: one row per claim, in the order of the assessment file.
 CLAIM_COLUMNS: Final = (
     "area", "period", "claim_id", "source", "stance", "claim", "indicators", "verdict",
-    "indicator_verdicts", "evidence",
+    "indicator_verdicts", "evidence", "response",
 )  # fmt: skip
 #: Peer grades at or above this are claims of strength; at or below the next, of need.
 _STRONG_GRADE, _WEAK_GRADE = 5, 3
@@ -88,6 +97,24 @@ class _Claim:
     stance: Stance
     text: str
     indicators: tuple[str, ...]
+    #: The statement, plan or judgement the claim is: the report marks it by this.
+    subject: object = attrs.field(eq=False)
+    response: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """What the data say of one claim, for the report to show beside it."""
+
+    claim_id: str
+    verdict: Verdict
+    evidence: str
+    response: str
+
+    @property
+    def unanswered(self) -> bool:
+        """Contradicted, and the authors have not answered."""
+        return self.verdict is Verdict.CONTRADICTED and not self.response
 
 
 @attrs.frozen(kw_only=True)
@@ -98,12 +125,24 @@ class Claims:
     ``peer_assessment.judgements[2]``); ``indicators`` are its ids joined by ``"; "``;
     ``indicator_verdicts`` the verdict each indicator alone would give (``CHN9
     contradicted; CF02 supported``); ``evidence`` says, per indicator, what the data show,
-    with the figures.
+    with the figures; ``response`` is the authors' answer, where they gave one.
     """
 
     area: str
     period: Period
     table: pd.DataFrame = attrs.field(eq=False, repr=False)
+    #: Each claim's :class:`Check`, by the object (statement, plan, judgement) it is.
+    checks: tuple[tuple[object, Check], ...] = attrs.field(default=(), eq=False, repr=False)
+
+    @property
+    def unanswered(self) -> pd.DataFrame:
+        """The contradicted claims with no response: they keep a report in draft."""
+        table = self.table
+        return table[(table["verdict"] == Verdict.CONTRADICTED.value) & (table["response"] == "")]
+
+    def check_of(self, subject: object) -> Check | None:
+        """The :class:`Check` of a statement, plan or judgement of the assessment."""
+        return next((check for claimed, check in self.checks if claimed is subject), None)
 
     @property
     def contradicted(self) -> pd.DataFrame:
@@ -114,6 +153,21 @@ class Claims:
         """How many claims had each verdict, in the order of :class:`Verdict`."""
         found = self.table["verdict"].value_counts()
         return {verdict.value: int(found.get(verdict.value, 0)) for verdict in Verdict}
+
+    def to_markdown(self) -> str:
+        """The claims as a Markdown table, for a note to the authors."""
+        lines = [
+            f"# Claims of {md(self.area)}'s assessment checked against the data, {self.period}",
+            "",
+            "| Claim | Where | Indicators | Verdict | What the data say | Response |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in self.table.to_dict("records"):
+            verdict = str(row["verdict"]).replace("_", " ")
+            cells = (row["claim"], f"{row['source']} ({row['claim_id']})", row["indicators"],
+                     verdict, row["evidence"], row["response"])  # fmt: skip
+            lines.append("| " + " | ".join(md_cell(cell) for cell in cells) + " |")
+        return "\n".join(lines) + "\n"
 
     def to_csv(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write ``DIRECTORY/claims-<area-slug>-<period>.csv`` atomically; return its path."""
@@ -132,20 +186,23 @@ def _claims(assessment: Assessment) -> Iterator[_Claim]:
                 yield _Claim(claim_id=f"sections[{number}].{kind}[{k}]",
                              source=f"{section.section.label}: {word}",
                              stance=stance, text=statement.text,
-                             indicators=statement.indicators)  # fmt: skip
+                             indicators=statement.indicators, subject=statement,
+                             response=statement.response)  # fmt: skip
     for k, statement in enumerate(assessment.achievements):
         yield _Claim(claim_id=f"achievements[{k}]", source="achievement",
                      stance=Stance.STRENGTH, text=statement.text,
-                     indicators=statement.indicators)  # fmt: skip
+                     indicators=statement.indicators, subject=statement,
+                     response=statement.response)  # fmt: skip
     for k, plan in enumerate(assessment.plans):
         yield _Claim(claim_id=f"plans[{k}]", source=f"plan {plan.id}", stance=Stance.NEED,
-                     text=plan.action, indicators=plan.indicators)  # fmt: skip
+                     text=plan.action, indicators=plan.indicators, subject=plan)  # fmt: skip
     for k, previous in enumerate(assessment.previous_plans):
         done = previous.progress.value in ("complete", "on_track")
         yield _Claim(claim_id=f"previous_plans[{k}]",
                      source=f"last year's plan {previous.plan.id}: {previous.progress.value}",
                      stance=Stance.STRENGTH if done else Stance.NEITHER,
-                     text=previous.plan.action, indicators=previous.plan.indicators)  # fmt: skip
+                     text=previous.plan.action, indicators=previous.plan.indicators,
+                     subject=previous, response=previous.response)  # fmt: skip
     peer = assessment.peer_assessment
     for k, judgement in enumerate(peer.judgements if peer is not None else ()):
         stance = (Stance.STRENGTH if judgement.grade >= _STRONG_GRADE
@@ -155,7 +212,8 @@ def _claims(assessment: Assessment) -> Iterator[_Claim]:
                      source=f"peer grade {judgement.grade} ({judgement.label}): "
                             f"{judgement.section.label}",
                      stance=stance, text=judgement.evidence,
-                     indicators=judgement.indicators)  # fmt: skip
+                     indicators=judgement.indicators, subject=judgement,
+                     response=judgement.response)  # fmt: skip
 
 
 def _signals(row: ResultRow) -> tuple[bool, bool]:
@@ -251,6 +309,7 @@ def check_claims(
     when = as_period(period if period is not None else assessment.period)
     lookup = results.lookup()
     records = []
+    checks: list[tuple[object, Check]] = []
     for claim in _claims(assessment):
         rows = _rows(claim, lookup, assessment.area, when)
         verdict = _verdict(claim, rows)
@@ -273,7 +332,11 @@ def check_claims(
             "source": claim.source, "stance": claim.stance.value, "claim": claim.text,
             "indicators": "; ".join(claim.indicators), "verdict": verdict.value,
             "indicator_verdicts": alone,
-            "evidence": evidence,
+            "evidence": evidence, "response": claim.response,
         })  # fmt: skip
+        check = Check(claim_id=claim.claim_id, verdict=verdict, evidence=evidence,
+                      response=claim.response)  # fmt: skip
+        checks.append((claim.subject, check))
     table = pd.DataFrame.from_records(records, columns=list(CLAIM_COLUMNS))
-    return Claims(area=assessment.area, period=when, table=table.astype(object))
+    return Claims(area=assessment.area, period=when, table=table.astype(object),
+                  checks=tuple(checks))  # fmt: skip

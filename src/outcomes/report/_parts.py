@@ -20,6 +20,7 @@ from outcomes.assessment._model import (
 )
 from outcomes.catalogue._recommendations import load_recommendations
 from outcomes.core._io import slug
+from outcomes.report._claims import Claims, Verdict
 from outcomes.report._format import format_value
 from outcomes.vocabulary import Direction, ItemKind, Measure
 
@@ -46,6 +47,10 @@ class Linked:
     indicators: str
     #: The return section a statement comes from, where shown outside it.
     section: str = ""
+    #: Whether the data contradict the claim, what they say, and the authors' answer.
+    contradicted: bool = False
+    data_say: str = ""
+    response: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +96,9 @@ class PreviousPlanRow:
     expected: str
     moves: tuple[tuple[str, Direction, str], ...]
     verdict: str
+    contradicted: bool = False
+    data_say: str = ""
+    response: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -99,6 +107,9 @@ class PeerJudgementRow:
     grade: int
     label: str
     evidence: str
+    contradicted: bool = False
+    data_say: str = ""
+    response: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -178,9 +189,19 @@ def link_words(recommendations: Iterable[int], indicators: Iterable[str]) -> tup
     )
 
 
-def linked(statements: Iterable[Any]) -> tuple[Linked, ...]:
+def checked(claims: Claims | None, subject: object) -> dict[str, Any]:
+    """What the claim check says of ``subject`` (a statement, plan or judgement), as the
+    ``contradicted``, ``data_say`` and ``response`` of its row: only a contradiction is
+    shown beside a claim."""
+    check = claims.check_of(subject) if claims is not None else None
+    if check is None or check.verdict is not Verdict.CONTRADICTED:
+        return {}
+    return {"contradicted": True, "data_say": check.evidence, "response": check.response}
+
+
+def linked(statements: Iterable[Any], claims: Claims | None = None) -> tuple[Linked, ...]:
     return tuple(
-        Linked(text=s.text, recommendations=r, indicators=i)
+        Linked(text=s.text, recommendations=r, indicators=i, **checked(claims, s))
         for s in statements
         for r, i in [link_words(s.recommendations, s.indicators)]
     )
@@ -268,7 +289,9 @@ def plans(
 
 
 def previous_plans(
-    assessment: Assessment | None, direction_of: Callable[[str], Direction]
+    assessment: Assessment | None,
+    direction_of: Callable[[str], Direction],
+    claims: Claims | None = None,
 ) -> tuple[PreviousPlanRow, ...]:
     """Last year's plans, and whether their indicators moved as expected."""
     if assessment is None:
@@ -305,6 +328,7 @@ def previous_plans(
                 expected=str(plan.expected),
                 moves=tuple(moves),
                 verdict=verdict,
+                **checked(claims, previous),
             )
         )
     return tuple(rows)
@@ -322,7 +346,7 @@ def plans_missing(assessment: Assessment | None) -> tuple[str, ...]:
     return tuple(missing)
 
 
-def peer_annex(assessment: Assessment | None) -> PeerAnnex:
+def peer_annex(assessment: Assessment | None, claims: Claims | None = None) -> PeerAnnex:
     """Annex A: the peer assessment, or what is missing of it."""
     if assessment is None:
         return PeerAnnex(missing=("No assessment file was given, so there is no peer assessment.",))
@@ -346,6 +370,7 @@ def peer_annex(assessment: Assessment | None) -> PeerAnnex:
                 grade=j.grade,
                 label=grade_label(j.grade) if 1 <= j.grade <= 6 else "",
                 evidence=j.evidence,
+                **checked(claims, j),
             )
             for j in peer.judgements
         ),

@@ -20,6 +20,7 @@ from outcomes.core._cells import Cells
 from outcomes.core._io import slug
 from outcomes.core._periods import Period, parse_period
 from outcomes.report import _figures
+from outcomes.report._claims import Claims, check_claims
 from outcomes.report._format import (
     MISSING,
     NOT_APPLICABLE,
@@ -278,10 +279,14 @@ class AnnualReport:
         group = results.family_groups.get(area, "")
         if areas is not None and not group:
             group = areas.family_group_of.get(area, "")
+        published = results.published(suppress_below)
+        claims = check_claims(assessment, published, year) if assessment is not None else None
+        if claims is not None and assessment is not None:
+            _check_answered(claims, assessment)
         names = (dict(zip(areas.frame["area"], areas.frame["name"], strict=True))
                  if areas is not None else {})  # fmt: skip
         figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year, names=names)
-        learning = _learning(results.published(suppress_below), figures, areas)
+        learning = _learning(published, figures, areas)
         shown = learning[:LEARN_INDICATORS]
         more = (
             f"{len(learning) - len(shown)} more indicators have an area to learn from: "
@@ -292,7 +297,7 @@ class AnnualReport:
             "worse than Scotland has an area that does clearly better."
         )
         return attrs.evolve(
-            _Builder(figures, assessment, burden).build(), learning=shown,
+            _Builder(figures, assessment, burden, claims).build(), learning=shown,
             learning_missing=(none,) if not learning else (more,) if learning[len(shown):]
             else (),
         )  # fmt: skip
@@ -338,6 +343,26 @@ def _learning(
     rows.sort(key=lambda row: (_LEARN_ORDER.index(row.why) if row.why in _LEARN_ORDER
                                else len(_LEARN_ORDER), position[row.indicator]))  # fmt: skip
     return tuple(rows)
+
+
+def _check_answered(claims: Claims, assessment: Assessment) -> None:
+    """A report past draft may not carry a claim the data contradict with no answer."""
+    if assessment.status is ReportStatus.DRAFT or claims.unanswered.empty:
+        return
+    from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow
+
+    raise AssessmentError(tuple(
+        AssessmentProblemRow(
+            file=f"the assessment of {assessment.area} for {assessment.period}",
+            key=str(row["claim_id"]),
+            problem=AssessmentProblem.UNANSWERED_CONTRADICTION,
+            message=f"the report is {assessment.status.label.lower()}, but the data "
+                    f"contradict {row['claim']!r}: {row['evidence']}",
+            hint="answer it with response = \"...\" on that claim (shown in the report), "
+                 "correct the claim, or keep the report a draft",
+        )
+        for row in claims.unanswered.to_dict("records")
+    ))  # fmt: skip
 
 
 def _check_period(lookup: ResultLookup, year: Period) -> None:
@@ -637,11 +662,16 @@ class _Builder:
     """
 
     def __init__(
-        self, figures: _AreaFigures, assessment: Assessment | None, burden: Burden | None
+        self,
+        figures: _AreaFigures,
+        assessment: Assessment | None,
+        burden: Burden | None,
+        claims: Claims | None = None,
     ) -> None:
         self.figures = figures
         self.assessment = assessment
         self.burden = burden
+        self.claims = claims
 
     def build(self) -> AnnualReport:
         catalogue = self.figures.lookup.catalogue
@@ -679,7 +709,8 @@ class _Builder:
                 elif not given.provided:
                     not_provided = given.reason
                 else:
-                    strengths, priorities = linked(given.strengths), linked(given.priorities)
+                    strengths = linked(given.strengths, self.claims)
+                    priorities = linked(given.priorities, self.claims)
             return Part(
                 key=key,
                 title=title,
@@ -750,7 +781,7 @@ class _Builder:
                 else (
                     () if assessment.achievements else ("The assessment lists no achievements.",)
                 ),
-                strengths=linked(assessment.achievements) if assessment else (),
+                strengths=linked(assessment.achievements, self.claims) if assessment else (),
             ),
             self_assessment=recommendations(assessment, catalogue),
             self_assessment_missing=(no_assessment,)
@@ -765,9 +796,9 @@ class _Builder:
                 for section in ReturnSection
             ),
             plans=plans(assessment, self.figures.direction_of),
-            previous_plans=previous_plans(assessment, self.figures.direction_of),
+            previous_plans=previous_plans(assessment, self.figures.direction_of, self.claims),
             plans_missing=plans_missing(assessment),
-            peer_assessment=peer_annex(assessment),
+            peer_assessment=peer_annex(assessment, self.claims),
             methods=self.figures.methods(indicators),
             burden=burden_annex(self.burden, self.figures.area),
             symbols=tuple(
