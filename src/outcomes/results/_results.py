@@ -13,7 +13,7 @@ import pandas as pd
 from outcomes.core._io import csv_text, write_csv
 from outcomes.core._periods import Period
 from outcomes.results._lookup import ResultLookup
-from outcomes.vocabulary import SCOTLAND, ItemKind
+from outcomes.vocabulary import SCOTLAND, ItemKind, Polarity
 
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue
@@ -171,7 +171,28 @@ class Results:
         frame.loc[follows_hidden, "direction"] = "not_comparable"
         frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
                                                     "previous value suppressed")  # fmt: skip
+        if hidden.any():
+            self._rerank(frame)
         return attrs.evolve(self, frame=frame)
+
+    def _rerank(self, frame: pd.DataFrame) -> None:
+        """Rank again among the areas still shown, in place: a rank counted among all areas
+        would leave gaps where the hidden ones sit ("29 of 15"), and so place them. Ties
+        share the lowest rank, as in :func:`outcomes.compute`; ``rank_of`` and ``quartile``
+        follow."""
+        ranked = frame["rank"].notna()
+        if not ranked.any():
+            return
+        sign = frame["indicator"].map(
+            {i.id: -1.0 if i.polarity is Polarity.HIGHER_IS_BETTER else 1.0 for i in self.catalogue}
+        )
+        oriented = (frame["value"].astype(np.float64) * sign).where(ranked)
+        groups = oriented.groupby([frame["indicator"], frame["period"]])
+        rank = groups.rank(method="min")
+        rank_of = groups.transform("count").where(ranked)
+        quartile = np.ceil(4 * rank / rank_of)
+        for column, values in (("rank", rank), ("rank_of", rank_of), ("quartile", quartile)):
+            frame[column] = values.round().astype("Int64")
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """CSV text of the table (numbers to 12 significant digits, booleans as true/false,
