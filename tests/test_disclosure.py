@@ -17,7 +17,7 @@ import outcomes
 from outcomes.vocabulary import Polarity
 from tests.report_examples import AREA, PERIOD, example
 from tests.strategies import proportion_panels
-from tests.test_overview import one_indicator_catalogue, panel_dataset
+from tests.test_compute import one_indicator_catalogue, panel_dataset
 
 
 def _ranks_from_shown_values(frame: pd.DataFrame, catalogue: outcomes.Catalogue) -> pd.Series:
