@@ -191,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
     report.set_defaults(command=_report)
     _return_verbs(verb)
+    _assessment_verb(verb)
     _pair_verb(verb)
     _national_verbs(verb)
     return parser
@@ -205,9 +206,15 @@ def _return_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser])
         "title, unit and guidance. Repeat --area, or give --areas FILE, for one return "
         "covering several areas. The format follows --out's suffix unless --format is given. "
         "With --self-assessment, write instead a blank assessment.toml: the prompt questions "
-        "of the self-assessment, the five sections of the return, plans and sign-off.",
+        "of the self-assessment, the five sections of the return, plans and sign-off; or, "
+        "with --format xlsx (or --out NAME.xlsx), the assessment workbook to fill in in Excel "
+        "(read it back with 'outcomes assessment').",
         "outcomes template --area Fife --period 2024-25 --format xlsx --out fife-2024-25.xlsx\n"
-        "  outcomes template --self-assessment --area Fife --period 2025-26 --out fife.toml",
+        "  outcomes template --self-assessment --area Fife --period 2025-26 --out fife.toml\n"
+        "  outcomes template --self-assessment --area Fife --period 2025-26 --format xlsx "
+        "--previous fife-2024-25.toml --out fife.xlsx\n"
+        "  outcomes template --self-assessment --peer-only --assessment fife.toml "
+        "--period 2025-26 --out fife-peer.xlsx",
     )
     template.add_argument("--area", action="append", default=[], metavar="A",
                           help="area to include (repeat for several)")  # fmt: skip
@@ -226,6 +233,21 @@ def _return_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser])
         help="with --self-assessment: independent providers get no "
         "council-only questions and are signed off by their head",
     )
+    template.add_argument(
+        "--previous", metavar="FILE",
+        help="with --self-assessment --format xlsx: last year's assessment.toml, whose plans "
+        "pre-fill the sheet 'Previous plans'",
+    )  # fmt: skip
+    template.add_argument(
+        "--assessment", metavar="FILE",
+        help="with --self-assessment --format xlsx: the area's assessment.toml, written into "
+        "the workbook (to go on editing it in Excel, or with --peer-only for the peer)",
+    )  # fmt: skip
+    template.add_argument(
+        "--peer-only", action="store_true",
+        help="with --assessment: a workbook of the peer annex only, beside the area's "
+        "self-assessment and strengths and priorities (read only), for the peer to fill in",
+    )  # fmt: skip
     template.add_argument("--out", required=True, metavar="FILE")
     template.set_defaults(command=_template)
 
@@ -503,24 +525,12 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
     areas = list(arguments.area)
     if arguments.areas:
         areas += [a for a in read_areas(arguments.areas).names if a not in areas]
+    suffix = Path(arguments.out).suffix.lower()
+    if arguments.self_assessment:
+        return _self_assessment_template(arguments, areas, suffix)
     if not areas:
         _error("give --area (repeatable) or --areas FILE")
         return 2
-    suffix = Path(arguments.out).suffix.lower()
-    if arguments.self_assessment:
-        from outcomes.assessment._io import blank_assessment
-
-        if len(areas) != 1:
-            _error("a self-assessment is for one --area")
-            return 2
-        if arguments.format is not None or suffix != ".toml":
-            _error("a blank self-assessment is TOML: give --out NAME.toml and no --format")
-            return 2
-        text = blank_assessment(areas[0], arguments.period, provider=arguments.provider)
-        path = write_text_atomic(arguments.out, text)
-        if not arguments.quiet:
-            print(f"wrote {path}", file=sys.stderr)
-        return 0
     known = {
         ".csv": "csv",
         ".xlsx": "xlsx",
@@ -543,6 +553,146 @@ def _template(arguments: argparse.Namespace, stdout: TextIO) -> int:
         return 2
     path = write_template(arguments.out, areas, arguments.period, catalogue=_load(arguments),
                           format=chosen)  # fmt: skip
+    if not arguments.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _self_assessment_template(arguments: argparse.Namespace, areas: list[str], suffix: str) -> int:
+    """``template --self-assessment``: the blank assessment.toml, or the assessment
+    workbook (blank, pre-filled from --assessment and --previous, or the peer's annex)."""
+    from outcomes.assessment._io import blank_assessment
+
+    workbook = arguments.format == "xlsx" or (
+        arguments.format is None and suffix in (".xlsx", ".xlsm")
+    )
+    usage = _self_assessment_usage(arguments, areas, suffix, workbook=workbook)
+    if usage:
+        _error(usage)
+        return 2
+    if workbook:
+        written = _assessment_workbook(arguments, areas)
+        if written is None:
+            return 1
+        path = written
+    else:
+        text = blank_assessment(areas[0], arguments.period, provider=arguments.provider)
+        path = write_text_atomic(arguments.out, text)
+    if not arguments.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _self_assessment_usage(
+    arguments: argparse.Namespace, areas: list[str], suffix: str, *, workbook: bool
+) -> str:
+    """What is wrong with the options of ``template --self-assessment`` (exit 2), if any."""
+    if not workbook and (arguments.format is not None or suffix != ".toml"):
+        return ("a blank self-assessment is TOML (--out NAME.toml, no --format) or a "
+                "workbook (--format xlsx, --out NAME.xlsx)")  # fmt: skip
+    if not workbook and (arguments.previous or arguments.assessment or arguments.peer_only):
+        return "--previous, --assessment and --peer-only need the workbook: --format xlsx"
+    if workbook and suffix not in (".xlsx", ".xlsm"):
+        return f"--out {arguments.out} does not match the format: name it .xlsx"
+    if arguments.peer_only and not arguments.assessment:
+        return "--peer-only needs the area's --assessment FILE"
+    if len(areas) > 1 or (not areas and not arguments.assessment):
+        return "a self-assessment is for one --area"
+    return ""
+
+
+def _assessment_workbook(arguments: argparse.Namespace, areas: list[str]) -> Path | None:
+    """Write the assessment workbook; None (after saying why) when --assessment is another
+    area's or year's."""
+    from outcomes.assessment._io import read_assessment
+    from outcomes.assessment._model import Assessment, SectionReturn
+    from outcomes.assessment._workbook import write_assessment_workbook
+    from outcomes.core._periods import as_period
+    from outcomes.vocabulary import ReturnSection
+
+    period = as_period(arguments.period).label
+    if arguments.assessment:
+        assessment = read_assessment(arguments.assessment)
+        for name, given in (("area", areas[0] if areas else None), ("period", period)):
+            if given is not None and getattr(assessment, name) != given:
+                _error(f"{arguments.assessment} is the assessment of {name} "
+                       f"{getattr(assessment, name)!r}, not {given!r}")  # fmt: skip
+                return None
+    else:
+        sections = [SectionReturn(section=section) for section in ReturnSection]
+        assessment = Assessment(area=areas[0], period=period, provider=arguments.provider,
+                                sections=sections)  # fmt: skip
+    previous = read_assessment(arguments.previous) if arguments.previous else None
+    return write_assessment_workbook(
+        arguments.out, assessment, catalogue=_load(arguments), previous=previous,
+        peer_only=arguments.peer_only,
+    )  # fmt: skip
+
+
+def _assessment_verb(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
+    """The verb reading the assessment workbook back: assessment."""
+    assessment = verb(
+        "assessment",
+        "read an assessment workbook back into assessment.toml",
+        "Read the assessment workbook written by 'outcomes template --self-assessment "
+        "--format xlsx' and write it as assessment.toml, or, with --merge-into, merge a "
+        "peer's annex into the area's assessment.toml. Every problem is listed at once with "
+        "its sheet, row and column; nothing is written while there is any (exit 1).",
+        "outcomes assessment fife-2025-26.xlsx --areas areas.csv --out assessments/fife.toml\n"
+        "  outcomes assessment fife-peer.xlsx --merge-into assessments/fife.toml "
+        "--out assessments/fife.toml",
+    )
+    assessment.add_argument("workbook", metavar="WORKBOOK", help="the filled .xlsx")
+    assessment.add_argument("--areas", metavar="FILE",
+                            help="areas CSV: check the area and the peer area")  # fmt: skip
+    assessment.add_argument(
+        "--merge-into", metavar="FILE",
+        help="the area's assessment.toml: take only the peer annex from WORKBOOK",
+    )  # fmt: skip
+    assessment.add_argument("--report", metavar="FILE",
+                            help="write the problems table here as CSV ('-' for standard "
+                            "output)")  # fmt: skip
+    assessment.add_argument("--out", required=True, metavar="FILE", help="assessment.toml")
+    assessment.set_defaults(command=_assessment)
+
+
+def _assessment(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes.assessment._io import read_assessment, write_assessment
+    from outcomes.assessment._workbook_read import (
+        assessment_problems_frame,
+        merge_peer_workbook,
+        read_assessment_workbook,
+    )
+    from outcomes.core._io import csv_text
+    from outcomes.errors import AssessmentError
+    from outcomes.returns._tidy import read_areas
+
+    catalogue = _load(arguments)
+    areas = read_areas(arguments.areas).names if arguments.areas else None
+    try:
+        if arguments.merge_into:
+            into = read_assessment(arguments.merge_into, catalogue=catalogue, areas=areas)
+            result = merge_peer_workbook(into, arguments.workbook, catalogue=catalogue,
+                                         areas=areas)  # fmt: skip
+        else:
+            result = read_assessment_workbook(arguments.workbook, catalogue=catalogue,
+                                              areas=areas)  # fmt: skip
+    except AssessmentError as error:
+        if arguments.merge_into and not any(row.file == arguments.workbook
+                                            for row in error.problems):  # fmt: skip
+            raise  # the assessment.toml's own problems
+        if arguments.report is not None:
+            _emit(csv_text(assessment_problems_frame(error.problems)), arguments.report,
+                  stdout, arguments)  # fmt: skip
+        elif not arguments.quiet:
+            for row in error.problems:
+                print(f"error: {row} [{row.problem.name}]", file=sys.stderr)
+        print(f"{len(error.problems)} error(s); nothing written to {arguments.out}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if arguments.report is not None:
+        _emit(csv_text(assessment_problems_frame(())), arguments.report, stdout, arguments)
+    path = write_assessment(arguments.out, result)
     if not arguments.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0
@@ -877,7 +1027,9 @@ def _overview(arguments: argparse.Namespace, stdout: TextIO) -> int:
             kept = pairs[~pairs["area"].isin(named["area"])]
             named = pd.concat([named, kept], ignore_index=True)
         pairs = named
-    national = overview(results, arguments.period, areas=areas, assessments=statuses or None,
+    # The page and its tables are published: small counts suppressed, ranks among the shown.
+    national = overview(results.published(), arguments.period, areas=areas,
+                        assessments=statuses or None,
                         pairs=pairs, burden=burden(data, catalogue),
                         overdispersion=not arguments.exact_limits)  # fmt: skip
     shared = networks(this_year, catalogue, results=results.published(),
@@ -898,6 +1050,7 @@ def _scrutiny(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.national._profile import load_quality_framework, scrutiny_profile
 
     catalogue, areas, _, results = _national_inputs(arguments)
+    results = results.published()  # the figures as they may be shown, as in the report
     view = scrutiny(results, arguments.area, arguments.period, areas=areas,
                     overdispersion=not arguments.exact_limits)  # fmt: skip
     profile = None
