@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+import outcomes
 from outcomes import load_catalogue, read_areas, read_assessment
 from outcomes._cli import main
 from outcomes.assessment import (
@@ -46,6 +47,7 @@ from outcomes.assessment import (
     write_assessment_workbook,
 )
 from outcomes.assessment._workbook import (
+    FIGURES_SHEET,
     LAST_ROW,
     LISTS_SHEET,
     SHEETS,
@@ -689,6 +691,37 @@ def test_cli_writes_the_peer_workbook_and_merges_it(fife: Assessment, tmp_path: 
     peer, out = tmp_path / "fife-peer.xlsx", tmp_path / "fife.toml"
     assert main(["template", "--self-assessment", "--peer-only", "--assessment", str(FIFE),
                  "--period", "2024-25", "--out", str(peer)]) == 0  # fmt: skip
+    assert main(["assessment", str(peer), "--merge-into", str(FIFE), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == assessment_toml(fife)
+
+
+def test_cli_gives_the_peer_the_areas_published_headline_figures(
+    fife: Assessment, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "inputs"
+    outcomes.write_example(inputs)
+    peer = tmp_path / "fife-peer.xlsx"
+    assert main(["template", "--self-assessment", "--peer-only", "--assessment", str(FIFE),
+                 "--period", "2024-25", "--data", str(inputs / "data.csv"),
+                 "--out", str(peer)]) == 0  # fmt: skip
+    sheet = openpyxl.load_workbook(peer)[FIGURES_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:4] == ["indicator", "title", "period", "value"]
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    catalogue = outcomes.load_catalogue()
+    published = outcomes.compute(
+        outcomes.read_dataset(inputs / "data.csv"),
+        catalogue,
+        outcomes.read_areas(inputs / "areas.csv"),
+    ).published()
+    row = published.lookup().row("SW6", "Fife", outcomes.parse_period("2024-25"))
+    assert row is not None
+    assert by_id["SW6"]["change"] == row.direction.word
+    assert set(by_id) <= set(catalogue.ids)
+    assert sheet.protection.sheet
+    # The figures are context: the merged annex is the same with them or without.
+    out = tmp_path / "fife.toml"
     assert main(["assessment", str(peer), "--merge-into", str(FIFE), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == assessment_toml(fife)
 

@@ -244,6 +244,11 @@ def _return_verbs(verb: Callable[[str, str, str, str], argparse.ArgumentParser])
         "the workbook (to go on editing it in Excel, or with --peer-only for the peer)",
     )  # fmt: skip
     template.add_argument(
+        "--data", metavar="FILE",
+        help="with --peer-only: the tidy dataset; the area's headline figures for the year "
+        "(published: small counts suppressed) go on a read-only sheet for the peer",
+    )  # fmt: skip
+    template.add_argument(
         "--peer-only", action="store_true",
         help="with --assessment: a workbook of the peer annex only, beside the area's "
         "self-assessment and strengths and priorities (read only), for the peer to fill in",
@@ -586,19 +591,24 @@ def _self_assessment_template(arguments: argparse.Namespace, areas: list[str], s
 def _self_assessment_usage(
     arguments: argparse.Namespace, areas: list[str], suffix: str, *, workbook: bool
 ) -> str:
-    """What is wrong with the options of ``template --self-assessment`` (exit 2), if any."""
-    if not workbook and (arguments.format is not None or suffix != ".toml"):
-        return ("a blank self-assessment is TOML (--out NAME.toml, no --format) or a "
-                "workbook (--format xlsx, --out NAME.xlsx)")  # fmt: skip
-    if not workbook and (arguments.previous or arguments.assessment or arguments.peer_only):
-        return "--previous, --assessment and --peer-only need the workbook: --format xlsx"
-    if workbook and suffix not in (".xlsx", ".xlsm"):
-        return f"--out {arguments.out} does not match the format: name it .xlsx"
-    if arguments.peer_only and not arguments.assessment:
-        return "--peer-only needs the area's --assessment FILE"
-    if len(areas) > 1 or (not areas and not arguments.assessment):
-        return "a self-assessment is for one --area"
-    return ""
+    """What is wrong with the options of ``template --self-assessment`` (exit 2), if any:
+    the first of the rules below that is broken."""
+    rules = (
+        (not workbook and (arguments.format is not None or suffix != ".toml"),
+         "a blank self-assessment is TOML (--out NAME.toml, no --format) or a workbook "
+         "(--format xlsx, --out NAME.xlsx)"),
+        (not workbook and bool(arguments.previous or arguments.assessment or arguments.peer_only),
+         "--previous, --assessment and --peer-only need the workbook: --format xlsx"),
+        (workbook and suffix not in (".xlsx", ".xlsm"),
+         f"--out {arguments.out} does not match the format: name it .xlsx"),
+        (arguments.peer_only and not arguments.assessment,
+         "--peer-only needs the area's --assessment FILE"),
+        (bool(arguments.data) and not arguments.peer_only,
+         "--data goes with --peer-only (the peer's headline figures)"),
+        (len(areas) > 1 or (not areas and not arguments.assessment),
+         "a self-assessment is for one --area"),
+    )  # fmt: skip
+    return next((message for broken, message in rules if broken), "")
 
 
 def _assessment_workbook(arguments: argparse.Namespace, areas: list[str]) -> Path | None:
@@ -623,10 +633,41 @@ def _assessment_workbook(arguments: argparse.Namespace, areas: list[str]) -> Pat
         assessment = Assessment(area=areas[0], period=period, provider=arguments.provider,
                                 sections=sections)  # fmt: skip
     previous = read_assessment(arguments.previous) if arguments.previous else None
+    catalogue = _load(arguments)
+    figures = _headline_figures(arguments, catalogue, assessment) if arguments.data else None
     return write_assessment_workbook(
-        arguments.out, assessment, catalogue=_load(arguments), previous=previous,
-        peer_only=arguments.peer_only,
+        arguments.out, assessment, catalogue=catalogue, previous=previous,
+        peer_only=arguments.peer_only, context=figures,
     )  # fmt: skip
+
+
+def _headline_figures(
+    arguments: argparse.Namespace, catalogue: Catalogue, assessment: Any
+) -> list[dict[str, object]]:
+    """The area's published figures for the assessment's year, one row per indicator, as
+    the peer reads them beside the annex."""
+    from outcomes.core._periods import as_period
+    from outcomes.report._format import format_value
+    from outcomes.results._compute import compute
+    from outcomes.returns._tidy import read_dataset
+
+    # Family groups are not needed: the sheet compares with Scotland, as the report does.
+    results = compute(read_dataset(arguments.data), catalogue).published()
+    lookup = results.lookup()
+    year = as_period(assessment.period)
+    rows: list[dict[str, object]] = []
+    for indicator in catalogue:
+        row = lookup.row(indicator.id, assessment.area, year.in_type(indicator.period_type))
+        if row is None:
+            continue
+        rows.append({
+            "indicator": indicator.id, "title": indicator.title, "period": str(row.period),
+            "value": format_value(row.value, indicator, suppressed=row.suppressed),
+            "previous": format_value(row.previous_value, indicator),
+            "change": row.direction.word, "vs Scotland": row.vs_scotland.word,
+            "trend": row.trend.word if row.trend is not None else "",
+        })  # fmt: skip
+    return rows
 
 
 def _assessment_verb(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) -> None:
