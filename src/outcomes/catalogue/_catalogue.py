@@ -333,6 +333,23 @@ class Catalogue:
         items = {name: item for name, item in self.items.items() if name in used}
         return Catalogue(indicators=chosen, items=items, warnings=self.warnings)
 
+    def select(self, ids: Iterable[str]) -> Catalogue:
+        """The indicators ``ids`` (in catalogue order), with the items they use: one
+        partition of the work, since every indicator is computed on its own items
+        (docs/performance.md, "Beyond one machine").
+
+        >>> load_catalogue().select(["SW6", "SW5"]).ids
+        ('SW5', 'SW6')
+        """
+        wanted = set(ids)
+        unknown = sorted(wanted - set(self.ids))
+        if unknown:
+            raise KeyError(f"no indicator {unknown[0]!r}; {did_you_mean(unknown[0], self.ids)}")
+        chosen = [indicator for indicator in self.indicators if indicator.id in wanted]
+        used = {name for indicator in chosen for name in indicator.items}
+        items = {name: item for name, item in self.items.items() if name in used}
+        return Catalogue(indicators=chosen, items=items, warnings=self.warnings)
+
     def by_recommendation(self) -> dict[int, tuple[Indicator, ...]]:
         """Indicators evidencing each recommendation 1-13 (empty tuples included)."""
         return {
