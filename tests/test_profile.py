@@ -327,7 +327,7 @@ def test_a_draft_shows_the_contradiction_and_a_response_lets_it_be_published() -
     draft = outcomes.render_report(example_report(assessment=_planted("draft")), "md")
     line = next(line for line in str(draft).splitlines() if "Planted: this got better" in line)
     assert "⚠ Contradicted by the data:" in line
-    assert f"{_first('worsened')}: " in line
+    assert f"{_first('worsened')} ({PERIOD}): " in line
     assert "No response yet." in line
     answered = _planted("published", response="We know; see plan P2.")
     published = outcomes.render_report(example_report(assessment=answered), "html")

@@ -984,7 +984,6 @@ def _check(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.assessment._io import read_assessment
     from outcomes.core._io import csv_text
     from outcomes.report._claims import check_claims
-    from outcomes.vocabulary import ReportStatus
 
     catalogue, areas, _, results = _national_inputs(arguments)
     assessment = read_assessment(arguments.assessment, catalogue=catalogue, areas=areas.names)
@@ -997,12 +996,7 @@ def _check(arguments: argparse.Namespace, stdout: TextIO) -> int:
                            for verdict, n in claims.counts().items())  # fmt: skip
         print(f"{assessment.area} {claims.period}: {len(claims.table)} claims: {counts}; "
               f"{len(unanswered)} contradicted with no response", file=sys.stderr)  # fmt: skip
-    if assessment.status is not ReportStatus.DRAFT and not unanswered.empty:
-        for row in unanswered.to_dict("records"):
-            _error(f"{arguments.assessment}: {row['claim_id']}: the report is "
-                   f"{assessment.status.label.lower()}, but the data contradict "
-                   f"{row['claim']!r} and it has no response: {row['evidence']}")  # fmt: skip
-        return 1
+    claims.require_answered(assessment.status, file=arguments.assessment)
     return 0
 
 

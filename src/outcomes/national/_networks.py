@@ -35,13 +35,12 @@ from outcomes.errors import (
     AssessmentProblemRow,
     NoResultsError,
 )
-from outcomes.report._claims import Verdict, strength_verdict
-from outcomes.report._format import format_value
+from outcomes.report._claims import Verdict, describe_row, strength_verdict
 from outcomes.returns._tidy import Areas
-from outcomes.vocabulary import SCOTLAND, Comparison, Direction, ReturnSection, Trend
+from outcomes.vocabulary import SCOTLAND, ReturnSection
 
 if TYPE_CHECKING:
-    from outcomes.catalogue._catalogue import Catalogue, Indicator
+    from outcomes.catalogue._catalogue import Catalogue
     from outcomes.results._lookup import ResultLookup, ResultRow
     from outcomes.results._results import Results
 
@@ -346,7 +345,7 @@ class _Evidence:
             vs_scotland=row.vs_scotland.value,
             trend="" if row.trend is None else row.trend.value,
             verdict=_verdict(row),
-            evidence=_described(row, indicator, scotland),
+            evidence=describe_row(row, indicator, scotland),
         )
 
     def combined(self, indicators: Sequence[str], area: str) -> _Figures:
@@ -373,40 +372,6 @@ def _verdict(row: ResultRow) -> str:
     """What ``row`` says of a claimed strength: the rule of every claim of strength
     (:func:`outcomes.report.strength_verdict`, docs/assessment.md)."""
     return strength_verdict(row).value
-
-
-_COMPARED = {
-    Comparison.BETTER: "significantly better than Scotland",
-    Comparison.WORSE: "significantly worse than Scotland",
-    Comparison.SIMILAR: "similar to Scotland",
-    Comparison.HIGHER: "significantly higher than Scotland",
-    Comparison.LOWER: "significantly lower than Scotland",
-}
-_MOVED = {
-    Direction.IMPROVED: "improved",
-    Direction.WORSENED: "worsened",
-    Direction.INCREASED: "increased",
-    Direction.DECREASED: "decreased",
-    Direction.NO_SIGNIFICANT_CHANGE: "no significant change",
-    Direction.NO_CHANGE: "no material change",
-}
-
-
-def _described(row: ResultRow, indicator: Indicator, scotland: float) -> str:
-    """What the figures say, in words, with the values as a report shows them."""
-    value = format_value(row.value, indicator)
-    parts = []
-    if row.vs_scotland in _COMPARED:
-        versus = format_value(scotland, indicator)
-        parts.append(f"{_COMPARED[row.vs_scotland]} ({value} vs {versus})")
-    if row.direction in _MOVED and row.previous_period is not None:
-        significantly = " significantly" if row.change_significant is True else ""
-        before = format_value(row.previous_value, indicator)
-        parts.append(f"{_MOVED[row.direction]}{significantly} since {row.previous_period} "
-                     f"({before} to {value})")  # fmt: skip
-    if row.trend is not None and row.trend is not Trend.NOT_ENOUGH_DATA:
-        parts.append(f"{row.trend.word} trend")
-    return ", ".join(parts) or f"{value}; no comparison is available"
 
 
 # --- the tables -------------------------------------------------------------------------------

@@ -44,12 +44,13 @@ import pandas as pd
 from outcomes.core._io import slug, write_csv
 from outcomes.core._markdown import md, md_cell
 from outcomes.core._periods import Period, as_period
+from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow
 from outcomes.report._format import format_value
-from outcomes.vocabulary import Comparison, Direction, Trend
+from outcomes.vocabulary import SCOTLAND, Comparison, Direction, ReportStatus, Trend
 
 if TYPE_CHECKING:
     from outcomes.assessment._model import Assessment
-    from outcomes.catalogue._catalogue import Catalogue
+    from outcomes.catalogue._catalogue import Indicator
     from outcomes.results._lookup import ResultLookup, ResultRow
     from outcomes.results._results import Results
 
@@ -60,6 +61,7 @@ __all__ = [
     "Stance",
     "Verdict",
     "check_claims",
+    "describe_row",
     "strength_verdict",
 ]
 
@@ -139,6 +141,25 @@ class Claims:
         """The contradicted claims with no response: they keep a report in draft."""
         table = self.table
         return table[(table["verdict"] == Verdict.CONTRADICTED.value) & (table["response"] == "")]
+
+    def require_answered(self, status: ReportStatus, file: str = "") -> None:
+        """Raise :class:`~outcomes.errors.AssessmentError` (``UNANSWERED_CONTRADICTION``, one
+        row per claim) when a report of ``status`` past draft would carry a claim the data
+        contradict with no response: the rule of the report and of ``outcomes check``."""
+        if status is ReportStatus.DRAFT or self.unanswered.empty:
+            return
+        raise AssessmentError(tuple(
+            AssessmentProblemRow(
+                file=file or f"the assessment of {self.area} for {self.period}",
+                key=str(row["claim_id"]),
+                problem=AssessmentProblem.UNANSWERED_CONTRADICTION,
+                message=f"the report is {status.label.lower()}, but the data contradict "
+                        f"{row['claim']!r}: {row['evidence']}",
+                hint="answer it with response = \"...\" on that claim (shown in the "
+                     "report), correct the claim, or keep the report a draft",
+            )
+            for row in self.unanswered.to_dict("records")
+        ))  # fmt: skip
 
     def check_of(self, subject: object) -> Check | None:
         """The :class:`Check` of a statement, plan or judgement of the assessment."""
@@ -244,24 +265,41 @@ def _need_signal(row: ResultRow) -> bool:
     )
 
 
-def _described(row: ResultRow, catalogue: Catalogue) -> str:
-    """What the data say of one indicator, with the figures."""
-    indicator = catalogue[row.indicator]
+_COMPARED = {
+    Comparison.BETTER: "significantly better than Scotland",
+    Comparison.WORSE: "significantly worse than Scotland",
+    Comparison.SIMILAR: "similar to Scotland",
+    Comparison.HIGHER: "significantly higher than Scotland",
+    Comparison.LOWER: "significantly lower than Scotland",
+}
+_MOVED = {
+    Direction.IMPROVED: "improved",
+    Direction.WORSENED: "worsened",
+    Direction.INCREASED: "increased",
+    Direction.DECREASED: "decreased",
+    Direction.NO_SIGNIFICANT_CHANGE: "no significant change",
+    Direction.NO_CHANGE: "no material change",
+}
+
+
+def describe_row(row: ResultRow, indicator: Indicator, scotland: float | None) -> str:
+    """What one area's figures say, in words, with the values as a report shows them:
+    against Scotland (``scotland``, its value), since the previous period, and the trend.
+    The claim check and the networks' offers both say it this way."""
     value = format_value(row.value, indicator)
-    parts = [f"{value} in {row.period}"]
-    if row.direction not in (Direction.NOT_COMPARABLE, Direction.SUPPRESSED):
-        significant = " significantly" if row.change_significant is True else ""
+    parts = []
+    if row.vs_scotland in _COMPARED:
+        versus = format_value(scotland, indicator)
+        parts.append(f"{_COMPARED[row.vs_scotland]} ({value} vs {versus})")
+    if row.direction in _MOVED and row.previous_period is not None:
+        significantly = " significantly" if row.change_significant is True else ""
         before = format_value(row.previous_value, indicator)
-        parts.append(f"{row.direction.word}{significant} since {row.previous_period} "
-                     f"(from {before})")  # fmt: skip
-    if row.vs_scotland is not Comparison.NOT_COMPARED:
-        significantly = "" if row.vs_scotland is Comparison.SIMILAR else "significantly "
-        to = "to" if row.vs_scotland is Comparison.SIMILAR else "than"
-        parts.append(f"{significantly}{row.vs_scotland.word} {to} Scotland")
+        parts.append(f"{_MOVED[row.direction]}{significantly} since {row.previous_period} "
+                     f"({before} to {value})")  # fmt: skip
     if row.trend is not None and row.trend is not Trend.NOT_ENOUGH_DATA:
         word = row.trend.word
         parts.append(word if word.endswith("trend") else f"{word} trend")
-    return f"{row.indicator}: " + ", ".join(parts)
+    return ", ".join(parts) or f"{value}; no comparison is available"
 
 
 def _verdict(claim: _Claim, rows: list[ResultRow]) -> Verdict:
@@ -276,6 +314,11 @@ def _verdict(claim: _Claim, rows: list[ResultRow]) -> Verdict:
         if verdict in verdicts:
             return verdict
     return Verdict.NOT_TESTED
+
+
+def _scotland(lookup: ResultLookup, row: ResultRow) -> float | None:
+    national = lookup.row(row.indicator, SCOTLAND, row.period)
+    return None if national is None else national.value
 
 
 def _rows(claim: _Claim, lookup: ResultLookup, area: str, period: Period) -> list[ResultRow]:
@@ -316,7 +359,11 @@ def check_claims(
         by_row = {row.indicator: _verdict(claim, [row]) for row in rows}
         alone = "; ".join(f"{indicator} {by_row.get(indicator, Verdict.NO_DATA).value}"
                           for indicator in claim.indicators)  # fmt: skip
-        described = "; ".join(_described(row, results.catalogue) for row in rows)
+        described = "; ".join(
+            f"{row.indicator} ({row.period}): "
+            + describe_row(row, lookup.catalogue[row.indicator], _scotland(lookup, row))
+            for row in rows
+        )
         missing = [i for i in claim.indicators if i not in {row.indicator for row in rows}]
         evidence = "; ".join(
             part

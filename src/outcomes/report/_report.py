@@ -282,7 +282,7 @@ class AnnualReport:
         published = results.published(suppress_below)
         claims = check_claims(assessment, published, year) if assessment is not None else None
         if claims is not None and assessment is not None:
-            _check_answered(claims, assessment)
+            claims.require_answered(assessment.status)
         names = (dict(zip(areas.frame["area"], areas.frame["name"], strict=True))
                  if areas is not None else {})  # fmt: skip
         figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year, names=names)
@@ -343,26 +343,6 @@ def _learning(
     rows.sort(key=lambda row: (_LEARN_ORDER.index(row.why) if row.why in _LEARN_ORDER
                                else len(_LEARN_ORDER), position[row.indicator]))  # fmt: skip
     return tuple(rows)
-
-
-def _check_answered(claims: Claims, assessment: Assessment) -> None:
-    """A report past draft may not carry a claim the data contradict with no answer."""
-    if assessment.status is ReportStatus.DRAFT or claims.unanswered.empty:
-        return
-    from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow
-
-    raise AssessmentError(tuple(
-        AssessmentProblemRow(
-            file=f"the assessment of {assessment.area} for {assessment.period}",
-            key=str(row["claim_id"]),
-            problem=AssessmentProblem.UNANSWERED_CONTRADICTION,
-            message=f"the report is {assessment.status.label.lower()}, but the data "
-                    f"contradict {row['claim']!r}: {row['evidence']}",
-            hint="answer it with response = \"...\" on that claim (shown in the report), "
-                 "correct the claim, or keep the report a draft",
-        )
-        for row in claims.unanswered.to_dict("records")
-    ))  # fmt: skip
 
 
 def _check_period(lookup: ResultLookup, year: Period) -> None:
