@@ -41,10 +41,13 @@ import numpy as np
 import numpy.typing as npt
 
 import outcomes
+from outcomes.vocabulary import SCOTLAND
 
 DEFAULT_SEED = 2006
 DEFAULT_OUT = Path(__file__).resolve().parent / "inputs"
 FIRST_YEAR = 2015
+#: How much wider a weighted survey's interval is than a simple random sample's.
+DESIGN_EFFECT = 1.6
 PERIOD_COUNT = 10
 
 FloatArray = npt.NDArray[np.float64]
@@ -172,7 +175,8 @@ class Target:
     or the logit scale for a proportion), a shift of ``deprivation`` per family-group step from
     People 1 to People 4, and yearly noise ``yearly_noise``. ``sd_ratio`` is a mean's standard
     deviation relative to the mean. ``survey`` marks data from a survey, which a small council
-    may fail to collect in a year.
+    may fail to collect in a year. An indicator published every other year starts at
+    ``first_period`` (0 = 2015-16).
     """
 
     scotland: tuple[float, ...] = attrs.field(converter=_floats)
@@ -185,6 +189,8 @@ class Target:
     yearly_noise: float = 0.04
     sd_ratio: float = 0.8
     survey: bool = False
+    #: The first period (0 = 2015-16) of an indicator published less often than yearly.
+    first_period: int = 0
 
 
 def _survey(scotland: tuple[float, ...], respondents_per_head: float) -> Target:
@@ -242,6 +248,7 @@ TARGETS: Mapping[str, Target] = {
     "CF04": Target(scotland=(92.0, 95.0), area_spread=0.5),
     # School attendance of looked after pupils (half-day sessions): ~88% falling to ~85%.
     "CF05": Target(
+        first_period=1,
         scotland=(88.6, 85.4),
         denominator_per_head=0.53,
         denominator_trend=(1.0, 0.85),
@@ -250,6 +257,7 @@ TARGETS: Mapping[str, Target] = {
     ),
     # Exclusions per 1,000 looked after pupils: ~150 in 2015-16, ~110 recently.
     "CF06": Target(
+        first_period=1,
         scotland=(150.0, 110.0),
         denominator_per_head=0.0014,
         denominator_trend=(1.0, 0.85),
@@ -627,6 +635,8 @@ class _Generator:
         self.groups = np.array([group for _, _, group, _ in COUNCILS], dtype=float)
         self.population = self._population()
         self.values: dict[str, FloatArray] = {}
+        #: Published national figures (the Scotland rows), by item: one value per period.
+        self.national: dict[str, FloatArray] = {}
         self.kinds = {
             item.name: str(item.kind)
             for item in outcomes.DatasetSpec.from_catalogue(catalogue).items
@@ -680,6 +690,9 @@ class _Generator:
             expected = share * path[None, :]
             self.values[indicator.numerator] = self._draw(indicator.numerator, expected)
             return
+        if measure == "estimate":
+            self._estimate(indicator, target, path, effects)
+            return
         assert indicator.denominator is not None
         denominator = self.denominator(indicator.denominator, target, indicator.id)
         if indicator.numerator in self.values:
@@ -708,6 +721,42 @@ class _Generator:
             mean = self.values[indicator.numerator] / denominator * indicator.multiplier
             spread = np.exp(self.rng.normal(0, 0.05, size=mean.shape))
             self.values[indicator.sd] = self._round(indicator.sd, mean * target.sd_ratio * spread)
+
+    def _estimate(
+        self, indicator: outcomes.Indicator, target: Target, path: FloatArray, effects: FloatArray
+    ) -> None:
+        """A survey's published estimates: a weighted percentage from a sample of
+        respondents, with the interval the publisher gives (a design effect of
+        :data:`DESIGN_EFFECT`), for each council and for Scotland as a whole."""
+        assert indicator.lower is not None and indicator.upper is not None
+        if target.denominator_per_head is None:
+            raise ExampleDataError(f"TARGETS[{indicator.id!r}] needs denominator_per_head")
+        share = path / 100  # the national path is a percentage
+        shape = (len(COUNCILS), PERIOD_COUNT)
+        noise = np.exp(self.rng.normal(0, target.denominator_noise, size=shape))
+        respondents = np.maximum(
+            np.round(self.population * target.denominator_per_head * noise), 30
+        ).astype(np.int64)
+        base = _logit(share)[None, :] + effects
+        shift = _calibrate_logit(base, respondents.astype(float), share)
+        estimate = self.rng.binomial(respondents, _expit(base + shift[None, :])) / respondents
+        national = (estimate * respondents).sum(axis=0) / respondents.sum(axis=0)
+        for area, values, size in (
+            ("council", estimate, respondents),
+            ("Scotland", national, respondents.sum(axis=0)),
+        ):
+            half = 1.959964 * np.sqrt(DESIGN_EFFECT * values * (1 - values) / size)
+            bounds = {
+                indicator.numerator: values,
+                indicator.lower: np.maximum(values - half, 0),
+                indicator.upper: np.minimum(values + half, 1),
+            }
+            for item, figure in bounds.items():
+                rounded = np.round(100 * figure, 1)
+                if area == "Scotland":
+                    self.national[item] = rounded
+                else:
+                    self.values[item] = rounded
 
     def _draw(self, name: str, expected: FloatArray) -> FloatArray:
         """Counts are Poisson draws (sampling noise); money, hours and days are rounded."""
@@ -746,11 +795,16 @@ def item_periods(catalogue: outcomes.Catalogue) -> dict[str, tuple[Period, ...]]
     """
     spans: dict[str, str] = {}
     calendar: set[str] = set()
+    published: dict[str, set[int]] = {}
+    latest = PERIOD_COUNT - 1
     for indicator in _order(catalogue.indicators):
         kind = str(indicator.period_type)
-        for name in (indicator.denominator, indicator.numerator, indicator.sd):
-            if name is None:
-                continue
+        # A two-yearly survey is published every other year; a lagged figure not yet.
+        first, step = TARGETS[indicator.id].first_period, indicator.frequency.step
+        years = set(range(first, latest - indicator.lag + 1, step))
+        for name in indicator.items:
+            published[name] = published.get(name, set()) | years
+        for name in indicator.items:
             if kind == "calendar_year":
                 calendar.add(name)
             else:
@@ -767,7 +821,7 @@ def item_periods(catalogue: outcomes.Catalogue) -> dict[str, tuple[Period, ...]]
                 i,
             )
             for kind in kinds
-            for i in range(PERIOD_COUNT)
+            for i in sorted(published[name])
         ]
         periods[name] = tuple(sorted(found, key=lambda period: period[1]))
     return periods
@@ -829,6 +883,8 @@ def _flags(
 def _format(value: float, kind: str) -> str:
     if kind in {"count", "hours", "days", "weeks"}:
         return str(int(value))
+    if kind == "estimate":
+        return f"{value:.1f}"
     text = f"{value:.2f}"
     return "0.00" if text == "-0.00" else text
 
@@ -867,6 +923,13 @@ def generate(
                 value = generator.values[item.name][area_index, year]
                 text = "" if flag == "not_collected" else _format(float(value), kind)
                 rows.append((area, start, item.name, label, text, flag))
+    # Published national figures that cannot be summed from the councils (survey estimates).
+    for item in spec.items:
+        if item.name in generator.national:
+            for label, start, year in periods[item.name]:
+                value = generator.national[item.name][year]
+                text = _format(float(value), "estimate")
+                rows.append((SCOTLAND, start, item.name, label, text, ""))
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
     data_csv = _csv(
         ("area", "period", "item", "value", "flag"),
@@ -891,7 +954,11 @@ def scotland_value(
     indicator: outcomes.Indicator,
     period: str,
 ) -> float:
-    """Σ numerators / Σ denominators × multiplier over councils reporting both (a count: Σ)."""
+    """Σ numerators / Σ denominators × multiplier over councils reporting both (a count: Σ;
+    an estimate: the published national figure)."""
+    if str(indicator.measure) == "estimate":
+        published = data.get((SCOTLAND, period, indicator.numerator))
+        return math.nan if published is None else published
     numerator = denominator = 0.0
     for area, *_ in COUNCILS:
         top = data.get((area, period, indicator.numerator))

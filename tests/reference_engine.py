@@ -97,7 +97,7 @@ def _gather(dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> pd.D
     """One row per indicator x area x period with numerator, denominator, sd and flags."""
     data = dataset.frame
     if areas is not None:
-        unknown = sorted(set(data["area"]) - set(areas.names))
+        unknown = sorted(set(data["area"]) - {*areas.names, SCOTLAND})
         if unknown:
             raise ValidationError(
                 tuple(
@@ -117,6 +117,8 @@ def _gather(dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> pd.D
                 ("numerator", indicator.numerator),
                 ("denominator", indicator.denominator),
                 ("sd", indicator.sd),
+                ("lower_bound", indicator.lower),
+                ("upper_bound", indicator.upper),
             )
             if item is not None
         ],
@@ -133,7 +135,7 @@ def _gather(dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> pd.D
     # An item can fill two roles of one indicator only in a broken catalogue; keep the first.
     cells = cells.drop_duplicates([*keys, "role"])
     wide = cells.set_index([*keys, "role"])["value"].unstack("role")
-    wide = wide.reindex(columns=["numerator", "denominator", "sd"])
+    wide = wide.reindex(columns=["numerator", "denominator", "sd", "lower_bound", "upper_bound"])
     flags = cells[cells["flag"].isin(["provisional", "estimated", "revised"])]
     notes = (
         flags.assign(note=flags["role"] + " " + flags["flag"])
@@ -141,15 +143,21 @@ def _gather(dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> pd.D
         .agg(lambda notes: "; ".join(sorted(set(notes))))
     )
     frame = wide.join(notes).reset_index()
+    # Scotland's rows are published national figures, kept aside for _add_comparators.
+    national = frame[frame["area"] == SCOTLAND]
+    frame = frame[frame["area"] != SCOTLAND]
     frame["note"] = frame["note"].fillna("")
     # Present every area for every period its indicator has, so a missing area shows.
-    area_names = list(areas.names) if areas is not None else sorted(data["area"].unique())
+    area_names = (
+        list(areas.names) if areas is not None else sorted(set(data["area"].unique()) - {SCOTLAND})
+    )
     grid = frame[["indicator_order", "indicator", "period", "first_year"]].drop_duplicates()
     grid = grid.merge(pd.DataFrame({"area": area_names}), how="cross")
     frame = grid.merge(frame, on=keys, how="left")
     frame["note"] = frame["note"].fillna("")
     frame.loc[frame["numerator"].isna() & frame["denominator"].isna(), "note"] += "; not reported"
     frame["area_order"] = frame["area"].map({name: i for i, name in enumerate(area_names)})
+    frame.attrs["national"] = national.drop(columns="note").reset_index(drop=True)
     return frame
 
 
@@ -187,6 +195,8 @@ def _add_comparators(
     """Append Scotland and family-group rows: Σ numerators / Σ denominators over the areas
     that reported both, with a pooled standard deviation for means."""
     count_ids = [i.id for i in catalogue if i.measure is Measure.COUNT]
+    estimate_ids = [i.id for i in catalogue if i.measure is Measure.ESTIMATE]
+    national = frame.attrs["national"]
     reported = frame["numerator"].notna() & (
         frame["denominator"].notna() | frame["indicator"].isin(count_ids)
     )
@@ -218,6 +228,16 @@ def _add_comparators(
             "total excludes " + summed["missing_areas"].fillna("") + " (not reported)",
             "",
         )
+        # An estimate is not a sum: Scotland's is the published one, a family group has none.
+        estimate = summed.index.get_level_values("indicator").isin(estimate_ids)
+        summed.loc[estimate, ["numerator", "denominator", "sd", "note"]] = (np.nan,) * 3 + ("",)
+        given = national.set_index(keys) if name == SCOTLAND else national.iloc[:0].set_index(keys)
+        for column in ("numerator", "denominator"):
+            summed.loc[estimate, column] = given[column].reindex(summed.index)[estimate]
+        for column in ("lower_bound", "upper_bound"):
+            summed[column] = given[column].reindex(summed.index).where(estimate)
+        summed["national_numerator"] = given["numerator"].reindex(summed.index)
+        summed["national_denominator"] = given["denominator"].reindex(summed.index)
         summed["area"] = name
         summed["area_order"] = -1 if name == SCOTLAND else -0.5
         pieces.append(summed.reset_index().drop(columns=["expected", "missing_areas"]))
@@ -255,6 +275,7 @@ def _indicator_table(catalogue: Catalogue) -> pd.DataFrame:
             # Sampling models apply to counted events, not to sums of money or hours.
             "counted": [catalogue.items[i.numerator].kind is ItemKind.COUNT for i in catalogue],
             "period_type": [i.period_type.value for i in catalogue],
+            "step": [i.frequency.step for i in catalogue],
         }
     )
 
@@ -275,11 +296,15 @@ def _add_values(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
         frame["multiplier"],
     )
     is_count = frame["measure"] == Measure.COUNT.value
+    is_estimate = frame["measure"] == Measure.ESTIMATE.value
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = numerator / denominator.where(denominator != 0)
-    frame["value"] = np.where(is_count, numerator, multiplier * ratio)
-    frame["lower"] = np.nan
-    frame["upper"] = np.nan
+    frame["value"] = np.where(is_count | is_estimate, numerator, multiplier * ratio)
+    # An estimate's interval is the published one, where both bounds are given.
+    published = is_estimate & numerator.notna() & frame["lower_bound"].notna()
+    published &= frame["upper_bound"].notna()
+    frame["lower"] = frame["lower_bound"].where(published)
+    frame["upper"] = frame["upper_bound"].where(published)
     model = _interval_model(frame)
     usable = numerator.notna() & denominator.notna() & (denominator > 0)
     impossible = (frame["measure"] == Measure.PROPORTION.value) & (numerator > denominator)
@@ -295,6 +320,26 @@ def _add_values(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
     lower, upper = stats.mean_ci(ratio[pick], frame.loc[pick, "sd"], denominator[pick], confidence)
     frame.loc[pick, "lower"] = lower * multiplier[pick]
     frame.loc[pick, "upper"] = upper * multiplier[pick]
+    # Scotland's published figure of a sum, where the dataset gives one, against Σ/Σ.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        given = np.where(
+            is_count,
+            frame["national_numerator"],
+            multiplier
+            * frame["national_numerator"]
+            / frame["national_denominator"].where(frame["national_denominator"] != 0),
+        )
+    given = pd.Series(given, index=frame.index)
+    differs = (
+        ~is_estimate & given.notna() & ~np.isclose(given, frame["value"], rtol=1e-6, atol=5e-5)
+    )
+    if differs.any():
+        frame.loc[differs, "note"] += (
+            "; published value "
+            + given[differs].map("{:.6g}".format)
+            + " differs from the computed "
+            + frame.loc[differs, "value"].map("{:.6g}".format)
+        )
     return frame
 
 
@@ -302,14 +347,17 @@ def _add_values(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
 
 
 def _add_change(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    labels = frame["period"].unique()
-    previous = {label: parse_period(label).previous().label for label in labels}
-    frame["previous_period"] = frame["period"].map(previous)
-    earlier = frame[["indicator", "area", "period", "numerator", "denominator", "sd", "value"]]
+    # The previous period is one step of the indicator's frequency back.
+    frame["previous_period"] = [
+        parse_period(label).shifted(-step).label
+        for label, step in zip(frame["period"], frame["step"], strict=True)
+    ]
+    earlier = frame[["indicator", "area", "period", "numerator", "denominator", "sd", "value",
+                     "lower", "upper"]]  # fmt: skip
     earlier = earlier.rename(
         columns={"period": "previous_period", "numerator": "previous_numerator",
                  "denominator": "previous_denominator", "sd": "previous_sd",
-                 "value": "previous_value"}
+                 "value": "previous_value", "lower": "previous_lower", "upper": "previous_upper"}
     )  # fmt: skip
     frame = frame.merge(earlier, on=["indicator", "area", "previous_period"], how="left")
     frame["change"] = frame["value"] - frame["previous_value"]
@@ -342,6 +390,18 @@ def _add_change(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
     )  # fmt: skip
     frame.loc[pick, "change_lower"] = lower * multiplier[pick]
     frame.loc[pick, "change_upper"] = upper * multiplier[pick]
+    tested |= pick
+
+    # Two published estimates: MOVER-D on their published intervals.
+    pick = (frame["measure"] == Measure.ESTIMATE.value) & frame[
+        ["value", "lower", "upper", "previous_value", "previous_lower", "previous_upper"]
+    ].notna().all(axis=1)
+    _, lower, upper = stats.mover_ci(
+        (frame.loc[pick, "value"], frame.loc[pick, "lower"], frame.loc[pick, "upper"]),
+        (frame.loc[pick, "previous_value"], frame.loc[pick, "previous_lower"],
+         frame.loc[pick, "previous_upper"]),
+    )  # fmt: skip
+    frame.loc[pick, "change_lower"], frame.loc[pick, "change_upper"] = lower, upper
     tested |= pick
 
     significant = tested & ((frame["change_lower"] > 0) | (frame["change_upper"] < 0))
@@ -445,9 +505,15 @@ def _add_trend(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
     period: Cochran-Armitage for proportions, a Poisson test for rates."""
     frame["trend"] = None
     model = _interval_model(frame)
-    for kind, test in (("proportion", stats.proportion_trend_test),
-                       ("rate", stats.rate_trend_test)):  # fmt: skip
-        rows = frame[model[kind]]
+    for kind, test, step in (
+        (kind, test, step)
+        for kind, test in (("proportion", stats.proportion_trend_test),
+                           ("rate", stats.rate_trend_test))
+        for step in sorted(frame["step"].unique())
+    ):  # fmt: skip
+        # A two-yearly indicator's five figures span nine years: every other column.
+        span = (TREND_PERIODS - 1) * step + 1
+        rows = frame[model[kind] & (frame["step"] == step)]
         if rows.empty:
             continue
         # Columns are every year from first to last, so a gap leaves a NaN in the window.
@@ -455,12 +521,12 @@ def _add_trend(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
         series = rows.set_index(["indicator", "area", "first_year"])
         numerator = series["numerator"].unstack("first_year").reindex(columns=years)
         denominator = series["denominator"].unstack("first_year").reindex(columns=years)
-        if len(years) < TREND_PERIODS:
+        if len(years) < span:
             continue
         windows_x = np.lib.stride_tricks.sliding_window_view(
-            numerator.to_numpy(dtype=float), TREND_PERIODS, axis=1)  # fmt: skip
+            numerator.to_numpy(dtype=float), span, axis=1)[:, :, ::step]  # fmt: skip
         windows_n = np.lib.stride_tricks.sliding_window_view(
-            denominator.to_numpy(dtype=float), TREND_PERIODS, axis=1)  # fmt: skip
+            denominator.to_numpy(dtype=float), span, axis=1)[:, :, ::step]  # fmt: skip
         # An impossible proportion (numerator above denominator) cannot be tested.
         windows_x = np.where(windows_x > windows_n, np.nan, windows_x)
         shape = windows_x.shape
@@ -471,7 +537,7 @@ def _add_trend(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
         complete = ~np.isnan(windows_x).any(axis=2) & ~np.isnan(windows_n).any(axis=2)
         significant = np.asarray(significant).reshape(shape[:2])
         sign = np.asarray(sign).reshape(shape[:2])
-        end_years = years[TREND_PERIODS - 1 :]
+        end_years = years[span - 1 :]
         index = pd.MultiIndex.from_product([numerator.index.to_list(), end_years.tolist()])
         result = pd.DataFrame(
             {"complete": complete.ravel(), "significant": significant.ravel(),

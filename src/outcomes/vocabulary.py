@@ -14,6 +14,8 @@ Marker(symbol='●', words='no significant change')
 from __future__ import annotations
 
 import enum
+import types
+from collections.abc import Mapping
 from typing import NamedTuple, Self
 
 __all__ = [
@@ -21,11 +23,13 @@ __all__ = [
     "NON_NEGATIVE_KINDS",
     "RECOMMENDATIONS",
     "SCOTLAND",
+    "SUPPLIERS",
     "SUPPRESSED",
     "Branch",
     "Comparison",
     "Direction",
     "Evidence",
+    "Frequency",
     "ItemKind",
     "Marker",
     "Measure",
@@ -200,6 +204,8 @@ class Measure(enum.StrEnum):
     MEAN = "mean"
     COST = "cost"
     COUNT = "count"
+    #: A published estimate used as given, with its published interval (survey figures).
+    ESTIMATE = "estimate"
 
 
 class Polarity(_Labelled):
@@ -245,10 +251,46 @@ class ItemKind(enum.StrEnum):
     WEEKS = "weeks"
     SD = "sd"
     SCORE = "score"
+    #: A published figure used as given: an estimate or a bound of its interval.
+    ESTIMATE = "estimate"
 
 
 #: Kinds of item that are never below zero (a score may be).
-NON_NEGATIVE_KINDS = frozenset(ItemKind) - {ItemKind.SCORE}
+NON_NEGATIVE_KINDS = frozenset(ItemKind) - {ItemKind.SCORE, ItemKind.ESTIMATE}
+
+
+class Frequency(enum.StrEnum):
+    """How often an indicator is published; ``step`` is the number of periods between two
+    figures (a two-yearly survey: 2017-18, then 2019-20)."""
+
+    ANNUAL = "annual"
+    BIENNIAL = "biennial"
+    TRIENNIAL = "triennial"
+
+    @property
+    def step(self) -> int:
+        return _FREQUENCY_STEPS[self]
+
+
+_FREQUENCY_STEPS = {Frequency.ANNUAL: 1, Frequency.BIENNIAL: 2, Frequency.TRIENNIAL: 3}
+
+#: Who supplies a data item: the council in its return, or a national body that already
+#: publishes it (docs/contracts.md, "Item keys"). The list is open: a catalogue may name
+#: another supplier, which loading records as a warning so that a typo is seen.
+SUPPLIERS: Mapping[str, str] = types.MappingProxyType(
+    {
+        "council": "the council (its return)",
+        "phs": "Public Health Scotland",
+        "nrs": "National Records of Scotland",
+        "scottish_government": "Scottish Government",
+        "care_inspectorate": "Care Inspectorate",
+        "sssc": "Scottish Social Services Council",
+        "improvement_service": "Improvement Service",
+        "scra": "Scottish Children's Reporter Administration",
+        "mwc": "Mental Welfare Commission for Scotland",
+        "opg": "Office of the Public Guardian (Scotland)",
+    }
+)
 
 
 class ReturnSection(_Labelled):

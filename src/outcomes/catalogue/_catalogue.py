@@ -40,7 +40,9 @@ from outcomes.core._toml import (
 from outcomes.errors import CatalogueError, CatalogueProblem, CatalogueProblemRow
 from outcomes.vocabulary import (
     RECOMMENDATIONS,
+    SUPPLIERS,
     Branch,
+    Frequency,
     ItemKind,
     Measure,
     OutcomeGroup,
@@ -97,7 +99,16 @@ class DataItem:
     unit: str
     kind: ItemKind = attrs.field(converter=ItemKind)
     description: str = ""
+    #: Who supplies it: ``council`` (the council's return) or a national source
+    #: (:data:`~outcomes.vocabulary.SUPPLIERS`), with the publication it comes from.
+    supplier: str = "council"
+    publication: str = ""
     defined_in: str = attrs.field(default="", eq=False)
+
+    @property
+    def from_council(self) -> bool:
+        """Whether the council's return asks for it (no national source publishes it)."""
+        return self.supplier == "council"
 
 
 @attrs.frozen(kw_only=True)
@@ -129,6 +140,13 @@ class Indicator:
     disclosure_threshold: int | None = None
     materiality: float = 0.0
     deflate: bool = False
+    #: How often a figure is published, and how many whole periods after a period ends
+    #: its figure appears (docs/methods.md, "Change").
+    frequency: Frequency = attrs.field(default=Frequency.ANNUAL, converter=Frequency)
+    lag: int = 0
+    #: For an estimate: the items holding its published interval's bounds.
+    lower: str | None = None
+    upper: str | None = None
     defined_in: str = attrs.field(default="", eq=False)
 
     @multiplier_text.default
@@ -144,8 +162,13 @@ class Indicator:
 
     @property
     def items(self) -> tuple[str, ...]:
-        """The data items this indicator needs: numerator, then denominator and sd if any."""
-        return tuple(name for name in (self.numerator, self.denominator, self.sd) if name)
+        """The data items this indicator needs: numerator, then denominator, sd and the
+        interval's bounds if any."""
+        return tuple(
+            name
+            for name in (self.numerator, self.denominator, self.sd, self.lower, self.upper)
+            if name
+        )
 
 
 def _indicator_rules(indicator: Indicator) -> list[Problem]:
@@ -161,7 +184,7 @@ def _indicator_rules(indicator: Indicator) -> list[Problem]:
                 "remove 'denominator' or choose another measure",
             )
         )
-    if measure is not Measure.COUNT and indicator.denominator is None:
+    if measure not in (Measure.COUNT, Measure.ESTIMATE) and indicator.denominator is None:
         problems.append(
             (
                 "denominator",
@@ -179,15 +202,35 @@ def _indicator_rules(indicator: Indicator) -> list[Problem]:
                 "use 100 for a percentage, or measure = 'rate' for 'per 1,000'",
             )
         )
-    if measure is Measure.COUNT and indicator.multiplier != 1:
+    if measure in (Measure.COUNT, Measure.ESTIMATE) and indicator.multiplier != 1:
         problems.append(
             (
                 "multiplier",
                 CatalogueProblem.BAD_MULTIPLIER,
-                f"a count's multiplier must be 1, not {indicator.multiplier_text}",
+                f"a {measure}'s multiplier must be 1, not {indicator.multiplier_text}",
                 "",
             )
         )
+    if (indicator.lower is None) != (indicator.upper is None):
+        problems.append(
+            (
+                "upper" if indicator.upper is None else "lower",
+                CatalogueProblem.MISSING_KEY,
+                "an interval needs both bounds",
+                "name the items of both 'lower' and 'upper', or neither",
+            )
+        )
+    if indicator.lower is not None and measure is not Measure.ESTIMATE:
+        problems.append(
+            (
+                "lower",
+                CatalogueProblem.INCONSISTENT,
+                "only an estimate has published interval bounds",
+                "remove 'lower' and 'upper' or use measure = 'estimate'",
+            )
+        )
+    if indicator.lag < 0:
+        problems.append(("lag", CatalogueProblem.BAD_VALUE, "lag must be 0 or more", ""))
     if not (math.isfinite(indicator.multiplier) and indicator.multiplier > 0):
         problems.append(
             (
@@ -380,6 +423,10 @@ class Catalogue:
                 "disclosure_threshold": i.disclosure_threshold,
                 "materiality": i.materiality,
                 "deflate": i.deflate,
+                "frequency": i.frequency.value,
+                "lag": i.lag,
+                "lower": i.lower or "",
+                "upper": i.upper or "",
                 "source": i.source,
                 "description": i.description,
             }
@@ -406,6 +453,10 @@ _FRAME_COLUMNS = [
     "disclosure_threshold",
     "materiality",
     "deflate",
+    "frequency",
+    "lag",
+    "lower",
+    "upper",
     "source",
     "description",
 ]
@@ -453,7 +504,7 @@ def _catalogue_rules(
 
 def _item_rules(indicator: Indicator, items: Mapping[str, DataItem]) -> list[Problem]:
     problems: list[Problem] = []
-    for key in ("numerator", "denominator", "sd"):
+    for key in ("numerator", "denominator", "sd", "lower", "upper"):
         name = getattr(indicator, key)
         if name is not None and name not in items:
             problems.append(
@@ -479,6 +530,19 @@ def _item_rules(indicator: Indicator, items: Mapping[str, DataItem]) -> list[Pro
                     "use measure = 'rate' or 'cost'",
                 )
             )
+    if indicator.measure is Measure.ESTIMATE:
+        for key in ("numerator", "lower", "upper"):
+            name = getattr(indicator, key)
+            if name is not None and items[name].kind is not ItemKind.ESTIMATE:
+                problems.append(
+                    (
+                        key,
+                        CatalogueProblem.INCONSISTENT,
+                        f"an estimate's {key} is a published figure, but {name!r} is "
+                        f"{items[name].kind}",
+                        "declare the item with kind = 'estimate'",
+                    )
+                )
     if indicator.sd is not None and items[indicator.sd].kind is not ItemKind.SD:
         problems.append(
             (
@@ -516,6 +580,10 @@ _INDICATOR_KEYS: Parsers = {
     "disclosure_threshold": (whole_number, False),
     "materiality": (number, False),
     "deflate": (flag, False),
+    "frequency": (choice(Frequency), False),
+    "lag": (whole_number, False),
+    "lower": (item_name, False),
+    "upper": (item_name, False),
 }
 _ITEM_KEYS: Parsers = {
     "name": (item_name, True),
@@ -523,6 +591,8 @@ _ITEM_KEYS: Parsers = {
     "unit": (text, True),
     "kind": (choice(ItemKind), True),
     "description": (optional_text, False),
+    "supplier": (identifier, False),
+    "publication": (optional_text, False),
 }
 _TABLES = {"indicator": _INDICATOR_KEYS, "item": _ITEM_KEYS}
 
@@ -565,7 +635,8 @@ def _load_file(path: Path, layer: _Layer) -> None:
                 where = {"indicator": str(fields.get("id", f"#{position}"))}
                 if isinstance(raw, dict):
                     layer.mentioned.update(
-                        str(raw.get(key)) for key in ("numerator", "denominator", "sd")
+                        str(raw.get(key))
+                        for key in ("numerator", "denominator", "sd", "lower", "upper")
                     )
             else:
                 where = {"item": str(fields.get("name", f"#{position}"))}
@@ -665,6 +736,12 @@ def load_catalogue(*sources: str | os.PathLike[str]) -> Catalogue:
                 )
             items[item.name] = item
             owner[item.name] = layer
+            if item.supplier not in SUPPLIERS:
+                warnings.append(
+                    f"data item {item.name} from {item.defined_in} names supplier "
+                    f"{item.supplier!r}, not one of the known sources; "
+                    + did_you_mean(item.supplier, SUPPLIERS)
+                )
     # An item left unused only because its indicators were replaced is dropped, not an error.
     used = {name for indicator in indicators.values() for name in indicator.items}
     for name in sorted(set(items) - used):

@@ -16,7 +16,7 @@ CSV byte for byte. Suppression is not done here but at publication (:meth:`Resul
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -55,7 +55,7 @@ ScalarT = TypeVar("ScalarT", bound=np.generic)
 
 #: Flags that a note mentions, coded 1, 2, 3 (0: none).
 _NOTED_FLAGS = ("provisional", "estimated", "revised")
-_ROLES = ("numerator", "denominator", "sd")
+_ROLES = ("numerator", "denominator", "sd", "lower", "upper")
 
 
 def compute(
@@ -112,6 +112,7 @@ def compute(
         cube.add_indicator_note(cube.deflated, f"; real terms at {base} prices")
     figures = _Figures.compute(cube, confidence)
     trend = _trend_codes(cube, trend_confidence)
+    _add_national_notes(cube, figures.value)
     if published is not None:
         _add_published_notes(cube, figures.value, published)
     frame = _assemble(cube, figures, trend)
@@ -165,7 +166,7 @@ def _codes(column: pd.Series, labels: Sequence[str]) -> IntArray:
 
 
 def _check_areas(dataset: Dataset, areas: Areas) -> None:
-    unknown = sorted(set(dataset.frame["area"].unique().tolist()) - set(areas.names))
+    unknown = sorted(set(dataset.frame["area"].unique().tolist()) - {*areas.names, SCOTLAND})
     if unknown:
         raise ValidationError(
             tuple(
@@ -204,6 +205,10 @@ class _Cube:
         self.numerator: FloatArray  # (indicator, period, area) until comparators are added
         self.denominator: FloatArray
         self.sd: FloatArray
+        self.lower: FloatArray  # an estimate's published interval
+        self.upper: FloatArray
+        # The dataset's Scotland rows (published national figures): (role, indicator, period).
+        self.national: FloatArray
         self.flag_combo: NDArray[np.int8]  # (indicator, period, area): 16 num + 4 den + sd
         self.deflated: BoolArray
         self.impossible: BoolArray
@@ -227,10 +232,16 @@ class _Cube:
         data = dataset.frame
         if areas is not None:
             _check_areas(dataset, areas)
+        # Rows for Scotland are published national figures, not an area: kept aside, they
+        # are an estimate's national figure and are compared with the computed totals.
+        national_rows = (data["area"] == SCOTLAND).to_numpy(dtype=bool)
+        national_data = data[national_rows] if national_rows.any() else data.iloc[:0]
         indicators = list(catalogue)
         cube.indicators = [i.id for i in indicators]
         cube.area_names = (
-            list(areas.names) if areas is not None else sorted(data["area"].unique().tolist())
+            list(areas.names)
+            if areas is not None
+            else sorted(set(data["area"].unique().tolist()) - {SCOTLAND})
         )
         if areas is not None:
             position = {name: k for k, name in enumerate(cube.area_names)}
@@ -251,7 +262,7 @@ class _Cube:
         items = sorted({getattr(i, role) for i in indicators for role in _ROLES} - {None})
         n_items, n_areas, n_periods = len(items) + 1, len(cube.area_names), len(parsed)
         item = _codes(data["item"], items)
-        keep = item >= 0
+        keep = (item >= 0) & ~national_rows
         item = item[keep]
         area = _codes(data["area"], cube.area_names)[keep]
         period = _codes(data["period"], cube.period_labels)[keep]
@@ -304,6 +315,10 @@ class _Cube:
         cube.numerator = np.where(masked, np.nan, dense_3d[role_items["numerator"]])
         cube.denominator = np.where(masked, np.nan, dense_3d[role_items["denominator"]])
         cube.sd = np.where(masked, np.nan, dense_3d[role_items["sd"]])
+        cube.lower = np.where(masked, np.nan, dense_3d[role_items["lower"]])
+        cube.upper = np.where(masked, np.nan, dense_3d[role_items["upper"]])
+        cube.national = _national(national_data, items, role_items, cube.period_labels)
+        cube.national[:, ~right_type] = np.nan
         combo = (
             flagged_3d[role_items["numerator"]] * 16
             + flagged_3d[role_items["denominator"]] * 4
@@ -332,6 +347,7 @@ class _Cube:
                            for p, label in enumerate(self.period_labels)])  # fmt: skip
         rows = np.flatnonzero(self.deflated)
         self.numerator[rows] = self.numerator[rows] * factor[np.newaxis, :, np.newaxis]
+        self.national[0, rows] = self.national[0, rows] * factor[np.newaxis, :]
 
     # --- 2. Scotland and family groups ---
 
@@ -377,10 +393,19 @@ class _Cube:
                 comp_sd[means, :, g] = np.sqrt(
                     (within_sum + between_sum) / (comp_den[means, :, g] - 1)
                 )
-        self._comparator_notes(reported, groups)
+        # An estimate is not a sum: Scotland's is the published one, and a family group has none.
+        estimates = np.array([i.measure is Measure.ESTIMATE for i in indicators], dtype=bool)
+        comp_lower, comp_upper = np.full(shape, np.nan), np.full(shape, np.nan)
+        comp_num[estimates], comp_den[estimates] = np.nan, np.nan
+        published = self.national[:, estimates]
+        comp_num[estimates, :, 0], comp_den[estimates, :, 0] = published[0], published[1]
+        comp_lower[estimates, :, 0], comp_upper[estimates, :, 0] = published[3], published[4]
+        self._comparator_notes(reported, groups, estimates)
         self.numerator = np.concatenate([comp_num, numerator], axis=2)
         self.denominator = np.concatenate([comp_den, denominator], axis=2)
         self.sd = np.concatenate([comp_sd, sd], axis=2)
+        self.lower = np.concatenate([comp_lower, self.lower], axis=2)
+        self.upper = np.concatenate([comp_upper, self.upper], axis=2)
         n_comp = len(groups)
         self.flag_combo = np.concatenate(
             [np.zeros((*self.flag_combo.shape[:2], n_comp), dtype=np.int8), self.flag_combo],
@@ -397,7 +422,9 @@ class _Cube:
                 return False
         return True
 
-    def _comparator_notes(self, reported: BoolArray, groups: list[IntArray]) -> None:
+    def _comparator_notes(
+        self, reported: BoolArray, groups: list[IntArray], estimates: BoolArray
+    ) -> None:
         """Notes of area rows (flags, not reported) and of totals (areas they exclude)."""
         n_rows = self.comparators + len(self.area_names)
         n_periods = len(self.period_labels)
@@ -413,7 +440,7 @@ class _Cube:
             self.notes[(i * n_periods + p) * n_rows + n_comp + a] = note
         # Totals name the member areas that did not report, sorted by name.
         sort_key = np.argsort(np.argsort(np.array(self.area_names, dtype=object)))
-        missing = self.grid[:, :, np.newaxis] & ~reported
+        missing = (self.grid & ~estimates[:, np.newaxis])[:, :, np.newaxis] & ~reported
         for g, members in enumerate(groups):
             member_missing = missing[:, :, members]
             for i, p in zip(*np.nonzero(member_missing.any(axis=2)), strict=True):
@@ -428,9 +455,27 @@ class _Cube:
         self.indicator_notes.append((indicators, text))
 
 
+def _national(
+    rows: pd.DataFrame, items: list[str], role_items: dict[str, IntArray], periods: list[str]
+) -> FloatArray:
+    """The dataset's Scotland rows as (role, indicator, period) in :data:`_ROLES` order
+    (NaN where there is none); the first row of a repeated cell counts."""
+    n_items = len(items) + 1
+    dense = np.full((n_items, len(periods)), np.nan)
+    if len(rows):
+        item = _codes(rows["item"], items)
+        period = _codes(rows["period"], periods)
+        keep = (item >= 0) & (period >= 0)
+        cell = item[keep] * len(periods) + period[keep]
+        _, first = np.unique(cell, return_index=True)
+        values = rows["value"].to_numpy(dtype=np.float64)[keep]
+        dense.reshape(-1)[cell[first]] = values[first]
+    return np.stack([dense[role_items[role]] for role in _ROLES])
+
+
 def _flag_note(combo: int) -> str:
     codes = (combo // 16, combo // 4 % 4, combo % 4)
-    notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in zip(_ROLES, codes, strict=True)
+    notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in zip(_ROLES[:3], codes, strict=True)
              if code}  # fmt: skip
     return "; ".join(sorted(notes))
 
@@ -501,7 +546,11 @@ class _Figures:
         multiplier = np.broadcast_to(per_indicator.multiplier[:, None, None], num.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = num / np.where(den != 0, den, np.nan)
-            figures.value = np.where(per_indicator.is_count[:, None, None], num, multiplier * ratio)
+            figures.value = np.where(
+                (per_indicator.is_count | per_indicator.is_estimate)[:, None, None],
+                num,
+                multiplier * ratio,
+            )
         lower = np.full(num.shape, np.nan)
         upper = np.full(num.shape, np.nan)
         usable = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
@@ -527,10 +576,14 @@ class _Figures:
         pick = mean_model & usable
         low, high = stats.mean_ci(ratio[pick], sd[pick], den[pick], confidence)
         lower[pick], upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        # An estimate's interval is the published one, where both bounds are given.
+        estimate_model = np.broadcast_to(per_indicator.is_estimate[:, None, None], num.shape)
+        pick = estimate_model & ~np.isnan(num) & ~np.isnan(cube.lower) & ~np.isnan(cube.upper)
+        lower[pick], upper[pick] = cube.lower[pick], cube.upper[pick]
         figures.lower, figures.upper = lower, upper
 
-        # --- change against the period immediately before
-        previous = _previous_index(cube)
+        # --- change against the indicator's previous period (one step of its frequency)
+        previous = _previous_index(cube, per_indicator.step)
         x1, n1, value = num, den, figures.value
         x2, n2 = _shift(num, previous), _shift(den, previous)
         previous_sd = _shift(sd, previous)
@@ -562,6 +615,20 @@ class _Figures:
                 x2[pick] / n2[pick], previous_sd[pick], n2[pick], confidence,
             )  # fmt: skip
         change_lower[pick], change_upper[pick] = low * multiplier[pick], high * multiplier[pick]
+        tested |= pick
+        # Two published estimates: MOVER-D combines their intervals (docs/methods.md).
+        previous_lower, previous_upper = _shift(lower, previous), _shift(upper, previous)
+        pick = (
+            estimate_model
+            & ~np.isnan(lower) & ~np.isnan(upper) & ~np.isnan(value)
+            & ~np.isnan(previous_lower) & ~np.isnan(previous_upper)
+            & ~np.isnan(figures.previous_value)
+        )  # fmt: skip
+        _, low, high = stats.mover_ci(
+            (value[pick], lower[pick], upper[pick]),
+            (figures.previous_value[pick], previous_lower[pick], previous_upper[pick]),
+        )
+        change_lower[pick], change_upper[pick] = low, high
         tested |= pick
         figures.change_lower, figures.change_upper = change_lower, change_upper
         figures.tested = tested
@@ -614,6 +681,8 @@ class _IndicatorColumns:
         self.is_count = np.array([m is Measure.COUNT for m in measure], dtype=bool)
         self.is_proportion = np.array([m is Measure.PROPORTION for m in measure], dtype=bool)
         self.is_mean = np.array([m is Measure.MEAN for m in measure], dtype=bool)
+        self.is_estimate = np.array([m is Measure.ESTIMATE for m in measure], dtype=bool)
+        self.step = np.array([i.frequency.step for i in indicators], dtype=np.intp)
         self.proportion_model = self.is_proportion & counted
         self.rate_model = np.array([m is Measure.RATE for m in measure], dtype=bool) & counted
         polarity = [i.polarity for i in indicators]
@@ -622,16 +691,31 @@ class _IndicatorColumns:
         self.neutral = np.array([p is Polarity.NEUTRAL for p in polarity])
 
 
-def _previous_index(cube: _Cube) -> IntArray:
-    position = {label: p for p, label in enumerate(cube.period_labels)}
-    return np.array([position.get(parse_period(label).previous().label, -1)
-                     for label in cube.period_labels], dtype=np.intp)  # fmt: skip
+def _period_steps(labels: Sequence[str], steps: Sequence[int]) -> IntArray:
+    """(step, period): the position of the period ``-step`` periods before each (-1 when
+    absent), for every step in ``steps``; row k answers ``steps[k]``."""
+    position = {label: p for p, label in enumerate(labels)}
+    return np.array(
+        [[position.get(parse_period(label).shifted(-step).label, -1) for label in labels]
+         for step in steps],
+        dtype=np.intp,
+    ).reshape(len(steps), len(labels))  # fmt: skip
+
+
+def _previous_index(cube: _Cube, step: IntArray) -> IntArray:
+    """(indicator, period): the position of each indicator's previous period, one step of
+    its frequency back (-1 when the data has no such period)."""
+    steps = sorted(set(step.tolist()))
+    table = _period_steps(cube.period_labels, steps)
+    return table[np.searchsorted(steps, step)]
 
 
 def _shift(values: FloatArray, index: IntArray) -> FloatArray:
-    """``values`` at the period ``index`` gives along axis 1 (NaN where it is -1)."""
-    shifted = values[:, np.maximum(index, 0), :]
-    shifted[:, index < 0, :] = np.nan
+    """``values`` at the period ``index`` (indicator, period) gives along axis 1 (NaN where
+    it is -1)."""
+    rows = np.arange(values.shape[0])[:, np.newaxis]
+    shifted = values[rows, np.maximum(index, 0)]
+    shifted[index < 0, :] = np.nan
     return shifted
 
 
@@ -682,56 +766,97 @@ def _versus_codes(
 
 def _trend_codes(cube: _Cube, confidence: float) -> NDArray[np.int8]:
     """Codes into :class:`Trend` (its members' positions; -1: no trend) of the chi-square
-    test for trend over the five consecutive periods ending at each period."""
+    test for trend over the five periods of the indicator's rhythm ending at each period
+    (five consecutive years; for a two-yearly indicator, five figures over nine years)."""
     per_indicator = _IndicatorColumns(cube.catalogue)
     codes = np.full(cube.numerator.shape, -1, dtype=np.int8)
-    position = {label: p for p, label in enumerate(cube.period_labels)}
-    # window[p, k]: the period k - 4 years before p's (oldest first), -1 when absent.
-    window = np.array(
-        [[position.get(parse_period(label).shifted(k - stats.TREND_PERIODS + 1).label, -1)
-          for k in range(stats.TREND_PERIODS)] for label in cube.period_labels],
-        dtype=np.intp,
-    ).reshape(len(cube.period_labels), stats.TREND_PERIODS)  # fmt: skip
-    for model, test in ((per_indicator.proportion_model, stats.proportion_trend_test),
-                        (per_indicator.rate_model, stats.rate_trend_test)):  # fmt: skip
-        rows = np.flatnonzero(model)
-        used = cube.grid[rows]
-        if not used.any():
-            continue
-        years = cube.first_year[used.any(axis=0)]
-        if years.max() - years.min() + 1 < stats.TREND_PERIODS:
-            continue
-        x, n = cube.numerator[rows], cube.denominator[rows]
-        # An impossible proportion (numerator above denominator) cannot be tested.
-        testable = ~np.isnan(x) & ~np.isnan(n) & ~(x > n)
-        complete = np.ones(x.shape, dtype=bool)
-        for k in range(stats.TREND_PERIODS):
-            complete &= (window[:, k] >= 0)[np.newaxis, :, np.newaxis]
-            complete &= testable[:, np.maximum(window[:, k], 0), :]
-        which, period, row = np.nonzero(complete)
-        earlier = window[period]  # (window, k)
-        x_complete = x[which[:, np.newaxis], earlier, row[:, np.newaxis]]
-        n_complete = n[which[:, np.newaxis], earlier, row[:, np.newaxis]]
-        _, _, significant, sign = test(x_complete, n_complete, confidence)
-        significant = np.asarray(significant, dtype=bool)
-        up = np.asarray(sign, dtype=np.float64) > 0
-        polarity_neutral = per_indicator.neutral[rows][which]
-        higher_better = per_indicator.higher_is_better[rows][which]
-        better = up == higher_better
-        words = np.select(
-            [significant & polarity_neutral & up, significant & polarity_neutral,
-             significant & better, significant],
-            [Trend.INCREASING.position, Trend.DECREASING.position, Trend.IMPROVING.position,
-             Trend.WORSENING.position],
-            default=Trend.NO_SIGNIFICANT_TREND.position,
-        ).astype(np.int8)  # fmt: skip
-        block = np.zeros(complete.shape, dtype=np.int8)
-        block[complete] = words
-        codes[rows] = block
+    models = ((per_indicator.proportion_model, stats.proportion_trend_test),
+              (per_indicator.rate_model, stats.rate_trend_test))  # fmt: skip
+    for step in sorted(set(per_indicator.step.tolist())):
+        # window[p, k]: the period (4 - k) steps before p's (oldest first), -1 when absent.
+        back = [(stats.TREND_PERIODS - 1 - k) * step for k in range(stats.TREND_PERIODS)]
+        window = _period_steps(cube.period_labels, back).T
+        for model, test in models:
+            chosen = model & (per_indicator.step == step)
+            _trend_block(cube, confidence, codes, per_indicator, chosen, window, step, test)
     return codes
 
 
+def _trend_block(
+    cube: _Cube,
+    confidence: float,
+    codes: NDArray[np.int8],
+    per_indicator: _IndicatorColumns,
+    model: BoolArray,
+    window: IntArray,
+    step: int,
+    test: Callable[..., tuple[object, object, object, object]],
+) -> None:
+    """Fill ``codes`` for the indicators ``model`` picks, whose windows are ``window``."""
+    rows = np.flatnonzero(model)
+    used = cube.grid[rows]
+    if not used.any():
+        return
+    years = cube.first_year[used.any(axis=0)]
+    if years.max() - years.min() < (stats.TREND_PERIODS - 1) * step:
+        return
+    x, n = cube.numerator[rows], cube.denominator[rows]
+    # An impossible proportion (numerator above denominator) cannot be tested.
+    testable = ~np.isnan(x) & ~np.isnan(n) & ~(x > n)
+    complete = np.ones(x.shape, dtype=bool)
+    for k in range(stats.TREND_PERIODS):
+        complete &= (window[:, k] >= 0)[np.newaxis, :, np.newaxis]
+        complete &= testable[:, np.maximum(window[:, k], 0), :]
+    which, period, row = np.nonzero(complete)
+    earlier = window[period]  # (window, k)
+    x_complete = x[which[:, np.newaxis], earlier, row[:, np.newaxis]]
+    n_complete = n[which[:, np.newaxis], earlier, row[:, np.newaxis]]
+    _, _, significant, sign = test(x_complete, n_complete, confidence)
+    significant = np.asarray(significant, dtype=bool)
+    up = np.asarray(sign, dtype=np.float64) > 0
+    polarity_neutral = per_indicator.neutral[rows][which]
+    higher_better = per_indicator.higher_is_better[rows][which]
+    better = up == higher_better
+    words = np.select(
+        [significant & polarity_neutral & up, significant & polarity_neutral,
+         significant & better, significant],
+        [Trend.INCREASING.position, Trend.DECREASING.position, Trend.IMPROVING.position,
+         Trend.WORSENING.position],
+        default=Trend.NO_SIGNIFICANT_TREND.position,
+    ).astype(np.int8)  # fmt: skip
+    block = np.zeros(complete.shape, dtype=np.int8)
+    block[complete] = words
+    codes[rows] = block
+
+
 # --- 6. notes and the results frame -----------------------------------------------------------
+
+
+def _add_national_notes(cube: _Cube, value: FloatArray) -> None:
+    """The dataset's Scotland rows of an indicator that is a sum: where the national figure
+    they give differs from Σ numerators / Σ denominators, Scotland's note says so."""
+    per_indicator = _IndicatorColumns(cube.catalogue)
+    numerator, denominator = cube.national[0], cube.national[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        given = np.where(
+            per_indicator.is_count[:, None],
+            numerator,
+            per_indicator.multiplier[:, None]
+            * numerator
+            / np.where(denominator != 0, denominator, np.nan),
+        )
+    computed = value[:, :, 0]
+    differs = (
+        cube.grid
+        & ~per_indicator.is_estimate[:, None]
+        & ~np.isnan(given)
+        & ~np.isclose(given, computed, rtol=1e-6, atol=5e-5)
+    )
+    n_rows, n_periods = value.shape[2], len(cube.period_labels)
+    for i, p in zip(*np.nonzero(differs), strict=True):
+        cube.published_notes[int((i * n_periods + p) * n_rows)] = (
+            f"; published value {given[i, p]:.6g} differs from the computed {computed[i, p]:.6g}"
+        )
 
 
 def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame) -> None:
@@ -746,7 +871,7 @@ def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame
     computed = np.full(len(given), np.nan)
     computed[known] = value[indicator[known], period[known], area[known]]
     differs = known & ~np.isnan(given) & ~np.isclose(given, computed, rtol=1e-6, atol=5e-5)
-    cube.published_notes = {
+    cube.published_notes |= {
         int((i * n_periods + p) * n_rows + a): (
             f"; published value {g:.6g} differs from the computed {c:.6g}"
         )
@@ -777,7 +902,12 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
         # compares these columns, which a categorical would refuse.
         return pd.Series(np.array(names, dtype=object)[codes], dtype=object)
 
-    previous_labels = [parse_period(label).previous().label for label in cube.period_labels]
+    # The period each indicator's change is taken against: one step of its frequency back.
+    steps = [i.frequency.step for i in cube.catalogue]
+    step_labels = sorted(set(steps))
+    previous_labels = [parse_period(label).shifted(-step).label
+                       for step in step_labels for label in cube.period_labels]  # fmt: skip
+    previous_code = np.searchsorted(step_labels, steps)[indicator_of] * n_periods + period_of
     tested = flat(figures.tested).astype(bool)
     significant = flat(figures.significant).astype(bool)
     change_significant = np.full(n_out, None, dtype=object)
@@ -846,7 +976,7 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
         "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows)),
         "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of))),
         "period": labels(cube.period_labels, np.repeat(period_of, n_rows)),
-        "previous_period": labels(previous_labels, np.repeat(period_of, n_rows)),
+        "previous_period": labels(previous_labels, np.repeat(previous_code, n_rows)),
         "change_significant": pd.Series(change_significant, dtype=object),
         "direction": words(figures.direction, Direction),
         "vs_scotland": words(figures.vs_scotland, Comparison),
