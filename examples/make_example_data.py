@@ -728,7 +728,8 @@ class _Generator:
         """A survey's published estimates: a weighted percentage from a sample of
         respondents, with the interval the publisher gives (a design effect of
         :data:`DESIGN_EFFECT`), for each council and for Scotland as a whole."""
-        assert indicator.lower is not None and indicator.upper is not None
+        assert indicator.lower is not None
+        assert indicator.upper is not None
         if target.denominator_per_head is None:
             raise ExampleDataError(f"TARGETS[{indicator.id!r}] needs denominator_per_head")
         share = path / 100  # the national path is a percentage

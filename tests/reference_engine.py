@@ -322,14 +322,14 @@ def _add_values(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
     frame.loc[pick, "upper"] = upper * multiplier[pick]
     # Scotland's published figure of a sum, where the dataset gives one, against Σ/Σ.
     with np.errstate(divide="ignore", invalid="ignore"):
-        given = np.where(
+        national_value = np.where(
             is_count,
             frame["national_numerator"],
             multiplier
             * frame["national_numerator"]
             / frame["national_denominator"].where(frame["national_denominator"] != 0),
         )
-    given = pd.Series(given, index=frame.index)
+    given = pd.Series(national_value, index=frame.index)
     differs = (
         ~is_estimate & given.notna() & ~np.isclose(given, frame["value"], rtol=1e-6, atol=5e-5)
     )
@@ -396,11 +396,14 @@ def _add_change(frame: pd.DataFrame, confidence: float) -> pd.DataFrame:
     pick = (frame["measure"] == Measure.ESTIMATE.value) & frame[
         ["value", "lower", "upper", "previous_value", "previous_lower", "previous_upper"]
     ].notna().all(axis=1)
+
+    def column(name: str) -> np.ndarray:
+        return frame.loc[pick, name].to_numpy(dtype=float)
+
     _, lower, upper = stats.mover_ci(
-        (frame.loc[pick, "value"], frame.loc[pick, "lower"], frame.loc[pick, "upper"]),
-        (frame.loc[pick, "previous_value"], frame.loc[pick, "previous_lower"],
-         frame.loc[pick, "previous_upper"]),
-    )  # fmt: skip
+        (column("value"), column("lower"), column("upper")),
+        (column("previous_value"), column("previous_lower"), column("previous_upper")),
+    )
     frame.loc[pick, "change_lower"], frame.loc[pick, "change_upper"] = lower, upper
     tested |= pick
 

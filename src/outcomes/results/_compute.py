@@ -778,12 +778,16 @@ def _trend_codes(cube: _Cube, confidence: float) -> NDArray[np.int8]:
         window = _period_steps(cube.period_labels, back).T
         for model, test in models:
             chosen = model & (per_indicator.step == step)
-            _trend_block(cube, confidence, codes, per_indicator, chosen, window, step, test)
+            _trend_block(
+                cube, confidence=confidence, codes=codes, per_indicator=per_indicator,
+                model=chosen, window=window, step=step, test=test,
+            )  # fmt: skip
     return codes
 
 
 def _trend_block(
     cube: _Cube,
+    *,
     confidence: float,
     codes: NDArray[np.int8],
     per_indicator: _IndicatorColumns,
