@@ -475,8 +475,8 @@ def _national(
 
 def _flag_note(combo: int) -> str:
     codes = (combo // 16, combo // 4 % 4, combo % 4)
-    notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in zip(_ROLES[:3], codes, strict=True)
-             if code}  # fmt: skip
+    flagged = zip(_ROLES[:3], codes, strict=True)  # numerator, denominator, sd
+    notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in flagged if code}
     return "; ".join(sorted(notes))
 
 
