@@ -46,7 +46,8 @@ def test_the_geography_has_every_council_and_partnership_once() -> None:
     areas = known_areas()
     councils = [a for a in areas if a.type == "council"]
     partnerships = [a for a in areas if a.type == "partnership"]
-    assert len(councils) == 32 and len(partnerships) == 31
+    assert len(councils) == 32
+    assert len(partnerships) == 31
     assert len({a.code for a in areas}) == len(areas)
     assert all(a.code.startswith("S12") for a in councils)
     assert all(a.code.startswith("S37") for a in partnerships)
@@ -89,7 +90,8 @@ def test_a_partnership_is_found_by_its_own_or_its_councils_name() -> None:
 def test_an_unknown_name_suggests_the_closest() -> None:
     with pytest.raises(UnknownAreaError, match="did you mean 'Fife'") as caught:
         lookup_area("Fiffe")
-    assert isinstance(caught.value, outcomes.OutcomesError) and caught.value.name == "Fiffe"
+    assert isinstance(caught.value, outcomes.OutcomesError)
+    assert caught.value.name == "Fiffe"
 
 
 def test_an_areas_file_code_must_be_known_and_fit_the_name() -> None:
@@ -130,8 +132,8 @@ def test_every_published_council_value_of_sw5_and_sw6_is_reproduced(
     catalogue = outcomes.load_catalogue()
     results = outcomes.compute(imported.dataset, catalogue, imported.areas).frame
     published = imported.published
-    councils = published[published["indicator"].isin(["SW5", "SW6"])
-                         & (published["area"] != "Scotland") & published["value"].notna()]  # fmt: skip
+    wanted = published["indicator"].isin(["SW5", "SW6"]) & (published["area"] != "Scotland")
+    councils = published[wanted & published["value"].notna()]
     both = councils.merge(results, on=["indicator", "area", "period"], suffixes=("", "_computed"))
     assert len(both) == len(councils) > 600
     relative = (both["value_computed"] - both["value"]).abs() / both["value"].abs()
@@ -158,7 +160,7 @@ def test_published_figures_are_kept_as_given_including_scotland(
 def test_sw4b_keeps_its_published_values(imported: outcomes.returns.ImportedTable) -> None:
     rows = raw_sheet()
     header = list(rows[0])
-    columns = {h.split()[1]: i for i, h in enumerate(header) if str(h).startswith("SW4b ")}
+    columns = {str(h).split()[1]: i for i, h in enumerate(header) if str(h).startswith("SW4b ")}
     expected = {
         (lookup_area(str(row[0])).name if row[0] != "Scotland" else "Scotland", period): row[i]
         for row in rows[1:] for period, i in columns.items()
@@ -166,7 +168,8 @@ def test_sw4b_keeps_its_published_values(imported: outcomes.returns.ImportedTabl
     }  # fmt: skip
     sw4b = imported.published[imported.published["indicator"] == "SW4b"]
     kept = {(a, p): v for a, p, v in zip(sw4b["area"], sw4b["period"], sw4b["value"], strict=True)}
-    assert kept == expected and len(kept) >= 4 * 33
+    assert kept == expected
+    assert len(kept) >= 4 * 33
     assert imported.value_only == ("SW4b",)
     assert "2020-21" not in set(sw4b["period"])  # published as #N/A
     sw4b_items = set(outcomes.load_catalogue()["SW4b"].items)
@@ -187,7 +190,8 @@ def test_lgbf_names_become_official_names_with_codes(
     imported: outcomes.returns.ImportedTable,
 ) -> None:
     frame = imported.areas.frame
-    assert len(frame) == 32 and set(frame["type"]) == {"council"}
+    assert len(frame) == 32
+    assert set(frame["type"]) == {"council"}
     codes = dict(zip(frame["area"], frame["code"], strict=True))
     assert codes["City of Edinburgh"] == "S12000036"
     assert codes["Na h-Eileanan Siar"] == "S12000013"
@@ -232,7 +236,8 @@ def test_an_unknown_council_is_named_with_sheet_row_and_column(tmp_path: Path) -
     (problem,) = caught.value.problems
     assert problem.problem is DataProblem.UNKNOWN_AREA
     assert (problem.sheet, problem.row, problem.column) == ("Raw Data", row, "Local Authority")
-    assert "did you mean 'Fife'" in problem.hint and problem.value == "Fiffe"
+    assert "did you mean 'Fife'" in problem.hint
+    assert problem.value == "Fiffe"
 
 
 def test_a_text_that_is_not_a_number_nor_missing_is_a_problem(tmp_path: Path) -> None:
@@ -318,5 +323,6 @@ def test_outcomes_import_of_a_bad_workbook_exits_1(
     book.save(changed)
     assert main(["import", "lgbf", str(changed), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert "Raw Data, row 3, column Local Authority" in err and "Aberdeenshire" in err
+    assert "Raw Data, row 3, column Local Authority" in err
+    assert "Aberdeenshire" in err
     assert not (tmp_path / "out").exists()
