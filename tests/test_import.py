@@ -326,3 +326,17 @@ def test_outcomes_import_of_a_bad_workbook_exits_1(
     assert "Raw Data, row 3, column Local Authority" in err
     assert "Aberdeenshire" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_example_holds_a_real_councils_published_figures(tmp_path: Path) -> None:
+    written = outcomes.write_example(tmp_path)
+    folder = tmp_path / "lgbf"
+    assert {folder / n for n in ("data.csv", "areas.csv", "deflators.csv")} <= set(written)
+    areas = outcomes.read_areas(folder / "areas.csv")
+    assert (areas.frame["family_group"] != "").all()
+    results = outcomes.compute(outcomes.read_dataset(folder / "data.csv"),
+                               outcomes.load_catalogue(), areas)  # fmt: skip
+    published = pd.read_csv(folder / "published.csv").set_index(["indicator", "area", "period"])
+    for indicator in ("SW5", "SW6"):
+        given = published.loc[(indicator, "Fife", "2020-21"), "value"]
+        assert results.row(indicator, "Fife", "2020-21")["value"] == pytest.approx(given, rel=1e-6)
