@@ -4,7 +4,8 @@ Writes three files into ``--out`` (default ``examples/inputs``):
 
 - ``areas.csv``: the 32 Scottish councils (``area`` in the Improvement Service LGBF spelling,
   ``name`` the official council area name), their LGBF family group for people services,
-  ``type = council`` and the NRS mid-2022 population estimate.
+  ``type = council``, its GSS ``code`` (from the bundled geography) and the NRS mid-2022
+  population estimate.
 - ``data.csv``: a tidy dataset (``area, period, item, value, flag``) holding every data item
   of the bundled catalogue's minimal national dataset for every council and ten periods,
   2015-16 to 2024-25 (calendar-year items 2015 to 2024).
@@ -41,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 import outcomes
+from outcomes.returns import lookup_area
 from outcomes.vocabulary import SCOTLAND
 
 DEFAULT_SEED = 2006
@@ -937,9 +939,9 @@ def generate(
         [(area, label, name, text, flag) for area, _, name, label, text, flag in rows],
     )
     areas_csv = _csv(
-        ("area", "name", "family_group", "type", "population"),
+        ("area", "name", "family_group", "type", "code", "population"),
         [
-            (area, name, family_group_name(group), "council", population)
+            (area, name, family_group_name(group), "council", lookup_area(area).code, population)
             for area, name, group, population in sorted(COUNCILS)
         ],
     )

@@ -145,7 +145,7 @@ def test_proportions_never_exceed_their_denominators(
 
 
 def test_32_councils_in_four_family_groups_of_eight(areas: pd.DataFrame) -> None:
-    assert list(areas.columns) == ["area", "name", "family_group", "type", "population"]
+    assert list(areas.columns) == ["area", "name", "family_group", "type", "code", "population"]
     assert len(areas) == 32
     assert areas["area"].is_unique
     assert list(areas["area"]) == sorted(areas["area"])

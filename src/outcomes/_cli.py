@@ -190,6 +190,19 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--base-period", metavar="P", help="prices of this period for costs")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
     report.set_defaults(command=_report)
+    importer = verb(
+        "import",
+        "a published table into the tidy dataset, areas and deflators",
+        "Read a published table with a mapping (docs/importing.md): 'lgbf' for the LGBF "
+        "workbook's Raw Data sheet, or your own mapping .toml. Writes DIR/data.csv (tidy), "
+        "DIR/areas.csv, DIR/deflators.csv and DIR/published.csv (every figure as published, "
+        "Scotland included). Only indicators the catalogue knows are taken.",
+        "outcomes import lgbf lgbf-raw-data.xlsx --out lgbf/",
+    )
+    importer.add_argument("mapping", metavar="MAPPING", help="'lgbf' or a mapping .toml")
+    importer.add_argument("table", metavar="WORKBOOK", help="the published .xlsx or .csv")
+    importer.add_argument("--out", required=True, metavar="DIR", help="folder to write to")
+    importer.set_defaults(command=_import)
     _return_verbs(verb)
     _assessment_verb(verb)
     _pair_verb(verb)
@@ -346,6 +359,22 @@ def _example(arguments: argparse.Namespace, stdout: TextIO) -> int:
     written = write_example(arguments.directory, overwrite=arguments.force)
     if not arguments.quiet:
         print(f"wrote {len(written)} example files to {arguments.directory}", file=sys.stderr)
+    return 0
+
+
+def _import(arguments: argparse.Namespace, stdout: TextIO) -> int:
+    from outcomes.returns._import import import_table, load_mapping
+
+    table = import_table(arguments.table, load_mapping(arguments.mapping), _load(arguments))
+    written = table.write(arguments.out)
+    if not arguments.quiet:
+        if table.ignored:
+            print(f"outcomes: left out {len(table.ignored)} indicator(s) the catalogue does "
+                  f"not know: {', '.join(table.ignored)}", file=sys.stderr)  # fmt: skip
+        if table.value_only:
+            print(f"outcomes: published values only (in published.csv): "
+                  f"{', '.join(table.value_only)}", file=sys.stderr)  # fmt: skip
+        print(f"wrote {len(written)} file(s) to {arguments.out}", file=sys.stderr)
     return 0
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "PeriodError",
     "ResourceError",
     "Severity",
+    "UnknownAreaError",
     "ValidationError",
     "problems_frame",
 ]
@@ -175,6 +176,8 @@ class DataProblem(enum.Enum):
     NO_DATA = "the file has a header but no rows of data"
     FRACTIONAL_COUNT = "a count of whole things is not a whole number"
     HIDDEN_DATA = "a hidden sheet holds data in the layout of a return"
+    UNKNOWN_CODE = "the area code is not a known GSS code"
+    INCONSISTENT_CODE = "the area code or type does not fit the area's name"
 
 
 #: Columns of the problems table (``outcomes validate --report``), in order.
@@ -283,6 +286,18 @@ class PairingError(OutcomesError, ValueError):
 
 class NoResultsError(OutcomesError, LookupError):
     """The results hold nothing for the area or period asked for."""
+
+
+class UnknownAreaError(OutcomesError, LookupError):
+    """A name or code is not one of the bundled geography's areas.
+
+    ``name`` is the text looked up and ``hint`` says which known names are close.
+    """
+
+    def __init__(self, name: str, hint: str) -> None:
+        self.name = name
+        self.hint = hint
+        super().__init__(f"{name!r} is not a known Scottish area; {hint}")
 
 
 class PeriodError(OutcomesError, ValueError):

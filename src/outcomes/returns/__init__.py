@@ -1,9 +1,20 @@
 """Stage 2, the returns: blank returns per area and period, reading and validating filled
 returns, collating them into the tidy :class:`~outcomes.Dataset`, the areas and deflators
-files, and the burden of collection."""
+files, the burden of collection, importing published tables (the LGBF workbook) and the
+bundled geography of councils and partnerships."""
 
+from outcomes.core._geography import KnownArea, known_areas, lookup_area
 from outcomes.returns._burden import Burden, burden
 from outcomes.returns._collate import Collation, collate
+from outcomes.returns._import import (
+    IMPORT_ROLES,
+    PUBLISHED_COLUMNS,
+    ImportedTable,
+    ImportMapping,
+    import_lgbf,
+    import_table,
+    load_mapping,
+)
 from outcomes.returns._returns import (
     Return,
     blank_return,
@@ -15,15 +26,25 @@ from outcomes.returns._tidy import Areas, Dataset, read_areas, read_dataset, rea
 from outcomes.returns._validate import ValidatedReturns, validate_returns
 
 __all__ = [
+    "IMPORT_ROLES",
+    "PUBLISHED_COLUMNS",
     "Areas",
     "Burden",
     "Collation",
     "Dataset",
+    "ImportMapping",
+    "ImportedTable",
+    "KnownArea",
     "Return",
     "ValidatedReturns",
     "blank_return",
     "burden",
     "collate",
+    "import_lgbf",
+    "import_table",
+    "known_areas",
+    "load_mapping",
+    "lookup_area",
     "read_areas",
     "read_dataset",
     "read_deflators",

@@ -6,15 +6,24 @@ each with its file, row and column. Values are kept as floats; nothing is droppe
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
 
+from outcomes.core._geography import AREA_TYPES, KnownArea, area_key, lookup_area
 from outcomes.core._periods import parse_period
 from outcomes.core._tables import pop_row_numbers, read_tables
-from outcomes.errors import DataProblem, DataProblemRow, PeriodError, Severity, ValidationError
+from outcomes.errors import (
+    DataProblem,
+    DataProblemRow,
+    PeriodError,
+    Severity,
+    UnknownAreaError,
+    ValidationError,
+)
 from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, check_rows
 from outcomes.vocabulary import SCOTLAND
 
@@ -78,6 +87,34 @@ class Areas:
     def names(self) -> list[str]:
         """Area codes (the ``area`` column) in file order."""
         return self.frame["area"].tolist()
+
+    def area_for(self, name: str) -> str:
+        """The ``area`` of this file that ``name`` means: the name itself when listed,
+        else the listed area that a publisher's spelling, alias or GSS code stands for
+        (through the bundled geography and the file's ``code`` column), else ``name``
+        unchanged.
+
+        >>> import pandas as pd
+        >>> areas = Areas.from_frame(pd.DataFrame({"area": ["Edinburgh City"],
+        ...                                        "name": ["City of Edinburgh"]}))
+        >>> areas.area_for("City of Edinburgh"), areas.area_for("S12000036")
+        ('Edinburgh City', 'Edinburgh City')
+        """
+        return self._area_by_spelling.get(name) or self._area_by_spelling.get(
+            _known_code(name), name
+        )
+
+    @functools.cached_property
+    def _area_by_spelling(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        codes = self.frame["code"] if "code" in self.frame.columns else [""] * len(self.frame)
+        for area, name, code in zip(self.frame["area"], self.frame["name"], codes, strict=True):
+            found.setdefault(area, area)
+            for spelling in (code, area, name):
+                known = _known_code(spelling)
+                if known:
+                    found.setdefault(known, area)
+        return found
 
     @property
     def family_group_of(self) -> dict[str, str]:
@@ -185,9 +222,61 @@ def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             area=str(frame.at[position, "area"]), value=str(frame.at[position, "area"]),
             problem=DataProblem.DUPLICATE_AREA, hint="list each area once",
         ))  # fmt: skip
+    if "code" in frame.columns:
+        frame["code"] = frame["code"].fillna("").astype(str).str.strip()
+        problems += _code_problems(frame, lines, file)
     if problems:
         raise ValidationError(tuple(problems))
     return frame.reset_index(drop=True)
+
+
+def _known_code(name: str) -> str:
+    """The GSS code the bundled geography gives ``name``, or ``""``."""
+    if not area_key(name):
+        return ""
+    try:
+        return lookup_area(name).code
+    except UnknownAreaError:
+        return ""
+
+
+def _code_problems(frame: pd.DataFrame, lines: list[int], file: str) -> list[DataProblemRow]:
+    """A given ``code`` must be a known GSS code, and the row's ``area`` or ``name`` must
+    be a spelling of that area; a given ``type`` must be that area's type."""
+    problems: list[DataProblemRow] = []
+    for position, (area, name, code, kind) in enumerate(
+        zip(frame["area"], frame["name"], frame["code"], frame["type"], strict=True)
+    ):
+        if not code:
+            continue
+        row = lines[position]
+        try:
+            known = lookup_area(code)
+        except UnknownAreaError as error:
+            problems.append(DataProblemRow(
+                file=file, row=row, column="code", area=area, value=code,
+                problem=DataProblem.UNKNOWN_CODE,
+                hint="a council's code starts S12, a partnership's S37; " + error.hint,
+            ))  # fmt: skip
+            continue
+        if not _spells(known, area) and not _spells(known, name):
+            problems.append(DataProblemRow(
+                file=file, row=row, column="code", area=area, value=code,
+                problem=DataProblem.INCONSISTENT_CODE,
+                hint=f"{code} is {known.name} ({known.type}), not {name or area!r}",
+            ))  # fmt: skip
+        if kind and kind != known.type and kind in AREA_TYPES:
+            problems.append(DataProblemRow(
+                file=file, row=row, column="type", area=area, value=kind,
+                problem=DataProblem.INCONSISTENT_CODE,
+                hint=f"{code} is a {known.type}",
+            ))  # fmt: skip
+    return problems
+
+
+def _spells(known: KnownArea, name: str) -> bool:
+    """Whether ``name`` is one of the spellings of ``known``."""
+    return bool(name) and area_key(name) in {area_key(n) for n in (known.name, *known.aliases)}
 
 
 def read_deflators(path: str | os.PathLike[str]) -> dict[str, float]:
