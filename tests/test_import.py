@@ -170,10 +170,33 @@ def test_sw4b_keeps_its_published_values(imported: outcomes.returns.ImportedTabl
     kept = {(a, p): v for a, p, v in zip(sw4b["area"], sw4b["period"], sw4b["value"], strict=True)}
     assert kept == expected
     assert len(kept) >= 4 * 33
-    assert imported.value_only == ("SW4b",)
+    assert imported.value_only == ()
     assert "2020-21" not in set(sw4b["period"])  # published as #N/A
-    sw4b_items = set(outcomes.load_catalogue()["SW4b"].items)
-    assert not sw4b_items & set(imported.dataset.frame["item"])
+    # SW4b is an estimate: its published value is its item, Scotland's included.
+    item = outcomes.load_catalogue()["SW4b"].numerator
+    rows_of = imported.dataset.frame[imported.dataset.frame["item"] == item]
+    as_read = {
+        (a, p): float(v)
+        for a, p, v in zip(rows_of["area"], rows_of["period"], rows_of["value"], strict=True)
+        if v == v
+    }
+    assert as_read == pytest.approx({key: float(value) for key, value in expected.items()})
+
+
+def test_sw4b_two_yearly_change_is_taken_since_the_previous_survey(
+    imported: outcomes.returns.ImportedTable,
+) -> None:
+    catalogue = outcomes.load_catalogue()
+    results = outcomes.compute(imported.dataset, catalogue, imported.areas)
+    published = imported.published.set_index(["indicator", "area", "period"])["value"]
+    for area in ("Fife", "Scotland", "City of Edinburgh"):
+        row = results.row("SW4b", area, "2019-20")
+        assert row["previous_period"] == "2017-18"
+        before = published[("SW4b", area, "2017-18")]
+        after = published[("SW4b", area, "2019-20")]
+        assert row["value"] == pytest.approx(after)
+        assert row["change"] == pytest.approx(after - before)
+        assert row["direction"] != "not_comparable"
 
 
 def test_indicators_the_catalogue_does_not_know_are_left_out(
@@ -183,6 +206,7 @@ def test_indicators_the_catalogue_does_not_know_are_left_out(
     assert set(imported.published["indicator"]) == {"SW4b", "SW5", "SW6"}
     catalogue = outcomes.load_catalogue()
     wanted = {item for i in ("SW5", "SW6") for item in catalogue[i].items}
+    wanted.add(catalogue["SW4b"].numerator)  # its published value (no interval published)
     assert set(imported.dataset.frame["item"]) == wanted
 
 

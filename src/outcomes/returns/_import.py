@@ -53,7 +53,7 @@ from outcomes.errors import (
 )
 from outcomes.returns._rows import parse_number
 from outcomes.returns._tidy import Areas, Dataset
-from outcomes.vocabulary import SCOTLAND
+from outcomes.vocabulary import SCOTLAND, Measure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -453,7 +453,12 @@ def _wide_columns(header: list[str], mapping: ImportMapping) -> dict[int, tuple[
 
 
 def _item(indicator: Indicator, role: str) -> str:
-    """The catalogue item a role's figure is returned under, or "" (published only)."""
+    """The catalogue item a role's figure is returned under, or "" (published only). An
+    estimate's value and interval bounds are its items; a ratio's value is computed, so
+    only its numerator and denominator are."""
+    if indicator.measure is Measure.ESTIMATE:
+        items = {"value": indicator.numerator, "lower": indicator.lower, "upper": indicator.upper}
+        return items.get(role) or ""
     if role == "numerator" and indicator.denominator is not None:
         return indicator.numerator
     if role == "denominator":
@@ -491,7 +496,9 @@ def _dataset(frame: pd.DataFrame, file: str, sheet: str) -> tuple[Dataset, list[
     period and item (two source columns giving different values is a problem)."""
     import pandas as pd
 
-    rows = frame[(frame["item"] != "") & ~frame["area"].isin(["", SCOTLAND])]
+    # Scotland's rows stay: published national figures, an estimate's national value and,
+    # for a ratio, compared with the councils' Σ numerators / Σ denominators.
+    rows = frame[(frame["item"] != "") & (frame["area"] != "")]
     problems: list[DataProblemRow] = []
     keys = ["area", "period", "item"]
     repeated = rows[rows.duplicated(keys, keep=False)]
