@@ -6,6 +6,7 @@ import functools
 
 import pandas as pd
 
+from outcomes import DatasetSpec, load_catalogue
 from outcomes.core._resources import bundled_path
 
 AREA = "Fife"
@@ -18,10 +19,19 @@ def _example() -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+@functools.cache
+def _returned_items() -> frozenset[str]:
+    spec = DatasetSpec.from_catalogue(load_catalogue())
+    return frozenset(spec.returned().names)
+
+
 def example_return(area: str = AREA, periods: tuple[str, ...] = YEAR) -> pd.DataFrame:
-    """The example data for one area's return, as text cells in the tidy layout."""
+    """The example data for one area's return (the items the council supplies; national
+    figures are imported), as text cells in the tidy layout."""
     data = _example()
-    chosen = data[(data["area"] == area) & data["period"].isin(periods)]
+    chosen = data[
+        (data["area"] == area) & data["period"].isin(periods) & data["item"].isin(_returned_items())
+    ]
     return chosen.reset_index(drop=True).astype(object)
 
 

@@ -38,7 +38,10 @@ def test_an_item_shared_by_indicators_is_collected_once(tmp_path: Path) -> None:
 def test_csv_export_has_the_fixed_columns_and_round_trips() -> None:
     spec = DatasetSpec.from_catalogue(load_catalogue())
     frame = pd.read_csv(io.StringIO(spec.to_csv()), keep_default_na=False)
-    assert list(frame.columns) == ["item", "title", "unit", "kind", "indicators"]
+    assert list(frame.columns) == [
+        "item", "title", "unit", "kind", "indicators", "supplier", "publication",
+    ]  # fmt: skip
+    assert frame["supplier"].tolist() == [item.supplier for item in spec]
     assert frame["item"].tolist() == list(spec.names)
     assert frame["indicators"].tolist() == [";".join(item.indicators) for item in spec]
 
@@ -50,7 +53,7 @@ def test_markdown_dictionary_lists_every_item_and_escapes_table_syntax() -> None
     for item in spec:
         assert f"| `{item.name}` |" in text
     table_rows = [line for line in text.splitlines() if line.startswith("| `")]
-    assert all(line.count(" | ") == 4 for line in table_rows), "a cell broke the table"
+    assert all(line.count(" | ") == 5 for line in table_rows), "a cell broke the table"
 
 
 def test_filtering_the_catalogue_shrinks_the_dataset() -> None:

@@ -41,7 +41,7 @@ MAX_SECONDS = 5.0
 MAX_RSS_MB = 300.0
 
 HEADER = inline_row(1, ["area", "period", "item", "value"])
-DATA = inline_row(2, ["Fife", "2024-25", "lac_pupils", 12])
+DATA = inline_row(2, ["Fife", "2024-25", "asp_inquiries_completed", 12])
 
 Build = Callable[[Path], Path]
 
@@ -163,7 +163,9 @@ def total_over_the_limit(path: Path) -> Path:
 
 
 def not_a_zip(path: Path) -> Path:
-    path.write_text("area,period,item,value\nFife,2024-25,lac_pupils,12\n", encoding="utf-8")
+    path.write_text(
+        "area,period,item,value\nFife,2024-25,asp_inquiries_completed,12\n", encoding="utf-8"
+    )
     return path
 
 
@@ -176,7 +178,7 @@ def truncated_zip(path: Path) -> Path:
 
 def xxe_entity(path: Path) -> Path:
     doctype = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    rows = HEADER + inline_row(2, ["Fife", "2024-25", "lac_pupils", "&xxe;"])
+    rows = HEADER + inline_row(2, ["Fife", "2024-25", "asp_inquiries_completed", "&xxe;"])
     return write_zip(path, workbook_parts([sheet_xml(rows, "A1:D2", doctype=doctype)]))
 
 
@@ -383,7 +385,7 @@ def test_the_workbooks_are_hostile_only_where_meant(tmp_path: Path) -> None:
                 file=str(plain),
                 sheet="Sheet1",
                 header=header,
-                rows=((2, ("Fife", "2024-25", "lac_pupils", "12")),),
+                rows=((2, ("Fife", "2024-25", "asp_inquiries_completed", "12")),),
             )
         ],
         [],

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import openpyxl
@@ -178,7 +179,7 @@ def test_sw4b_keeps_its_published_values(imported: outcomes.returns.ImportedTabl
     as_read = {
         (a, p): float(v)
         for a, p, v in zip(rows_of["area"], rows_of["period"], rows_of["value"], strict=True)
-        if v == v
+        if not math.isnan(v)
     }
     assert as_read == pytest.approx({key: float(value) for key, value in expected.items()})
 

@@ -68,19 +68,22 @@ def test_anything_ambiguous_is_reported_never_guessed(text: str, problem: DataPr
 # --- Templates -----------------------------------------------------------------------------
 
 
-def test_the_blank_return_lists_every_item_with_help() -> None:
+def test_the_blank_return_lists_every_item_the_council_supplies_with_help() -> None:
     frame = blank_return("Fife", "2024-25")
     assert list(frame.columns) == [
         "area", "period", "item", "title", "unit", "value", "flag", "guidance",
     ]  # fmt: skip
-    assert set(frame["item"]) == set(SPEC.names)
+    assert set(frame["item"]) == {item.name for item in SPEC if item.supplier == "council"}
+    # What a national body already publishes is imported, never asked for again.
+    national = {item.name for item in SPEC if item.supplier != "council"}
+    assert national
+    assert not national & set(frame["item"])
     assert (frame["value"] == "").all()
     assert frame["guidance"].str.contains("Used by: ").all()
     # Calendar-year items are returned for the calendar year the financial year starts in.
     periods = dict(zip(frame["item"], frame["period"], strict=False))
     assert periods["social_worker_vacancies_wte"] == "2024"
-    assert periods["lac_pupils"] == "2024-25"
-    assert frame.loc[frame["item"] == "population_total", "period"].tolist() == ["2024-25", "2024"]
+    assert periods["asp_inquiries_completed"] == "2024-25"
 
 
 def test_a_multi_area_template_has_every_area() -> None:
@@ -174,10 +177,10 @@ def test_dates_and_formulas_in_a_workbook_are_reported(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.worksheets[0]
     sheet.append(["area", "period", "item", "value"])
-    sheet.append(["Fife", "2024-25", "lac_pupils", dt.datetime(2024, 3, 31)])
-    sheet.append(["Fife", "2024-25", "lac_pupil_exclusions", "=B2*2"])
+    sheet.append(["Fife", "2024-25", "asp_inquiries_completed", dt.datetime(2024, 3, 31)])
+    sheet.append(["Fife", "2024-25", "asp_inquiries_investigatory_powers", "=B2*2"])
     sheet.append([])
-    sheet.append(["Fife", "2024-25", "lac_pupils_x", 3])
+    sheet.append(["Fife", "2024-25", "asp_inquiries_completed_x", 3])
     workbook.save(tmp_path / "dates.xlsx")
     found = read_return(tmp_path / "dates.xlsx")
     located = {(row.row, row.problem) for row in found.problems}
@@ -201,8 +204,8 @@ def test_the_tidy_layout_is_read_too(tmp_path: Path) -> None:
 def test_row_numbers_are_what_a_person_sees(tmp_path: Path) -> None:
     path = tmp_path / "gaps.csv"
     path.write_text(
-        "\n\nArea , Period,ITEM,Value\nFife,2024-25,lac_pupils,12\n\n"
-        'Fife,2024-25,lac_pupil_exclusions,"1,2"\n',
+        "\n\nArea , Period,ITEM,Value\nFife,2024-25,asp_inquiries_completed,12\n\n"
+        'Fife,2024-25,asp_inquiries_investigatory_powers,"1,2"\n',
         encoding="utf-8",
     )
     back = read_return(path)
@@ -215,7 +218,9 @@ def test_row_numbers_are_what_a_person_sees(tmp_path: Path) -> None:
 
 def test_a_windows_csv_is_read_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
-    path.write_bytes("area,period,item,value\nFife,2024-25,lac_pupils,£12\n".encode("cp1252"))
+    path.write_bytes(
+        "area,period,item,value\nFife,2024-25,asp_inquiries_completed,£12\n".encode("cp1252")
+    )
     back = read_return(path)
     assert [row.problem for row in back.problems] == [DataProblem.NOT_UTF8]
     assert back.problems[0].severity.value == "warning"

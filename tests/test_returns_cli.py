@@ -66,7 +66,7 @@ def test_validate_exit_codes_and_report(capsys: pytest.CaptureFixture[str], tmp_
 def test_validate_warnings_alone_exit_0(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "fife.csv"
     jumped = example_return()
-    jumped.loc[jumped["item"] == "lac_pupils", "value"] = "9000"
+    jumped.loc[jumped["item"] == "asp_inquiries_completed", "value"] = "9000"
     jumped.to_csv(path, index=False)
     args = ["validate", str(path), "--previous", str(EXAMPLE / "data.csv"),
             "--areas", str(EXAMPLE / "areas.csv")]  # fmt: skip
@@ -98,14 +98,14 @@ def test_collate_refuses_errors_then_writes_and_revises(
     assert "0 value(s) revised" in err
     assert out.with_name("data.sources.csv").exists()
     corrected = example_return()
-    corrected.loc[corrected["item"] == "lac_pupils", "value"] = "1"
+    corrected.loc[corrected["item"] == "asp_inquiries_investigatory_powers", "value"] = "1"
     corrected.to_csv(path, index=False)
     code, _, err = run(capsys, "collate", str(path), "--into", str(out), "--out", str(out))
     assert code == 0
     assert "1 value(s) revised" in err
     revisions = list(csv.DictReader(io.StringIO(out.with_name("data.revisions.csv").read_text())))
     assert [(r["item"], r["change"], r["value"]) for r in revisions] == [
-        ("lac_pupils", "changed", "1")
+        ("asp_inquiries_investigatory_powers", "changed", "1")
     ]
 
 

@@ -48,27 +48,27 @@ def test_a_clean_return_has_no_problems() -> None:
 
 CASES: dict[DataProblem, tuple[Edit, str, str]] = {
     # problem: (edit, item, column) where the problem must be reported
-    DataProblem.UNKNOWN_ITEM: (_set("lac_pupils", "item", "lac_pupil"), "lac_pupil", "item"),
-    DataProblem.UNKNOWN_AREA: (_set("lac_pupils", "area", "Fyfe"), "lac_pupils", "area"),
-    DataProblem.RESERVED_AREA: (_set("lac_pupils", "area", "Scotland"), "lac_pupils", "area"),
-    DataProblem.BAD_PERIOD: (_set("lac_pupils", "period", "2024-26"), "lac_pupils", "period"),
-    DataProblem.NOT_A_NUMBER: (_set("lac_pupils", "value", "n/a"), "lac_pupils", "value"),
-    DataProblem.AMBIGUOUS_NUMBER: (_set("lac_pupils", "value", "12,5"), "lac_pupils", "value"),
-    DataProblem.DATE_VALUE: (_set("lac_pupils", "value", "01/04/2024"), "lac_pupils", "value"),
-    DataProblem.PERCENTAGE: (_set("lac_pupils", "value", "12%"), "lac_pupils", "value"),
-    DataProblem.NEGATIVE_COUNT: (_set("lac_pupils", "value", "-12"), "lac_pupils", "value"),
+    DataProblem.UNKNOWN_ITEM: (_set("asp_inquiries_completed", "item", "asp_inquiries_complete"), "asp_inquiries_complete", "item"),
+    DataProblem.UNKNOWN_AREA: (_set("asp_inquiries_completed", "area", "Fyfe"), "asp_inquiries_completed", "area"),
+    DataProblem.RESERVED_AREA: (_set("asp_inquiries_completed", "area", "Scotland"), "asp_inquiries_completed", "area"),
+    DataProblem.BAD_PERIOD: (_set("asp_inquiries_completed", "period", "2024-26"), "asp_inquiries_completed", "period"),
+    DataProblem.NOT_A_NUMBER: (_set("asp_inquiries_completed", "value", "n/a"), "asp_inquiries_completed", "value"),
+    DataProblem.AMBIGUOUS_NUMBER: (_set("asp_inquiries_completed", "value", "12,5"), "asp_inquiries_completed", "value"),
+    DataProblem.DATE_VALUE: (_set("asp_inquiries_completed", "value", "01/04/2024"), "asp_inquiries_completed", "value"),
+    DataProblem.PERCENTAGE: (_set("asp_inquiries_completed", "value", "12%"), "asp_inquiries_completed", "value"),
+    DataProblem.NEGATIVE_COUNT: (_set("asp_inquiries_completed", "value", "-12"), "asp_inquiries_completed", "value"),
     DataProblem.NUMERATOR_ABOVE_DENOMINATOR: (
-        _set("children_looked_after_community", "value", "99999"),
-        "children_looked_after_community", "value"),
-    DataProblem.EMPTY_VALUE: (_set("lac_pupils", "value", ""), "lac_pupils", "value"),
-    DataProblem.UNKNOWN_FLAG: (_set("lac_pupils", "flag", "final"), "lac_pupils", "flag"),
+        _set("asp_inquiries_completed_within_timescale", "value", "99999"),
+        "asp_inquiries_completed_within_timescale", "value"),
+    DataProblem.EMPTY_VALUE: (_set("asp_inquiries_completed", "value", ""), "asp_inquiries_completed", "value"),
+    DataProblem.UNKNOWN_FLAG: (_set("asp_inquiries_completed", "flag", "final"), "asp_inquiries_completed", "flag"),
     DataProblem.VALUE_NOT_COLLECTED: (
-        _set("lac_pupils", "flag", "not_collected"), "lac_pupils", "flag"),
+        _set("asp_inquiries_completed", "flag", "not_collected"), "asp_inquiries_completed", "flag"),
     DataProblem.DUPLICATE_ROW: (
-        lambda f: pd.concat([f, f[f["item"] == "lac_pupils"]], ignore_index=True),
-        "lac_pupils", "item"),
+        lambda f: pd.concat([f, f[f["item"] == "asp_inquiries_completed"]], ignore_index=True),
+        "asp_inquiries_completed", "item"),
     DataProblem.MISSING_ITEM: (
-        lambda f: f[f["item"] != "lac_pupils"].reset_index(drop=True), "lac_pupils", ""),
+        lambda f: f[f["item"] != "asp_inquiries_completed"].reset_index(drop=True), "asp_inquiries_completed", ""),
     DataProblem.EXTRA_COLUMN: (lambda f: f.assign(comment="checked by JS"), "", "comment"),
     DataProblem.MISSING_COLUMN: (lambda f: f.drop(columns="period"), "", "period"),
 }  # fmt: skip
@@ -96,9 +96,9 @@ def test_each_problem_is_found_where_it_is(problem: DataProblem) -> None:
 
 
 def test_every_problem_is_listed_at_once() -> None:
-    frame = _set("lac_pupils", "value", "n/a")(example_return())
-    frame = _set("offender_cohort", "flag", "final")(frame)
-    frame = _set("lac_pupil_exclusions", "value", "-1")(frame)
+    frame = _set("asp_inquiries_completed", "value", "n/a")(example_return())
+    frame = _set("cjsw_reports_requested", "flag", "final")(frame)
+    frame = _set("asp_inquiries_investigatory_powers", "value", "-1")(frame)
     frame = _set("nqsw_employed", "value", "1.234,5")(frame)  # read as 1234.5 people
     table = _problems(frame)
     assert sorted(table["problem"]) == [
@@ -110,9 +110,11 @@ def test_every_problem_is_listed_at_once() -> None:
 
 
 def test_unknown_items_suggest_the_right_name() -> None:
-    table = _problems(_set("lac_pupils", "item", "LAC_pupils")(example_return()))
+    table = _problems(
+        _set("asp_inquiries_completed", "item", "ASP_inquiries_completed")(example_return())
+    )
     hint = table.loc[table["problem"] == "UNKNOWN_ITEM", "hint"].item()
-    assert "'lac_pupils'" in hint
+    assert "'asp_inquiries_completed'" in hint
 
 
 def test_a_calendar_item_in_a_financial_year_is_a_bad_period() -> None:
@@ -126,16 +128,16 @@ def test_a_calendar_item_in_a_financial_year_is_a_bad_period() -> None:
 
 def test_conflicting_values_across_files_are_errors_in_both() -> None:
     main = example_return()
-    other = main[main["item"].isin(["lac_pupils", "offender_cohort"])].copy()
-    other.loc[other["item"] == "lac_pupils", "value"] = "1"
+    other = main[main["item"].isin(["asp_inquiries_completed", "cjsw_reports_requested"])].copy()
+    other.loc[other["item"] == "asp_inquiries_completed", "value"] = "1"
     table = _problems(main, other)
     conflicts = table[table["problem"] == "CONFLICTING_VALUES"]
     assert sorted(conflicts["file"]) == ["return0.csv", "return1.csv"]
-    assert set(conflicts["item"]) == {"lac_pupils"}
+    assert set(conflicts["item"]) == {"asp_inquiries_completed"}
     assert (conflicts["severity"] == "error").all()
     same = table[table["problem"] == "DUPLICATE_ROW"]
     assert same[["file", "item", "severity"]].values.tolist() == [
-        ["return1.csv", "offender_cohort", "warning"]
+        ["return1.csv", "cjsw_reports_requested", "warning"]
     ]
 
 
@@ -150,10 +152,10 @@ def test_a_return_may_be_split_over_files() -> None:
 
 
 def test_implausible_changes_are_warnings_against_the_previous_year() -> None:
-    frame = _set("lac_pupils", "value", "9000")(example_return())
+    frame = _set("asp_inquiries_completed", "value", "9000")(example_return())
     table = _problems(frame, previous=True)
     assert table[["problem", "severity", "item"]].values.tolist() == [
-        ["IMPLAUSIBLE_CHANGE", "warning", "lac_pupils"]
+        ["IMPLAUSIBLE_CHANGE", "warning", "asp_inquiries_completed"]
     ]
     assert "in 2023-24" in table["hint"].item()
     relaxed = validate_returns([Return.from_frame(frame, "f.csv")], previous=PREVIOUS,
@@ -201,10 +203,12 @@ def test_every_problem_kind_is_tested() -> None:
         DataProblem.FRACTIONAL_COUNT,  # test_every_problem_is_listed_at_once
         DataProblem.NO_DATA,  # tests/test_untrusted_input.py
         DataProblem.HIDDEN_DATA,  # tests/test_untrusted_input.py
+        DataProblem.UNKNOWN_CODE,  # tests/test_import.py
+        DataProblem.INCONSISTENT_CODE,  # tests/test_import.py
     }  # fmt: skip
     assert covered == set(DataProblem)
 
 
 def test_severity_is_error_unless_said_otherwise() -> None:
-    table = _problems(_set("lac_pupils", "value", "n/a")(example_return()))
+    table = _problems(_set("asp_inquiries_completed", "value", "n/a")(example_return()))
     assert table["severity"].tolist() == [Severity.ERROR.value]

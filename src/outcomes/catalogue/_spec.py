@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["DatasetItem", "DatasetSpec"]
 
 #: Columns of ``outcomes dataset --format csv`` (docs/contracts.md, "Verbs").
-DATASET_COLUMNS = ("item", "title", "unit", "kind", "indicators")
+DATASET_COLUMNS = ("item", "title", "unit", "kind", "indicators", "supplier", "publication")
 
 
 @attrs.frozen(kw_only=True)
@@ -30,6 +30,14 @@ class DatasetItem:
     kind: ItemKind
     description: str
     indicators: tuple[str, ...]
+    #: ``council`` (the return asks for it) or the national source that publishes it.
+    supplier: str = "council"
+    publication: str = ""
+
+    @property
+    def from_council(self) -> bool:
+        """Whether the council's return asks for it."""
+        return self.supplier == "council"
 
 
 @attrs.frozen(kw_only=True)
@@ -62,10 +70,26 @@ class DatasetSpec:
                 kind=catalogue.items[name].kind,
                 description=catalogue.items[name].description,
                 indicators=tuple(ids),
+                supplier=catalogue.items[name].supplier,
+                publication=catalogue.items[name].publication,
             )
             for name, ids in sorted(users.items())
         )
         return cls(items=items, indicator_count=len(catalogue))
+
+    def returned(self) -> DatasetSpec:
+        """The items a council's return asks for: those no national source publishes
+        (docs/contracts.md, "Item keys"). The rest are imported from their publications.
+
+        >>> from outcomes import load_catalogue
+        >>> spec = DatasetSpec.from_catalogue(load_catalogue())
+        >>> 0 < len(spec.returned()) < len(spec)
+        True
+        """
+        return DatasetSpec(
+            items=tuple(item for item in self.items if item.from_council),
+            indicator_count=self.indicator_count,
+        )
 
     def __len__(self) -> int:
         return len(self.items)
@@ -92,7 +116,15 @@ class DatasetSpec:
         import pandas as pd
 
         rows = [
-            (item.name, item.title, item.unit, item.kind.value, ";".join(item.indicators))
+            (
+                item.name,
+                item.title,
+                item.unit,
+                item.kind.value,
+                ";".join(item.indicators),
+                item.supplier,
+                item.publication,
+            )
             for item in self.items
         ]
         return pd.DataFrame(rows, columns=list(DATASET_COLUMNS))
@@ -111,12 +143,15 @@ class DatasetSpec:
             f"{len(self.items)} data items are needed for {self.indicator_count} indicators. "
             "Nothing else is collected: each item is listed with the indicators that use it.",
             "",
-            "| Item | Title | Unit | Kind | Used by |",
-            "|---|---|---|---|---|",
+            f"{len(self.returned())} of them come in the council's return; the others are "
+            "taken from the national publications named in the table.",
+            "",
+            "| Item | Title | Unit | Kind | Used by | Supplied by |",
+            "|---|---|---|---|---|---|",
         ]
         lines += [
             f"| `{item.name}` | {_cell(item.title)} | {_cell(item.unit)} | {item.kind.value} "
-            f"| {', '.join(item.indicators)} |"
+            f"| {', '.join(item.indicators)} | {_cell(item.publication or item.supplier)} |"
             for item in self.items
         ]
         described = [item for item in self.items if item.description]

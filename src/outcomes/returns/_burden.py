@@ -3,7 +3,8 @@
 
 It lists items collected but used by no indicator, items only one indicator uses,
 indicators that duplicate another (same numerator and denominator), and how many cells
-each area fills per return year.
+each area fills per return year, and where the items no return asks for come from (the
+national publications that already hold them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes.catalogue._spec import DatasetSpec, _cell
 from outcomes.core._periods import Period, parse_period
 from outcomes.returns._tidy import Dataset
-from outcomes.vocabulary import PeriodType
+from outcomes.vocabulary import SCOTLAND, PeriodType
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,13 +37,20 @@ class Burden:
     - ``duplicate_indicators``: ``indicator, duplicate_of, numerator, denominator``.
     - ``cells``: ``area, period, filled, not_collected, cells`` — per area and return year
       (calendar-year items count towards the return year starting that year).
+    - ``supply``: ``supplier, publication, items`` — the national publications that supply
+      the items no return asks for, with how many each supplies.
+
+    ``item_count`` is every item of the minimal dataset; ``returned_count`` the items a
+    council's return asks for.
     """
 
     unused_items: pd.DataFrame = attrs.field(eq=False, repr=False)
     single_use_items: pd.DataFrame = attrs.field(eq=False, repr=False)
     duplicate_indicators: pd.DataFrame = attrs.field(eq=False, repr=False)
     cells: pd.DataFrame = attrs.field(eq=False, repr=False)
+    supply: pd.DataFrame = attrs.field(eq=False, repr=False)
     item_count: int
+    returned_count: int
     indicator_count: int
 
     def to_frame(self) -> pd.DataFrame:
@@ -58,6 +66,12 @@ class Burden:
                  for r in self.duplicate_indicators.itertuples()]  # fmt: skip
         rows += [("cells_filled", r.area, str(r.period), r.filled)
                  for r in self.cells.itertuples()]  # fmt: skip
+        rows += [("items_per_return", "before", "every item of the minimal dataset",
+                  self.item_count),
+                 ("items_per_return", "after", "items only the council holds",
+                  self.returned_count)]  # fmt: skip
+        rows += [("supplied_nationally", str(r.supplier), str(r.publication), r.items)
+                 for r in self.supply.itertuples()]  # fmt: skip
         frame = pd.DataFrame(rows, columns=list(BURDEN_COLUMNS))
         frame["count"] = frame["count"].astype("int64")
         return frame
@@ -71,6 +85,20 @@ class Burden:
             f"items. {len(self.unused_items)} item(s) in the data are used by no indicator; "
             f"{len(self.single_use_items)} item(s) serve one indicator only; "
             f"{len(self.duplicate_indicators)} indicator(s) duplicate another.",
+            "",
+            "## Items per return",
+            "",
+            f"A council's return asks for {self.returned_count} of the {self.item_count} items: "
+            f"the other {self.item_count - self.returned_count} are already published "
+            "nationally and are imported from these publications, not keyed in again.",
+            "",
+        ]
+        lines += _table(
+            ["Supplier", "Publication", "Items"],
+            [[_cell(str(r.supplier)), _cell(str(r.publication)), str(r.items)]
+             for r in self.supply.itertuples()],
+        )  # fmt: skip
+        lines += [
             "",
             "## Items collected but used by no indicator",
             "",
@@ -143,7 +171,20 @@ def burden(data: Dataset, catalogue: Catalogue | None = None) -> Burden:
         duplicates, columns=["indicator", "duplicate_of", "numerator", "denominator"],
         dtype=object,
     )  # fmt: skip
+    national = [(item.supplier, item.publication or item.supplier)
+                for item in spec if not item.from_council]  # fmt: skip
+    supply = (
+        pd.DataFrame(national, columns=["supplier", "publication"], dtype=object)
+        .value_counts(sort=False)
+        .rename("items")
+        .reset_index()
+        .sort_values(["items", "supplier", "publication"], ascending=[False, True, True])
+        .reset_index(drop=True)
+    )
+    supply["items"] = supply["items"].astype("int64")
     return Burden(
+        supply=supply,
+        returned_count=len(spec.returned()),
         unused_items=unused_items,
         single_use_items=single_use,
         duplicate_indicators=duplicate_indicators,
@@ -155,6 +196,8 @@ def burden(data: Dataset, catalogue: Catalogue | None = None) -> Burden:
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
+
+    frame = frame[frame["area"] != SCOTLAND]  # published national figures, not a return
 
     periods = {label: parse_period(label) for label in frame["period"].unique()}
     year = frame["period"].map(lambda label: periods[label].first_year)

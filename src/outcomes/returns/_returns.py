@@ -198,7 +198,8 @@ def blank_return(
     catalogue: Catalogue | None = None,
     data: Dataset | None = None,
 ) -> pd.DataFrame:
-    """The blank return: one row per area and data item of the minimal dataset, with
+    """The blank return: one row per area and data item of the minimal dataset that the
+    council supplies (national figures are imported, not re-keyed), with
     the columns of :data:`TEMPLATE_COLUMNS` and empty ``value`` and ``flag``. With
     ``data``, the values and flags it holds are filled in (a completed return).
 
@@ -211,7 +212,8 @@ def blank_return(
     import pandas as pd
 
     chosen = _catalogue(catalogue)
-    spec = DatasetSpec.from_catalogue(chosen)
+    # The return asks only for what the council alone holds (DatasetSpec.returned).
+    spec = DatasetSpec.from_catalogue(chosen).returned()
     types = item_period_types(chosen)
     year = as_period(period).first_year
     names = [areas] if isinstance(areas, str) else list(areas)
@@ -257,7 +259,7 @@ def write_template(
         return write_bytes_atomic(path, ("\ufeff" + csv_text(frame)).encode("utf-8"))
     if chosen != "xlsx":
         raise ValueError(f"format must be 'csv' or 'xlsx', not {chosen!r}")
-    spec = DatasetSpec.from_catalogue(_catalogue(catalogue))
+    spec = DatasetSpec.from_catalogue(_catalogue(catalogue)).returned()
     return write_bytes_atomic(path, _template_xlsx(frame, spec, year))
 
 

@@ -37,6 +37,7 @@ from outcomes.returns._returns import (
 from outcomes.returns._rows import TIDY_COLUMNS
 from outcomes.returns._tidy import Areas, Dataset
 from outcomes.vocabulary import (
+    SCOTLAND,
     NON_NEGATIVE_KINDS,
     ItemKind,
     Measure,
@@ -119,7 +120,8 @@ def validate_returns(
                                            hint="fill in the return, or leave it out"))  # fmt: skip
     combined = pd.concat([r.frame for r in read], ignore_index=True) if read else None
     if combined is not None and len(combined):
-        problems += _missing_items(combined, spec, chosen)
+        # Only what the council supplies is missing; national figures are imported.
+        problems += _missing_items(combined, spec.returned(), chosen)
         problems += _numerator_checks(combined, chosen)
         problems += _across_files(combined)
         if previous is not None:
@@ -192,7 +194,9 @@ def _dataset_checks(
         frame.index, frame["area"], frame["period"], frame["item"], frame["value"], strict=True
     ):
         period = periods[label]
-        if is_computed_area(area):
+        if area == SCOTLAND and name in items and not items[name].from_council:
+            pass  # a national body's published figure for Scotland: kept, not computed
+        elif is_computed_area(area):
             problems.append(_problem(frame, i, "area", DataProblem.RESERVED_AREA,
                                      "national and family-group rows are computed, not "
                                      "returned"))  # fmt: skip
@@ -251,7 +255,7 @@ def _missing_items(
         frame.index, frame["area"], frame["period"], frame["item"], strict=True
     ):
         period = periods[label]
-        if not area or period is None:
+        if not area or area == SCOTLAND or period is None:
             continue
         blocks.setdefault((area, period.first_year), i)
         if name in types and label not in item_periods(types[name], period.first_year):
