@@ -37,8 +37,8 @@ from outcomes.returns._returns import (
 from outcomes.returns._rows import TIDY_COLUMNS
 from outcomes.returns._tidy import Areas, Dataset
 from outcomes.vocabulary import (
-    SCOTLAND,
     NON_NEGATIVE_KINDS,
+    SCOTLAND,
     ItemKind,
     Measure,
     PeriodType,
