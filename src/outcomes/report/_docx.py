@@ -45,6 +45,10 @@ LANDSCAPE_COLUMNS = 7
 _MM = 36000  # EMU per millimetre
 _PX = 9525  # EMU per CSS pixel (1/96 inch)
 _TWIP = 635  # EMU per twentieth of a point
+# The width of an average character of the tables' 8.5 pt text, bold or not, EMU (1.65 mm).
+_CHARACTER = 59400
+# A cell's text up to this long is kept on one line where the page allows.
+_UNBROKEN = 14
 _PAGE = (210 * _MM, 297 * _MM)  # A4 portrait
 # The margins of the PDF's @page rule (report_templates/style.css): 18 mm by 15 mm.
 _MARGIN_VERTICAL, _MARGIN_HORIZONTAL = 18 * _MM, 15 * _MM
@@ -939,27 +943,39 @@ class _Writer:
                 place.width = Emu(width)
 
     def _widths(self, rows: Sequence[tuple[bool, list[_Element]]], columns: int) -> list[int]:
-        """Column widths (EMU) that fill the text width: wider for longer text, never
-        narrower than the longest word or picture of the column where the page allows."""
-        longest, word, least = [0] * columns, [0] * columns, [0] * columns
-        character = 55000  # EMU: the average width of a character of 8.5 pt text
+        """Column widths (EMU) that fill the text width.
+
+        Each column first gets its least width: a short text (up to :data:`_UNBROKEN`
+        characters) on one line, else its longest word (up to 18 characters), and its widest
+        picture. What the page has left goes to the columns in proportion to how much more
+        their longest text (up to 40 characters) wants.
+        """
+        longest, least = [0] * columns, [0] * columns
         for _, cells in rows:
             position = 0
             for cell in cells:
                 if _span(cell) == 1 and position < columns:
                     text = _text(cell)
+                    short = len(text) if len(text) <= _UNBROKEN else 0
+                    word = min(max((len(w) for w in text.split()), default=0), 18)
+                    pictures = [_svg_width(svg) for svg in _find(cell, "svg")]
                     longest[position] = max(longest[position], len(text))
-                    word[position] = max([word[position], *(len(w) for w in text.split())])
-                    for svg in _find(cell, "svg"):
-                        least[position] = max(least[position], _svg_width(svg))
+                    least[position] = max(least[position], max(short, word) * _CHARACTER, *pictures)
                 position += _span(cell)
-        padding = 2 * 108 * _TWIP
-        minimum = [max(min(word[i], 18) * character, least[i]) + padding for i in range(columns)]
-        weights = [max(3, min(longest[i], 40)) for i in range(columns)]
+        padding = 2 * 108 * _TWIP  # Word's default cell margins, left and right
+        minimum = [least[i] + padding for i in range(columns)]
+        wanted = [max(min(longest[i], 40) * _CHARACTER + padding, minimum[i])
+                  for i in range(columns)]  # fmt: skip
         available = self._text_width()
-        wanted = [max(available * weights[i] / sum(weights), minimum[i]) for i in range(columns)]
-        scale = available / sum(wanted)
-        widths = [int(width * scale) // _TWIP * _TWIP for width in wanted]
+        spare = available - sum(minimum)
+        if spare <= 0:  # even the least widths do not fit: shrink them alike
+            exact = [width * available / sum(minimum) for width in minimum]
+        else:
+            more = [wanted[i] - minimum[i] for i in range(columns)]
+            total = sum(more)
+            exact = [minimum[i] + spare * (more[i] / total if total else 1 / columns)
+                     for i in range(columns)]  # fmt: skip
+        widths = [int(width) // _TWIP * _TWIP for width in exact]
         widths[-1] += (available - sum(widths)) // _TWIP * _TWIP
         return widths
 
