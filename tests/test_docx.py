@@ -340,9 +340,13 @@ def test_unknown_elements_keep_their_text_and_odd_text_is_safe() -> None:
         "<custom-element><p>para\x0b graph</p></custom-element>"
         "<table><tr><td>no header</td></tr></table>"
         '<p><a href="javascript:alert(1)">not a link</a> <a href="#nowhere">nor this</a></p>'
+        '<figure><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" '
+        'aria-label="a\x01chart"><rect width="10" height="10"/></svg></figure>'
         "</body></html>"
     )
-    document = opened(render_docx(html, status="Draft", author="Nowhere"))
+    document = opened(render_docx(html, status="Draft", author="No\x02where"))
+    assert document.core_properties.author == "Nowhere"
+    assert [shape._inline.docPr.get("descr") for shape in document.inline_shapes] == ["achart"]
     texts = [p.text for p in document.paragraphs]
     assert "kept inside" in texts
     assert "para graph" in texts

@@ -298,8 +298,7 @@ def _set_properties(
     properties = document.core_properties
     properties.title = title
     properties.subject = subject
-    properties.author = author
-    properties.last_modified_by = author
+    properties.author = properties.last_modified_by = _clean(author)
     properties.language = "en-GB"
     properties.content_status = status
     properties.keywords = ""
@@ -607,7 +606,7 @@ class _Writer:
             name = self.bookmarks.get(href[1:])
             return None if name is None else f"#{name}"
         if re.match(r"(?i)(https?|mailto):", href):
-            return href
+            return _clean(href)
         return None
 
     # -- blocks -------------------------------------------------------------------------
@@ -817,7 +816,7 @@ class _Writer:
 
         alt = self._alt(svg, figure)
         try:
-            png = cairosvg.svg2png(bytestring=svg.source.encode("utf-8"), scale=DPI / 96)
+            png = cairosvg.svg2png(bytestring=_clean(svg.source).encode("utf-8"), scale=DPI / 96)
         except Exception as error:  # CairoSVG raises many kinds; each means a bad chart
             raise OutcomesError(f"the chart {alt!r} cannot be drawn: {error}") from error
         width_px, height_px = _png_size(png)
@@ -841,7 +840,8 @@ class _Writer:
                 self._labelled_by(figure),
                 _text(next(_find(figure, "figcaption"), None)),
             ]
-        return next((candidate for candidate in candidates if candidate), "Chart")
+        named = (_clean(_SPACE.sub(" ", candidate)).strip() for candidate in candidates)
+        return next((candidate for candidate in named if candidate), "Chart")
 
     def _labelled_by(self, element: _Element) -> str:
         names = element.attributes.get("aria-labelledby", "").split()
