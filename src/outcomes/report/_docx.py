@@ -83,8 +83,9 @@ def render_docx(html: str, *, status: str, author: str, subject: str = "") -> by
     >>> docx = render_docx(render(report, "html"), status="Draft", author="Fife")  # doctest: +SKIP
     """
     try:
+        import cairosvg  # type: ignore[import-untyped]  # noqa: F401  (libcairo2 loads here)
         import docx
-    except ImportError as error:  # pragma: no cover - depends on the installation
+    except (ImportError, OSError) as error:  # pragma: no cover - depends on the installation
         raise OutcomesError(
             "Word output needs python-docx and CairoSVG: pip install 'outcomes[docx]' (and, "
             "on Debian, the package libcairo2)"
@@ -812,7 +813,7 @@ class _Writer:
     def _picture(
         self, svg: _Element, figure: _Element | None, flow: _Flow, look: _Look
     ) -> _Picture:
-        import cairosvg  # type: ignore[import-untyped]
+        import cairosvg
 
         alt = self._alt(svg, figure)
         try:
