@@ -338,7 +338,7 @@ def test_unknown_elements_keep_their_text_and_odd_text_is_safe() -> None:
         "<html><head><title>T</title></head><body><h1>Title</h1>"
         "<blink>kept <marquee>inside</marquee></blink>"
         "<custom-element><p>para\x0b graph</p></custom-element>"
-        "<table><tr><td>no header</td></tr></table>"
+        "<table><tr><td>no header</td><td><x-cell><p>in a cell</p></x-cell></td></tr></table>"
         '<p><a href="javascript:alert(1)">not a link</a> <a href="#nowhere">nor this</a></p>'
         '<figure><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" '
         'aria-label="a\x01chart"><rect width="10" height="10"/></svg></figure>'
@@ -351,7 +351,9 @@ def test_unknown_elements_keep_their_text_and_odd_text_is_safe() -> None:
     assert "kept inside" in texts
     assert "para graph" in texts
     assert "not a link nor this" in texts
-    assert document.tables[0].cell(0, 0).text == "no header"
+    cells = document.tables[0].rows[0].cells
+    assert [cell.text for cell in cells] == ["no header", "in a cell"]
+    assert [style_name(cell.paragraphs[0]) for cell in cells] == ["Table Text"] * 2
     assert not list(document.element.body.iter(f"{W}hyperlink"))
 
 

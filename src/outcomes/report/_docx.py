@@ -561,7 +561,7 @@ class _Writer:
         elif tag in _PARAGRAPHS or tag == "li":
             self._paragraph(element, flow, look, block)
         else:
-            self._inline(element, flow, look)
+            self._inline(element, flow, look, block)
 
     def _paragraph(self, element: _Element, flow: _Flow, look: _Look, block: _Block) -> None:
         tag = element.tag
@@ -576,7 +576,9 @@ class _Writer:
         self._children(element, flow, look, own)
         self._flush(flow, own)
 
-    def _inline(self, element: _Element, flow: _Flow, look: _Look) -> None:
+    def _inline(self, element: _Element, flow: _Flow, look: _Look, block: _Block) -> None:
+        """Inline content, or an element the writer does not know: its text is kept, and a
+        block inside it (a paragraph in a ``span``) takes the surrounding block's style."""
         tag = element.tag
         if tag == "br":
             flow.pieces.append(_Break(look=look))
@@ -597,7 +599,7 @@ class _Writer:
             look = attrs.evolve(look, link=self._link(element.attributes.get("href", "")))
         if tag == "q":
             flow.pieces.append(_Text(text="\u201c", look=look))
-        self._children(element, flow, look, _Block())
+        self._children(element, flow, look, block)
         if tag == "q":
             flow.pieces.append(_Text(text="\u201d", look=look))
 
