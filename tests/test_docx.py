@@ -33,6 +33,7 @@ pytest.importorskip("cairosvg", reason="Word output needs the 'docx' extra")
 
 from docx.document import Document  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
+from PIL import Image  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 EMU_PER_MM = 36000
@@ -253,9 +254,15 @@ def test_every_chart_is_a_picture_with_alternative_text() -> None:
     assert len(descriptions) == outline.pictures > 100
     assert all(description and description.strip() for description in descriptions)
     with zipfile.ZipFile(io.BytesIO(example_docx())) as package:
-        images = [name for name in package.namelist() if name.startswith("word/media/")]
-    assert images
+        images = {name: package.read(name) for name in package.namelist()
+                  if name.startswith("word/media/")}  # fmt: skip
     assert all(name.endswith(".png") for name in images)
+    # Every picture is drawn (a blank one would hide a chart CairoSVG could not size), and
+    # the charts differ: identical pictures share one file, so blank ones would be one.
+    assert len(images) >= example_html().count("<figure")
+    for name, png in images.items():
+        picture = Image.open(io.BytesIO(png)).convert("RGBA")
+        assert picture.getchannel("A").getbbox() is not None, f"{name} is blank"
     # The alternative text is the picture's accessible name: a sparkline's aria-label, a
     # chart's title and description (aria-labelledby).
     html = example_html()

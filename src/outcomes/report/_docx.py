@@ -68,6 +68,11 @@ _MONOSPACE = frozenset({"code", "kbd", "samp"})
 # Characters XML 1.0 cannot hold; they are dropped rather than fail the document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+# The root ``svg`` start tag's style attribute, and the CSS properties that size it.
+_ROOT_STYLE = re.compile(r"""\s*<svg\b[^>]*?\sstyle\s*=\s*(["'])(?P<style>.*?)\1""", re.S)
+_CSS_SIZING = frozenset(
+    {"width", "height", "max-width", "max-height", "min-width", "min-height", "aspect-ratio"}
+)
 _TOC = 'TOC \\o "1-3" \\h \\z \\u'
 # The zip entries' timestamp: the earliest a zip can hold, the same on every run.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -819,7 +824,8 @@ class _Writer:
 
         alt = self._alt(svg, figure)
         try:
-            png = cairosvg.svg2png(bytestring=_clean(svg.source).encode("utf-8"), scale=DPI / 96)
+            drawable = _without_css_sizing(_clean(svg.source)).encode("utf-8")
+            png = cairosvg.svg2png(bytestring=drawable, scale=DPI / 96)
         except Exception as error:  # CairoSVG raises many kinds; each means a bad chart
             raise OutcomesError(f"the chart {alt!r} cannot be drawn: {error}") from error
         width_px, height_px = _png_size(png)
@@ -1049,6 +1055,23 @@ def _svg_width(svg: _Element) -> int:
     """The width an SVG asks for, EMU (CSS pixels; 300 when it does not say)."""
     given = re.match(r"\s*(\d+(?:\.\d+)?)(px)?\s*$", svg.attributes.get("width", ""))
     return round(float(given.group(1)) * _PX) if given else 300 * _PX
+
+
+def _without_css_sizing(source: str) -> str:
+    """The SVG without the CSS sizes of its root's ``style`` (``height:auto``, say).
+
+    They fit the chart to a web page; CairoSVG reads them as the drawing's own width and
+    height and draws nothing. The ``width`` and ``height`` attributes remain.
+    """
+    root = _ROOT_STYLE.match(source)
+    if root is None:
+        return source
+    kept = [
+        declaration
+        for declaration in root.group("style").split(";")
+        if declaration.strip() and declaration.split(":")[0].strip().lower() not in _CSS_SIZING
+    ]
+    return source[: root.start("style")] + ";".join(kept) + source[root.end("style") :]
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
