@@ -182,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--format",
         action="append",
-        choices=["html", "md", "pdf"],
+        choices=["html", "md", "pdf", "docx"],
         help="repeat for several (default: html and md)",
     )
     report.add_argument("--templates", metavar="DIR", help="your own templates, used first")

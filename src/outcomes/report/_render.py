@@ -120,12 +120,17 @@ def output_names(slug: str, period: Period, formats: Sequence[str]) -> dict[str,
 def render_report(
     report: AnnualReport, format: str = "html", *, templates: str | os.PathLike[str] | None = None
 ) -> str | bytes:
-    """Render an :class:`AnnualReport` as ``html`` or ``md`` (text) or ``pdf`` (bytes).
+    """Render an :class:`AnnualReport` as ``html`` or ``md`` (text), ``pdf`` or ``docx`` (bytes).
 
     >>> html = render_report(report, "html")  # doctest: +SKIP
     """
     if format == "pdf":
         return render_pdf(render(report, "html", templates=templates))
+    if format == "docx":
+        from outcomes.report._docx import render_docx
+
+        html = render(report, "html", templates=templates)
+        return render_docx(html, status=report.status.label, author=report.area)
     return render(report, format, templates=templates)
 
 
@@ -164,8 +169,8 @@ def write_reports(
 
     year = as_period(period)
     for kind in formats:
-        if kind not in (*FORMATS, "pdf"):
-            raise OutcomesError(f"unknown report format {kind!r}; choose html, md or pdf")
+        if kind not in (*FORMATS, "pdf", "docx"):
+            raise OutcomesError(f"unknown report format {kind!r}; choose html, md, pdf or docx")
     chosen = list(dict.fromkeys(areas)) if areas is not None else _areas_of(results)
     names = _unique_output_names(chosen, year, formats)
     written: dict[str, tuple[Path, ...]] = {}
