@@ -510,6 +510,23 @@ def _sign_off_block(header: str, sign_off: SignOff | None) -> list[str]:
     return _block(f"[{header}]", pairs)
 
 
+def _report_extras(assessment: Assessment) -> list[str]:
+    """The commentary, statutory functions and case studies, as TOML lines."""
+    lines: list[str] = []
+    if assessment.commentary:
+        lines += _block("[commentary]", sorted((_key(indicator), comment) for indicator, comment
+                                               in assessment.commentary.items()))  # fmt: skip
+    for record in assessment.statutory_functions:
+        pairs: list[tuple[str, object]] = [("function", str(record.function))]
+        if record.count is not None:
+            pairs.append(("count", record.count))
+        lines += _block("[[statutory_functions]]", [*pairs, ("text", record.text)])
+    for study in assessment.case_studies:
+        links = _links(study.recommendations, study.indicators)
+        lines += _block("[[case_studies]]", [("title", study.title), ("text", study.text), *links])
+    return lines
+
+
 def assessment_toml(assessment: Assessment) -> str:
     """The assessment as ``assessment.toml`` text (see ``docs/assessment.md``)."""
     lines = [
@@ -528,17 +545,7 @@ def assessment_toml(assessment: Assessment) -> str:
     narrative = [(name, assessment.narrative.get(name, "")) for name in _NARRATIVE]
     if any(value for _, value in narrative):
         lines += _block("[narrative]", narrative)
-    if assessment.commentary:
-        lines += _block("[commentary]", sorted((_key(indicator), comment) for indicator, comment
-                                               in assessment.commentary.items()))  # fmt: skip
-    for record in assessment.statutory_functions:
-        pairs: list[tuple[str, object]] = [("function", str(record.function))]
-        if record.count is not None:
-            pairs.append(("count", record.count))
-        lines += _block("[[statutory_functions]]", [*pairs, ("text", record.text)])
-    for study in assessment.case_studies:
-        lines += _block("[[case_studies]]", [("title", study.title), ("text", study.text),
-                                             *_links(study.recommendations, study.indicators)])  # fmt: skip
+    lines += _report_extras(assessment)
     lines += _sign_off_block("sign_off", assessment.sign_off)
     for answer in assessment.self_assessment:
         lines += _block(

@@ -207,7 +207,8 @@ class StatutoryFunction(enum.StrEnum):
     ADULT_SUPPORT_PROTECTION = "adult_support_protection", "Adult support and protection"
     SECURE_CARE = "secure_care", "Secure care authorisations"
     FOSTERING_ADOPTION_PERMANENCE = (
-        "fostering_adoption_permanence", "Fostering, adoption and permanence decisions"
+        "fostering_adoption_permanence",
+        "Fostering, adoption and permanence decisions",
     )
     JUSTICE_ORDERS = "justice_orders", "Justice orders supervised"
     MAPPA = "mappa", "Multi-agency public protection arrangements (MAPPA)"
@@ -387,9 +388,7 @@ class Assessment:
     #: The council's comment on an indicator, by indicator id, shown beside its figure.
     commentary: Mapping[str, str] = attrs.field(factory=dict, converter=_narrative, hash=False)
     #: The year's decisions by statutory function (one record per function at most).
-    statutory_functions: tuple[StatutoryRecord, ...] = attrs.field(
-        default=(), converter=_statutory
-    )
+    statutory_functions: tuple[StatutoryRecord, ...] = attrs.field(default=(), converter=_statutory)
     case_studies: tuple[CaseStudy, ...] = attrs.field(default=(), converter=_case_studies)
     self_assessment: tuple[PromptAnswer, ...] = attrs.field(default=(), converter=_answers)
     sections: tuple[SectionReturn, ...] = attrs.field(default=(), converter=_sections)
