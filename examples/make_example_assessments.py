@@ -234,9 +234,19 @@ def assessment(
         "examples/make_example_assessments.py from its synthetic figures; they say nothing "
         "about the real council."
     )
+    narrative = {
+        "introduction": introduction,
+        "landscape": f"{FICTIONAL} {name}'s social work is delivered by the council and, for "
+        "adults, by its health and social care partnership.",
+        "voice": f"{FICTIONAL} What people who use services and carers said is in the "
+        "national survey indicators listed below.",
+    }
+    # The council's comment on its most pressing priority, shown beside that indicator.
+    commentary = {f.indicator.id: f"{FICTIONAL} Plan P1 responds to this."
+                  for f in pressing[:1]}  # fmt: skip
     return outcomes.Assessment(
-        area=area, period=period.label, status="draft", narrative={"introduction": introduction},
-        sections=sections, achievements=achievements, plans=plans,
+        area=area, period=period.label, status="draft", narrative=narrative,
+        commentary=commentary, sections=sections, achievements=achievements, plans=plans,
     )  # fmt: skip
 
 

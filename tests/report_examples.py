@@ -20,7 +20,7 @@ ALL_PAYLOADS = " ".join(XSS_PAYLOADS)
 #: Fields that are codes or references, not free text: they are validated, not escaped.
 CODES = frozenset(
     {"section", "role", "status", "provider", "expected", "progress", "area", "period",
-     "prompt", "indicators", "recommendations", "grade", "id", "peer_area"}
+     "prompt", "indicators", "recommendations", "grade", "id", "peer_area", "function"}
 )  # fmt: skip
 
 

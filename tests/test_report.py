@@ -59,18 +59,11 @@ def test_every_direction_has_a_symbol_and_a_word() -> None:
 
 def test_calendar_year_indicators_report_the_year_the_period_starts() -> None:
     report = example_report()
-    workforce = {d.id: d for d in report.workforce.indicators}
     calendar = [i for i in example().catalogue if i.period_type == "calendar_year"]
     assert calendar
     for indicator in calendar:
-        detail = next(
-            d
-            for part in (report.workforce, report.governance, report.resources)
-            for d in part.indicators
-            if d.id == indicator.id
-        )
+        detail = next(d for d in report.indicators if d.id == indicator.id)
         assert detail.years[-1].period.label == PERIOD[:4]
-    assert workforce
 
 
 def test_each_indicator_appears_in_exactly_one_section() -> None:
@@ -78,7 +71,11 @@ def test_each_indicator_appears_in_exactly_one_section() -> None:
     parts = [report.governance, *report.service_delivery, report.public_protection,
              report.resources, report.workforce]  # fmt: skip
     shown = [d.id for part in parts for d in part.indicators]
-    assert sorted(shown) == sorted(example().catalogue.ids)
+    compact = [h.indicator for part in parts for h in part.compact]
+    assert sorted(shown + compact) == sorted(example().catalogue.ids)
+    assert shown
+    assert compact
+    assert [d.id for d in report.indicators] == list(example().catalogue.ids)
 
 
 def test_every_section_is_present_and_says_what_is_missing_without_an_assessment() -> None:
@@ -192,14 +189,18 @@ def test_a_broken_template_is_an_outcomes_error_naming_it(tmp_path: Path) -> Non
         outcomes.render_report(example_report(), "md", templates=tmp_path)
 
 
-@pytest.mark.parametrize("kind", ["md", "html"])
+@pytest.mark.parametrize("kind", ["md", "html", "data.html"])
 def test_golden_file(kind: str) -> None:
-    """The example council's report, compared with a reviewed copy.
+    """The example council's report and its data annex, compared with reviewed copies.
 
     Regenerate deliberately with OUTCOMES_REGENERATE_GOLDEN=1 and review the diff.
     """
-    rendered = str(outcomes.render_report(example_report(), kind))
-    golden = golden_path(f"fife-2024-25.{kind}")
+    from outcomes.report._render import render_annex
+
+    report = example_report()
+    rendered = str(render_annex(report, "html") if kind == "data.html"
+                   else outcomes.render_report(report, kind))  # fmt: skip
+    golden = golden_path(f"fife-2024-25{'-' if kind == 'data.html' else '.'}{kind}")
     if REGENERATE:
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(rendered, encoding="utf-8")
@@ -226,9 +227,14 @@ def test_report_verb_writes_html_and_markdown(
                  "--out", str(tmp_path / "reports")])  # fmt: skip
     assert code == 0, capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
+        "fife-2024-25-data.csv",
+        "fife-2024-25-data.html",
+        "fife-2024-25-data.xlsx",
         "fife-2024-25.html",
         "fife-2024-25.md",
     ]
+    report = (tmp_path / "reports" / "fife-2024-25.html").read_text(encoding="utf-8")
+    assert 'href="fife-2024-25-data.html"' in report
 
 
 def test_report_all_fails_only_the_area_with_bad_input(
@@ -247,7 +253,10 @@ def test_report_all_fails_only_the_area_with_bad_input(
     assert "grade" in err
     written = {p.name for p in (tmp_path / "reports").iterdir()}
     assert "dundee-city-2024-25.md" not in written
-    assert len(written) == len(example().areas.names) - 1
+    assert "dundee-city-2024-25-data.html" not in written
+    reports = {name for name in written if name.endswith(".md")}
+    assert len(reports) == len(example().areas.names) - 1
+    assert len(written) == 4 * len(reports)  # each with its annex: html, csv, xlsx
     assert "Status: Published" in (tmp_path / "reports" / "fife-2024-25.md").read_text()
     assert EXAMPLE.exists()
 
@@ -291,3 +300,141 @@ def test_the_national_recommendation_is_not_reported_as_unassessed() -> None:
     assert [r.number for r in national] == [13]
     markdown = str(outcomes.render_report(report, "md"))
     assert markdown.count("Nothing was assessed against this recommendation") == 12
+
+
+# --- issue 16: concise report, at a glance, the data annex ---------------------------------
+
+
+def _published_row(indicator_id: str) -> outcomes.results.ResultRow | None:
+    given = example()
+    lookup = given.results.published().lookup()
+    indicator = given.catalogue[indicator_id]
+    return lookup.row(indicator_id, AREA, outcomes.parse_period(PERIOD).in_type(
+        indicator.period_type))  # fmt: skip
+
+
+def test_at_a_glance_says_only_what_the_statistics_support() -> None:
+    from outcomes.vocabulary import Comparison, Direction, Trend
+
+    glance = example_report().glance
+    ids = list(example().catalogue.ids)
+    lists = ((glance.improved, Direction.IMPROVED, Trend.IMPROVING),
+             (glance.worsened, Direction.WORSENED, Trend.WORSENING))  # fmt: skip
+    for found, direction, trend in lists:
+        assert found
+        for finding in found:
+            row = _published_row(finding.indicator)
+            assert row is not None
+            assert finding.indicator in finding.words or finding.title
+            assert (row.change_significant is True and row.direction is direction) or (
+                row.trend is trend
+            ), finding
+        positions = [ids.index(f.indicator) for f in found]
+        assert positions == sorted(positions)
+    for finding in glance.watch:
+        row = _published_row(finding.indicator)
+        assert row is not None
+        significant_move = row.change_significant is True or row.trend in (
+            Trend.INCREASING, Trend.DECREASING)  # fmt: skip
+        assert row.vs_scotland is Comparison.WORSE or significant_move
+    for found in (glance.improved, glance.worsened, glance.watch):
+        assert len(found) <= outcomes.report._report.GLANCE_LIST
+
+
+def test_the_spine_chart_has_every_indicator_in_symbol_and_word() -> None:
+    report = example_report()
+    chart = report.glance.chart
+    assert chart.count("<circle") == sum(
+        1 for h in report.headline if h.this_year not in ("[c]", "[x]", "[z]")
+    )
+    for h in report.headline:
+        assert f">{h.indicator} " in chart
+    for word in ("▲ better", "▼ worse", "● similar"):
+        assert word in chart
+
+
+def test_only_notable_indicators_are_shown_in_full() -> None:
+    report = example_report()
+    parts = [report.governance, *report.service_delivery, report.public_protection,
+             report.resources, report.workforce]  # fmt: skip
+    for part in parts:
+        for detail in part.indicators:
+            assert detail.notable
+        for line in part.compact:
+            row = _published_row(line.indicator)
+            assert not outcomes.report._report.notable_reasons(row)
+    # A comment makes an indicator notable, and it is shown beside the indicator's figure.
+    commented = example().assessment.commentary
+    assert "SW1" in commented
+    resources = {d.id: d for d in report.resources.indicators}
+    assert resources["SW1"].commentary == commented["SW1"]
+    html = str(outcomes.render_report(report, "html"))
+    article = html[html.index('id="indicator-sw1"') :]
+    article = article[: article.index("</article>")]
+    assert "The council's comment:" in article
+    assert "trend" in article
+
+
+def test_statutory_functions_come_from_the_assessment_and_the_catalogue() -> None:
+    from outcomes.assessment._model import StatutoryFunction
+
+    report = example_report()
+    assert [r.function for r in report.statutory_functions] == [f.label for f in StatutoryFunction]
+    given = {r.function.label: r for r in example().assessment.statutory_functions}
+    for row in report.statutory_functions:
+        assert row.count == f"{given[row.function].count:,}"
+    adult = next(r for r in report.statutory_functions if r.function.startswith("Adult support"))
+    numerator = _published_row("CC03")
+    assert numerator is not None
+    assert numerator.numerator is not None
+    assert adult.figures.startswith(f"{numerator.numerator:,.0f}:")
+    assert "CC03" in adult.source
+    bare = example_report(assessment=None).statutory_functions
+    assert all(r.count == "not given" for r in bare)
+
+
+def test_the_report_is_concise_and_links_to_its_annex() -> None:
+    report = example_report()
+    html = str(outcomes.render_report(report, "html"))
+    assert report.annex == "fife-2024-25-data.html"
+    assert "chart rank" not in html  # rank charts are in the annex only
+    assert html.count('class="notable"') == sum(
+        len(p.indicators) for p in (report.governance, *report.service_delivery,
+                                     report.public_protection, report.resources, report.workforce)
+    )  # fmt: skip
+    for part in (*report.service_delivery, report.public_protection):
+        for line in part.compact:
+            assert f'href="{report.annex}#{line.anchor}"' in html
+    for heading in ("At a glance", "Service delivery landscape", "Statutory functions",
+                    "The voice of people", "Case studies", "Annex A: peer assessment"):  # fmt: skip
+        assert heading in html
+
+
+def test_the_annex_holds_every_indicator_in_full() -> None:
+    from outcomes.report._render import annex_tables, render_annex
+
+    report = example_report()
+    html = str(render_annex(report, "html"))
+    for detail in report.indicators:
+        assert f'id="{detail.anchor}"' in html
+        assert f'id="{detail.anchor}-rank-caption"' in html
+    tables = annex_tables(report)
+    assert len(tables["Trend data"]) == sum(len(d.years) for d in report.indicators)
+    assert len(tables["Every indicator"]) == len(report.headline)
+    csv = str(render_annex(report, "csv"))
+    assert csv.splitlines()[0].startswith("indicator,title,period,Fife")
+    assert len(csv.splitlines()) == len(tables["Trend data"]) + 1
+    workbook = render_annex(report, "xlsx")
+    assert isinstance(workbook, bytes)
+    assert workbook == render_annex(report, "xlsx")
+    assert render_annex(report, "html") == html
+
+
+def test_an_assessment_without_the_new_fields_still_reads_and_reports() -> None:
+    bare = attrs.evolve(example().assessment, narrative={}, commentary={},
+                        statutory_functions=(), case_studies=())  # fmt: skip
+    report = example_report(assessment=bare)
+    assert report.case_studies_missing
+    assert report.landscape.missing
+    assert report.voice.missing
+    assert all(not d.commentary for d in report.indicators)

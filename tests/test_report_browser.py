@@ -44,3 +44,15 @@ def test_payloads_in_names_and_free_text_render_inert(browser_page: Page, tmp_pa
     open_file(browser_page, path)
     assert_inert(browser_page, XSS_PAYLOADS)
     assert POISONED_AREA in browser_page.locator("h1").inner_text()
+
+
+def test_the_data_annex_meets_wcag_22_aa(browser_page: Page, tmp_path: Path) -> None:
+    from outcomes.report._render import render_annex
+
+    report = example_report()
+    path = tmp_path / report.annex
+    path.write_text(str(render_annex(report, "html")), encoding="utf-8")
+    open_file(browser_page, path)
+    screenshot(browser_page, "data-annex-fife-2024-25")
+    assert_accessible(browser_page)
+    assert browser_page.locator("article.indicator").count() == len(report.indicators)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from outcomes.assessment._model import (
     AgreedAction,
     Assessment,
+    CaseStudy,
     ExpectedDirection,
     Judgement,
     PeerAssessment,
@@ -32,6 +33,8 @@ from outcomes.assessment._model import (
     SignOff,
     SignOffRole,
     Statement,
+    StatutoryFunction,
+    StatutoryRecord,
     check_assessment,
     load_prompts,
 )
@@ -63,7 +66,8 @@ if TYPE_CHECKING:
 
 
 SCHEMA = 1
-_NARRATIVE = ("introduction", "governance", "public_protection", "resources", "workforce")
+_NARRATIVE = ("introduction", "governance", "landscape", "statutory_functions",
+              "public_protection", "resources", "workforce", "voice")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------
@@ -102,6 +106,17 @@ def _subtable(value: object) -> dict[str, object]:
     return value
 
 
+def _commentary(value: object) -> dict[str, str]:
+    table = _subtable(value)
+    if not all(isinstance(comment, str) for comment in table.values()):
+        raise FieldError(
+            CatalogueProblem.WRONG_TYPE,
+            "expected text for each indicator",
+            'e.g. CF05 = "Attendance fell while two schools were closed for repairs."',
+        )
+    return {indicator: str(comment).strip() for indicator, comment in table.items()}
+
+
 def _grade(value: object) -> int:
     # The range is a rule (BAD_GRADE), checked with the objects; only the type is checked here.
     return whole_number(value)
@@ -110,6 +125,12 @@ def _grade(value: object) -> int:
 _LINKS: Parsers = {"recommendations": (whole_numbers, False), "indicators": (_texts, False)}
 _RESPONSE: Parsers = {"response": (optional_text, False)}
 _STATEMENT: Parsers = {"text": (text, True), **_LINKS, **_RESPONSE}
+_STATUTORY: Parsers = {
+    "function": (choice(StatutoryFunction), True),
+    "count": (whole_number, False),
+    "text": (optional_text, False),
+}
+_CASE_STUDY: Parsers = {"title": (text, True), "text": (text, True), **_LINKS}
 _SIGN_OFF: Parsers = {
     "name": (text, True),
     "role": (choice(SignOffRole), True),
@@ -174,6 +195,9 @@ _TOP: Parsers = {
     "provider": (choice(ProviderType), False),
     "status": (choice(ReportStatus), False),
     "narrative": (_subtable, False),
+    "commentary": (_commentary, False),
+    "statutory_functions": (_array, False),
+    "case_studies": (_array, False),
     "sign_off": (_subtable, False),
     "self_assessment": (_array, False),
     "sections": (_subtable, False),
@@ -243,6 +267,11 @@ def _parse(document: Mapping[str, Any], reader: _Reader) -> Assessment | None:
     achievements = reader.tables(
         top.get("achievements"), _STATEMENT, "achievements", lambda f: Statement(**f)
     )
+    statutory = reader.tables(top.get("statutory_functions"), _STATUTORY, "statutory_functions",
+                              lambda f: StatutoryRecord(**f))  # fmt: skip
+    case_studies = reader.tables(
+        top.get("case_studies"), _CASE_STUDY, "case_studies", lambda f: CaseStudy(**f)
+    )
     plans = reader.tables(top.get("plans"), _PLAN, "plans", lambda f: Plan(**f))
     previous = reader.tables(top.get("previous_plans"), _PREVIOUS_PLAN, "previous_plans", _previous)
     peer = _peer(top.get("peer_assessment"), reader)
@@ -255,6 +284,9 @@ def _parse(document: Mapping[str, Any], reader: _Reader) -> Assessment | None:
         provider=top.get("provider", ProviderType.COUNCIL),
         status=top.get("status", ReportStatus.DRAFT),
         narrative={name: value for name, value in narrative.items() if value},
+        commentary={key: value for key, value in top.get("commentary", {}).items() if value},
+        statutory_functions=statutory,
+        case_studies=case_studies,
         self_assessment=answers,
         sections=ordered,
         achievements=achievements,
@@ -433,6 +465,12 @@ def _value(value: object) -> str:
     raise TypeError(f"cannot write {value!r} as TOML")
 
 
+def _key(name: str) -> str:
+    """A TOML key: bare when it can be (``CF05``, ``NI-18``), quoted otherwise."""
+    bare = name and all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
+    return name if bare else _string(name)
+
+
 def _lines(pairs: Iterable[tuple[str, object]]) -> list[str]:
     """``key = value`` lines, leaving out empty lists and empty optional text."""
     return [f"{key} = {_value(value)}" for key, value in pairs if value not in ((), "", None)]
@@ -472,6 +510,23 @@ def _sign_off_block(header: str, sign_off: SignOff | None) -> list[str]:
     return _block(f"[{header}]", pairs)
 
 
+def _report_extras(assessment: Assessment) -> list[str]:
+    """The commentary, statutory functions and case studies, as TOML lines."""
+    lines: list[str] = []
+    if assessment.commentary:
+        lines += _block("[commentary]", sorted((_key(indicator), comment) for indicator, comment
+                                               in assessment.commentary.items()))  # fmt: skip
+    for record in assessment.statutory_functions:
+        pairs: list[tuple[str, object]] = [("function", str(record.function))]
+        if record.count is not None:
+            pairs.append(("count", record.count))
+        lines += _block("[[statutory_functions]]", [*pairs, ("text", record.text)])
+    for study in assessment.case_studies:
+        links = _links(study.recommendations, study.indicators)
+        lines += _block("[[case_studies]]", [("title", study.title), ("text", study.text), *links])
+    return lines
+
+
 def assessment_toml(assessment: Assessment) -> str:
     """The assessment as ``assessment.toml`` text (see ``docs/assessment.md``)."""
     lines = [
@@ -490,6 +545,7 @@ def assessment_toml(assessment: Assessment) -> str:
     narrative = [(name, assessment.narrative.get(name, "")) for name in _NARRATIVE]
     if any(value for _, value in narrative):
         lines += _block("[narrative]", narrative)
+    lines += _report_extras(assessment)
     lines += _sign_off_block("sign_off", assessment.sign_off)
     for answer in assessment.self_assessment:
         lines += _block(

@@ -183,6 +183,37 @@ def _narrative(values: Mapping[str, str]) -> dict[str, str]:
     return dict(values)
 
 
+def _statutory(values: Iterable[StatutoryRecord]) -> tuple[StatutoryRecord, ...]:
+    return tuple(values)
+
+
+def _case_studies(values: Iterable[CaseStudy]) -> tuple[CaseStudy, ...]:
+    return tuple(values)
+
+
+class StatutoryFunction(enum.StrEnum):
+    """A statutory function whose year of decisions the CSWO reports (``label`` in words)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> StatutoryFunction:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    MENTAL_HEALTH_OFFICER = "mental_health_officer", "Mental health officer work"
+    GUARDIANSHIP = "guardianship", "Guardianship (Adults with Incapacity)"
+    ADULT_SUPPORT_PROTECTION = "adult_support_protection", "Adult support and protection"
+    SECURE_CARE = "secure_care", "Secure care authorisations"
+    FOSTERING_ADOPTION_PERMANENCE = (
+        "fostering_adoption_permanence",
+        "Fostering, adoption and permanence decisions",
+    )
+    JUSTICE_ORDERS = "justice_orders", "Justice orders supervised"
+    MAPPA = "mappa", "Multi-agency public protection arrangements (MAPPA)"
+
+
 @attrs.frozen(kw_only=True)
 class Statement:
     """A strength, priority or achievement: words linked to recommendations and indicators."""
@@ -192,6 +223,30 @@ class Statement:
     indicators: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     #: The authors' answer where the data contradict the claim (docs/assessment.md).
     response: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class StatutoryRecord:
+    """The council's year of one statutory function: how many decisions, and what they say.
+
+    >>> StatutoryRecord(function="guardianship", count=41).function.label
+    'Guardianship (Adults with Incapacity)'
+    """
+
+    function: StatutoryFunction = attrs.field(converter=StatutoryFunction)
+    #: Decisions, orders or cases in the year, as the council counts them; None if not given.
+    count: int | None = None
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CaseStudy:
+    """A short account of one person's or family's experience, with what it shows."""
+
+    title: str
+    text: str
+    recommendations: tuple[int, ...] = attrs.field(default=(), converter=_numbers)
+    indicators: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @attrs.frozen(kw_only=True)
@@ -327,8 +382,14 @@ class Assessment:
     provider: ProviderType = attrs.field(default=ProviderType.COUNCIL, converter=ProviderType)
     status: ReportStatus = attrs.field(default=ReportStatus.DRAFT, converter=ReportStatus)
     #: The CSWO's own words for the narrative sections of the report, by section name:
-    #: ``introduction``, ``governance``, ``public_protection``, ``resources``, ``workforce``.
+    #: ``introduction``, ``governance``, ``landscape``, ``statutory_functions``,
+    #: ``public_protection``, ``resources``, ``workforce``, ``voice``.
     narrative: Mapping[str, str] = attrs.field(factory=dict, converter=_narrative, hash=False)
+    #: The council's comment on an indicator, by indicator id, shown beside its figure.
+    commentary: Mapping[str, str] = attrs.field(factory=dict, converter=_narrative, hash=False)
+    #: The year's decisions by statutory function (one record per function at most).
+    statutory_functions: tuple[StatutoryRecord, ...] = attrs.field(default=(), converter=_statutory)
+    case_studies: tuple[CaseStudy, ...] = attrs.field(default=(), converter=_case_studies)
     self_assessment: tuple[PromptAnswer, ...] = attrs.field(default=(), converter=_answers)
     sections: tuple[SectionReturn, ...] = attrs.field(default=(), converter=_sections)
     achievements: tuple[Statement, ...] = attrs.field(default=(), converter=_statements)
@@ -434,6 +495,7 @@ class _Checker:
                 f"achievements[{number}]", achievement.recommendations, achievement.indicators
             )
         self._plans(assessment, period)
+        self._report_extras(assessment)
         if assessment.sign_off is not None:
             self._sign_off("sign_off", assessment.sign_off, assessment.provider)
         if assessment.peer_assessment is not None:
@@ -537,6 +599,23 @@ class _Checker:
             self._links(
                 f"previous_plans[{number}]", previous.plan.recommendations, previous.plan.indicators
             )
+
+    def _report_extras(self, assessment: Assessment) -> None:
+        """Commentary on known indicators, one record per statutory function, counts >= 0."""
+        for indicator in sorted(assessment.commentary):
+            self._links(f"commentary.{indicator}", (), (indicator,))
+        seen: set[StatutoryFunction] = set()
+        for number, record in enumerate(assessment.statutory_functions):
+            key = f"statutory_functions[{number}]"
+            if record.function in seen:
+                self.add(f"{key}.function", AssessmentProblem.DUPLICATE,
+                         f"statutory function {record.function} is given twice")  # fmt: skip
+            seen.add(record.function)
+            if record.count is not None and record.count < 0:
+                self.add(f"{key}.count", AssessmentProblem.BAD_VALUE,
+                         f"a count cannot be negative ({record.count})")  # fmt: skip
+        for number, study in enumerate(assessment.case_studies):
+            self._links(f"case_studies[{number}]", study.recommendations, study.indicators)
 
     def _sign_off(self, key: str, sign_off: SignOff, provider: ProviderType) -> None:
         allowed = _ROLES[provider]

@@ -308,9 +308,12 @@ NARRATIVE = SheetLayout(
         for name, words in (
             ("introduction", "what this year was about, in a paragraph"),
             ("governance", "governance and accountability"),
+            ("landscape", "the service delivery landscape: who provides what, where"),
+            ("statutory_functions", "statutory functions and decisions, in words"),
             ("public_protection", "public protection"),
             ("resources", "resources"),
             ("workforce", "workforce"),
+            ("voice", "the voice of people who use services and of carers"),
         )
     ),
 )

@@ -27,7 +27,15 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from html import escape
 
-__all__ = ["PALETTE", "default_tick", "funnel_chart", "rank_chart", "sparkline", "trend_chart"]
+__all__ = [
+    "PALETTE",
+    "default_tick",
+    "funnel_chart",
+    "rank_chart",
+    "sparkline",
+    "spine_chart",
+    "trend_chart",
+]
 
 #: Colours by role. Lines and markers have contrast of at least 3:1 against white
 #: (WCAG 1.4.11), ``text`` at least 4.5:1; ``band`` and ``grid`` are background only.
@@ -854,3 +862,113 @@ def funnel_chart(
         parts.append(note)
     height = max(320, math.ceil(last + 8))
     return _svg("funnel", chart_id, title, description, (width, height)) + "".join(parts) + "</svg>"
+
+
+# --- Spine chart -------------------------------------------------------------------------
+
+#: Height of one indicator's row in the spine chart, and the columns' left edges.
+_SPINE_ROW = 10
+_SPINE_LABEL, _SPINE_LEFT, _SPINE_RIGHT, _SPINE_VALUE, _SPINE_WORD = 4, 322, 548, 662, 668
+_SPINE_WIDTH = 760
+_SPINE_HEAD = 30
+
+
+def spine_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    scotland: Sequence[float | None],
+    ranges: Sequence[tuple[float, float, float, float] | None],
+    higher_is_better: Sequence[bool | None],
+    value_texts: Sequence[str],
+    words: Sequence[str],
+) -> str:
+    """Every indicator on one line: this area against the range of all areas.
+
+    Each row is scaled to its own range (``ranges``: lowest, lower quartile, upper quartile,
+    highest of all areas) and turned so that right is better (``higher_is_better`` False
+    flips it; None, a neutral indicator, keeps higher to the right). The light bar is the
+    range, the darker band the middle half, the black tick Scotland, the circle this area;
+    ``words`` (symbol and word, e.g. ``"▲ better"``) say how it compares, so no colour
+    carries meaning alone.
+
+    >>> svg = spine_chart(chart_id="s", title="At a glance", description="One row",
+    ...                   labels=["CF05 Attendance"], values=[90.0], scotland=[88.0],
+    ...                   ranges=[(80.0, 85.0, 91.0, 95.0)], higher_is_better=[True],
+    ...                   value_texts=["90%"], words=["▲ better"])
+    >>> "▲ better" in svg and svg.endswith("</svg>")
+    True
+    """
+    count = len(labels)
+    _check_lengths(count, "labels", values=values, scotland=scotland, ranges=ranges,
+                   higher_is_better=higher_is_better, value_texts=value_texts,
+                   words=words)  # fmt: skip
+    height = _SPINE_HEAD + count * _SPINE_ROW + 6
+    size = (_SPINE_WIDTH, height)
+    if not count:
+        return _no_data("spine", chart_id, title, description, size)
+    span = _SPINE_RIGHT - _SPINE_LEFT
+    middle = _SPINE_LEFT + span / 2
+    # The page's width, its height following (WeasyPrint needs width without max-width).
+    head = _svg("spine", chart_id, title, description, size).replace(
+        'style="max-width:100%;height:auto"', 'style="width:100%;height:auto"', 1
+    )
+    parts = [
+        head,
+        f'<text x="{_SPINE_LEFT}" y="12" font-size="{_SMALL_SIZE}">\u25c0 worse</text>'
+        f'<text x="{_SPINE_RIGHT}" y="12" font-size="{_SMALL_SIZE}" text-anchor="end">'
+        "better \u25b6</text>"
+        f'<text x="{_n(middle)}" y="24" font-size="9" text-anchor="middle">'
+        "range of all areas; band: middle half; | Scotland; \u25cf this area</text>"
+        f'<text x="{_SPINE_VALUE}" y="24" font-size="9" text-anchor="end">value</text>'
+        f'<text x="{_SPINE_WORD}" y="24" font-size="9">vs Scotland</text>',
+    ]
+    for k in range(count):
+        top = _SPINE_HEAD + k * _SPINE_ROW
+        centre = top + _SPINE_ROW / 2
+        baseline = _n(centre + 3)
+        if k % 2 == 0:
+            parts.append(f'<rect x="0" y="{_n(top)}" width="{_SPINE_WIDTH}" '
+                         f'height="{_SPINE_ROW}" fill="#f4f6f8"/>')  # fmt: skip
+        parts.append(f'<text x="{_SPINE_LABEL}" y="{baseline}" font-size="9">'
+                     f"{_text(_fit(labels[k], 62))}</text>")  # fmt: skip
+        parts.append(f'<text x="{_SPINE_VALUE}" y="{baseline}" font-size="9" '
+                     f'text-anchor="end">{_text(value_texts[k])}</text>'
+                     f'<text x="{_SPINE_WORD}" y="{baseline}" font-size="9">'
+                     f"{_text(words[k])}</text>")  # fmt: skip
+        extent = ranges[k]
+        if extent is None or not all(math.isfinite(v) for v in extent):
+            continue
+        low, first, third, high = extent
+        flip = higher_is_better[k] is False
+
+        def x(value: float, low: float = low, high: float = high, flip: bool = flip) -> float:
+            if high == low:
+                return middle
+            share = (value - low) / (high - low)
+            return _SPINE_LEFT + span * ((1 - share) if flip else share)
+
+        left, right = sorted((x(low), x(high)))
+        band_left, band_right = sorted((x(first), x(third)))
+        parts.append(
+            f'<rect x="{_n(left)}" y="{_n(top + 2.5)}" width="{_n(right - left)}" '
+            f'height="{_SPINE_ROW - 5}" fill="{PALETTE["grid"]}"/>'
+            f'<rect x="{_n(band_left)}" y="{_n(top + 2.5)}" width="{_n(band_right - band_left)}" '
+            f'height="{_SPINE_ROW - 5}" fill="{PALETTE["band"]}"/>'
+        )
+        given = scotland[k]
+        if given is not None and math.isfinite(given):
+            at = _n(x(min(max(given, low), high)))
+            parts.append(f'<line x1="{at}" x2="{at}" y1="{_n(top + 1)}" '
+                         f'y2="{_n(top + _SPINE_ROW - 1)}" stroke="{PALETTE["target"]}" '
+                         'stroke-width="2"/>')  # fmt: skip
+        value = values[k]
+        if value is not None and math.isfinite(value):
+            at = _n(x(min(max(value, low), high)))
+            parts.append(f'<circle cx="{at}" cy="{_n(centre)}" r="3.3" '
+                         f'fill="{PALETTE["area"]}" stroke="#fff" stroke-width="1"/>')  # fmt: skip
+    parts.append("</svg>")
+    return "".join(parts)

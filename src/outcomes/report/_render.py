@@ -25,16 +25,30 @@ from outcomes.errors import OutcomesError, OutputError, ResourceError
 from outcomes.vocabulary import is_computed_area
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from outcomes.assessment._model import Assessment
     from outcomes.report._report import AnnualReport
     from outcomes.results._results import Results
     from outcomes.returns._burden import Burden
     from outcomes.returns._tidy import Areas
 
-__all__ = ["FORMATS", "ReportBatch", "render", "render_pdf", "render_report", "write_reports"]
+__all__ = [
+    "ANNEX_FORMATS",
+    "FORMATS",
+    "ReportBatch",
+    "annex_tables",
+    "render",
+    "render_annex",
+    "render_pdf",
+    "render_report",
+    "write_reports",
+]
 
 #: Output formats and the template each starts from.
 FORMATS = {"html": "report.html.j2", "md": "report.md.j2"}
+#: The data annex's formats: the page, and its tables as CSV and Excel.
+ANNEX_FORMATS = ("html", "csv", "xlsx")
 
 
 @functools.cache
@@ -105,7 +119,9 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             "the packages libpango-1.0-0 and libpangoft2-1.0-0)"
         ) from error
     document = weasyprint.HTML(string=html, base_url=base_url)
-    pdf: bytes = document.write_pdf()
+    # PDF/UA-1: a tagged PDF (headings, tables, figures as structure) that screen readers
+    # and reflow can use; the same HTML gives the same bytes (no timestamps are written).
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     return pdf
 
 
@@ -134,6 +150,94 @@ def render_report(
     return render(report, format, templates=templates)
 
 
+def annex_tables(report: AnnualReport) -> dict[str, pd.DataFrame]:
+    """The data annex's tables, as shown (formatted text), by sheet name.
+
+    ``Trend data`` (every indicator's five years) is also the annex's CSV; the workbook
+    holds every table. Rows are in catalogue order, then year, then rank.
+    """
+    import pandas as pd
+
+    every = pd.DataFrame(
+        [{"indicator": h.indicator, "title": h.title, str(report.period): h.this_year,
+          str(report.previous_period): h.last_year, "change (95% interval)": h.change,
+          "direction": h.direction.word, "vs Scotland": h.vs_scotland,
+          "vs family group": h.vs_family_group, "rank": h.rank, "five-year trend": h.trend}
+         for h in report.headline],
+        columns=["indicator", "title", str(report.period), str(report.previous_period),
+                 "change (95% interval)", "direction", "vs Scotland", "vs family group",
+                 "rank", "five-year trend"],
+    )  # fmt: skip
+    group = report.family_group or "family group"
+    trend = pd.DataFrame(
+        [{"indicator": d.id, "title": d.title, "period": str(y.period), report.area: y.value,
+          "95% interval": y.interval, "Scotland": y.scotland, group: y.family_group,
+          "note": y.note} for d in report.indicators for y in d.years],
+        columns=["indicator", "title", "period", report.area, "95% interval", "Scotland", group,
+                 "note"],
+    )  # fmt: skip
+    ranks = pd.DataFrame(
+        [{"indicator": d.id, "rank": r.rank, "area": r.area, "value": r.value,
+          "95% interval": r.interval, "this area": r.highlighted}
+         for d in report.indicators for r in d.ranks],
+        columns=["indicator", "rank", "area", "value", "95% interval", "this area"],
+    )  # fmt: skip
+    definitions = pd.DataFrame(
+        [attrs.asdict(d) for d in report.methods.definitions],
+        columns=["id", "title", "numerator", "denominator", "multiplier", "interval", "source"],
+    )
+    quality = pd.DataFrame(
+        [{"kind": kind, "indicator": q.indicator, "period": str(q.period), "issue": q.issue}
+         for kind, rows in (("suppressed", report.methods.suppressed),
+                            ("missing", report.methods.missing), ("note", report.methods.notes))
+         for q in rows],
+        columns=["kind", "indicator", "period", "issue"],
+    )  # fmt: skip
+    return {"Every indicator": every, "Trend data": trend, "Ranks": ranks,
+            "Definitions": definitions, "Data quality": quality}  # fmt: skip
+
+
+def render_annex(
+    report: AnnualReport, format: str = "html", *, templates: str | os.PathLike[str] | None = None
+) -> str | bytes:
+    """The report's data annex as ``html`` (a page), ``csv`` (the trend data of every
+    indicator) or ``xlsx`` (every table of the annex, one sheet each; bytes).
+
+    >>> html = render_annex(report, "html")  # doctest: +SKIP
+    """
+    if format == "html":
+        return render(report, "html", template="annex.html.j2", templates=templates)
+    tables = annex_tables(report)
+    if format == "csv":
+        from outcomes.core._io import csv_text
+
+        return csv_text(tables["Trend data"])
+    if format == "xlsx":
+        return _workbook(tables)
+    raise OutcomesError(f"unknown annex format {format!r}; choose from {', '.join(ANNEX_FORMATS)}")
+
+
+def _workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """The tables as an ``.xlsx`` workbook, one sheet each, header row bold and frozen."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from outcomes.core._io import sheet_cell
+    from outcomes.returns._returns import _reproducible
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for name, frame in tables.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append([sheet_cell(str(column)) for column in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([sheet_cell(value) for value in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    return _reproducible(workbook)
+
+
 @attrs.frozen(kw_only=True)
 class ReportBatch:
     """What a batch of reports produced: files written per area, and areas that failed."""
@@ -154,6 +258,7 @@ def write_reports(
     burden: Burden | None = None,
     area_list: Areas | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    annex: bool = True,
 ) -> ReportBatch:
     """Render the reports of ``areas`` (default: every area in the results) into ``directory``.
 
@@ -162,7 +267,9 @@ def write_reports(
     share a file (``FIFE`` and ``fife!`` are both ``fife``), :class:`OutputError` names them
     and the file before anything is written. An area listed twice is rendered once.
     One area's bad input (an assessment with problems, say) fails that area only: its
-    message is in :attr:`ReportBatch.failed` and the others are still written.
+    message is in :attr:`ReportBatch.failed` and the others are still written. Beside each
+    report goes its data annex (``<area-slug>-<period>-data.html``, ``.csv``, ``.xlsx``,
+    :func:`render_annex`) unless ``annex`` is False.
     ``progress(done, total, area)`` is called after each area.
     """
     from outcomes.report._report import AnnualReport
@@ -187,6 +294,13 @@ def write_reports(
             for kind, name in names[area].items():
                 output = render_report(report, kind, templates=templates)
                 target = Path(directory) / name
+                if isinstance(output, bytes):
+                    paths.append(write_bytes_atomic(target, output))
+                else:
+                    paths.append(write_text_atomic(target, output))
+            for kind in ANNEX_FORMATS if annex else ():
+                output = render_annex(report, kind, templates=templates)
+                target = Path(directory) / report.annex.replace(".html", f".{kind}")
                 if isinstance(output, bytes):
                     paths.append(write_bytes_atomic(target, output))
                 else:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from outcomes.assessment._model import Assessment
+from outcomes.assessment._model import Assessment, StatutoryFunction, StatutoryRecord
 from outcomes.core._cells import Cells
 from outcomes.core._io import slug
 from outcomes.core._periods import Period, parse_period
@@ -28,6 +28,7 @@ from outcomes.report._format import (
     format_change,
     format_change_interval,
     format_interval,
+    format_number,
     format_value,
 )
 from outcomes.report._parts import (
@@ -74,10 +75,26 @@ if TYPE_CHECKING:
     from outcomes.returns._burden import Burden
     from outcomes.returns._tidy import Areas
 
-__all__ = ["PUBLIC_PROTECTION", "AnnualReport", "report_section"]
+__all__ = [
+    "PUBLIC_PROTECTION",
+    "STATUTORY_INDICATORS",
+    "VOICE",
+    "AnnualReport",
+    "annex_name",
+    "notable_reasons",
+    "report_section",
+]
 
 #: Indicators reported under public protection rather than their branch.
 PUBLIC_PROTECTION = ("CF01", "CF02", "CHN22", "CC02", "CC03")
+#: The catalogue's indicators whose counts (numerators) the statutory functions table shows.
+STATUTORY_INDICATORS: Mapping[StatutoryFunction, tuple[str, ...]] = {
+    StatutoryFunction.ADULT_SUPPORT_PROTECTION: ("CC03",),
+    StatutoryFunction.JUSTICE_ORDERS: ("CJ01",),
+}
+#: Indicators in the words of people who use services and carers (surveys), listed under
+#: "voice" as well as in their own section.
+VOICE = ("SW4b", "SW4c", "SW4d", "SW4e", "NI-4", "NI-5", "NI-9")
 #: Years shown in trend charts and tables.
 YEARS = 5
 _WORKFORCE_RECOMMENDATIONS = frozenset({7, 8, 9})
@@ -148,6 +165,10 @@ class IndicatorDetail:
     ranks: tuple[RankRow, ...]
     rank_chart: str
     rank_text: str
+    #: The council's comment on the indicator (the assessment's ``[commentary]``).
+    commentary: str = ""
+    #: Why the report shows it in full (:func:`notable_reasons`); empty: one line only.
+    notable: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -163,8 +184,61 @@ class Part:
     missing: tuple[str, ...]
     strengths: tuple[Linked, ...] = ()
     priorities: tuple[Linked, ...] = ()
+    #: The notable indicators, shown in full.
     indicators: tuple[IndicatorDetail, ...] = ()
     not_provided: str = ""
+    #: The section's other indicators, one line each, linking to the data annex.
+    compact: tuple[HeadlineRow, ...] = ()
+    #: Indicators of other sections that bear on this one (one line each, linked).
+    related: tuple[HeadlineRow, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class GlanceFinding:
+    """One statistically supported statement of the at-a-glance page, naming its indicator."""
+
+    indicator: str
+    title: str
+    anchor: str
+    words: str
+
+
+@attrs.frozen(kw_only=True)
+class AtAGlance:
+    """The report's first page of figures: the spine chart and what changed.
+
+    ``improved``, ``worsened`` and ``watch`` hold only statistically supported statements
+    (:func:`glance_findings`), in catalogue order; ``more`` says what a list left out.
+    """
+
+    chart: str
+    chart_text: str
+    counts: str
+    improved: tuple[GlanceFinding, ...]
+    worsened: tuple[GlanceFinding, ...]
+    watch: tuple[GlanceFinding, ...]
+    more: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen(kw_only=True)
+class StatutoryRow:
+    """One statutory function's year: the council's count and the catalogue's figures."""
+
+    function: str
+    count: str
+    text: str
+    figures: str
+    source: str
+
+
+@attrs.frozen(kw_only=True)
+class CaseStudyView:
+    """A case study as the report shows it, its indicators linked."""
+
+    title: str
+    text: str
+    recommendations: str
+    indicators: tuple[tuple[str, str], ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -203,13 +277,26 @@ class AnnualReport:
     signed_off: str
     headline: tuple[HeadlineRow, ...]
     headline_missing: tuple[str, ...]
+    #: How costs are shown: ``real terms (2024-25 prices)`` or ``cash``.
+    prices: str
+    #: The data annex's file name, beside the report (``<area-slug>-<period>-data.html``).
+    annex: str
+    glance: AtAGlance
+    #: Every indicator in full, in catalogue order: the data annex.
+    indicators: tuple[IndicatorDetail, ...]
     learning: tuple[LearnRow, ...]
     learning_missing: tuple[str, ...]
     governance: Part
+    landscape: Part
+    statutory: Part
+    statutory_functions: tuple[StatutoryRow, ...]
     service_delivery: tuple[Part, ...]
     public_protection: Part
     resources: Part
     workforce: Part
+    voice: Part
+    case_studies: tuple[CaseStudyView, ...]
+    case_studies_missing: tuple[str, ...]
     achievements: Part
     self_assessment: tuple[RecommendationAssessment, ...]
     self_assessment_missing: tuple[str, ...]
@@ -285,7 +372,9 @@ class AnnualReport:
             claims.require_answered(assessment.status)
         names = (dict(zip(areas.frame["area"], areas.frame["name"], strict=True))
                  if areas is not None else {})  # fmt: skip
-        figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year, names=names)
+        comments = dict(assessment.commentary) if assessment else {}
+        figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year, names=names,
+                               commentary=comments)  # fmt: skip
         learning = _learning(published, figures, areas)
         shown = learning[:LEARN_INDICATORS]
         more = (
@@ -298,6 +387,7 @@ class AnnualReport:
         )
         return attrs.evolve(
             _Builder(figures, assessment, burden, claims).build(), learning=shown,
+            prices=results.prices,
             learning_missing=(none,) if not learning else (more,) if learning[len(shown):]
             else (),
         )  # fmt: skip
@@ -345,6 +435,11 @@ def _learning(
     return tuple(rows)
 
 
+def annex_name(slug: str, period: Period | str) -> str:
+    """The data annex's file name, beside the report: ``<area-slug>-<period>-data.html``."""
+    return f"{slug}-{period}-data.html"
+
+
 def _check_period(lookup: ResultLookup, year: Period) -> None:
     """Fail early when the results hold nothing for the report's year."""
     present = {period.label for period in lookup.periods()}
@@ -381,6 +476,8 @@ class _AreaFigures:
     year: Period
     #: Each area's name as people read it (``areas.csv``'s ``name``); the code otherwise.
     names: Mapping[str, str] = attrs.field(factory=dict)
+    #: The council's comments by indicator id (the assessment's ``[commentary]``).
+    commentary: Mapping[str, str] = attrs.field(factory=dict)
     details: dict[str, IndicatorDetail] = attrs.field(factory=dict)
 
     def name(self, area: str | None = None) -> str:
@@ -417,6 +514,7 @@ class _AreaFigures:
         if indicator.id not in self.details:
             anchor = f"indicator-{slug(indicator.id)}"
             values = self.series(indicator, self.area, _value)
+            comment = self.commentary.get(indicator.id, "")
             self.details[indicator.id] = IndicatorDetail(
                 id=indicator.id,
                 anchor=anchor,
@@ -428,6 +526,8 @@ class _AreaFigures:
                 headline=self.headline(indicator, anchor, values),
                 **self.trend(indicator, anchor, values),
                 **self.ranking(indicator, anchor),
+                commentary=comment,
+                notable=notable_reasons(self.row(indicator), comment),
             )
         return self.details[indicator.id]
 
@@ -563,6 +663,100 @@ class _AreaFigures:
         )
         return {"ranks": ranks, "rank_chart": chart, "rank_text": text}
 
+    def glance(self, indicators: Sequence[Indicator]) -> AtAGlance:
+        """The spine chart of ``indicators`` and the statements of what changed."""
+        labels, values, scotland, ranges, better, texts, words = [], [], [], [], [], [], []
+        improved: list[GlanceFinding] = []
+        worsened: list[GlanceFinding] = []
+        watch: list[GlanceFinding] = []
+        compared: dict[Comparison, int] = {}
+        for indicator in indicators:
+            row = self.row(indicator)
+            period = self.periods(indicator)[-1]
+            scotland_row = self.lookup.row(indicator.id, SCOTLAND, period)
+            present = [r.value for r in self.lookup.ranked(indicator, period)
+                       if r.value is not None and not r.suppressed]  # fmt: skip
+            comparison = Comparison.NOT_COMPARED if row is None else row.vs_scotland
+            compared[comparison] = compared.get(comparison, 0) + 1
+            labels.append(f"{indicator.id} {indicator.title}")
+            values.append(None if row is None or row.suppressed else row.value)
+            scotland.append(_number(scotland_row))
+            ranges.append(_quartiles(present))
+            better.append(None if indicator.polarity is Polarity.NEUTRAL
+                          else indicator.polarity is Polarity.HIGHER_IS_BETTER)  # fmt: skip
+            texts.append(_shown(row, indicator))
+            words.append(f"{comparison.symbol} {comparison.word}")
+            for target, words_of in ((improved, _improved), (worsened, _worsened),
+                                     (watch, _watch)):  # fmt: skip
+                said = words_of(row, indicator) if row is not None and not row.suppressed else ""
+                if said:
+                    detail = self.detail(indicator)
+                    target.append(GlanceFinding(indicator=indicator.id, title=indicator.title,
+                                                anchor=detail.anchor, words=said))  # fmt: skip
+        order = (Comparison.BETTER, Comparison.SIMILAR, Comparison.WORSE, Comparison.HIGHER,
+                 Comparison.LOWER, Comparison.NOT_COMPARED)  # fmt: skip
+        counts = "; ".join(f"{compared[c]} {c.word}" for c in order if compared.get(c))
+        text = (
+            f"{len(labels)} headline indicators of {self.name()}, {self.year}, each against "
+            f"the range of all areas, turned so that right is better. Compared with "
+            f"Scotland: {counts}."
+        )
+        chart = _figures.spine_chart(
+            chart_id="glance-spine", title=f"{self.name()} at a glance, {self.year}",
+            description=text, labels=labels, values=values, scotland=scotland, ranges=ranges,
+            higher_is_better=better, value_texts=texts, words=words,
+        )  # fmt: skip
+        more = tuple(
+            (name, ", ".join(f.indicator for f in found[GLANCE_LIST:]))
+            for name, found in (("improved", improved), ("worsened", worsened), ("watch", watch))
+            if len(found) > GLANCE_LIST
+        )
+        return AtAGlance(chart=chart, chart_text=text, counts=counts,
+                         improved=tuple(improved[:GLANCE_LIST]),
+                         worsened=tuple(worsened[:GLANCE_LIST]),
+                         watch=tuple(watch[:GLANCE_LIST]), more=more)  # fmt: skip
+
+    def statutory(self, records: Mapping[StatutoryFunction, StatutoryRecord]) -> tuple[
+            StatutoryRow, ...]:  # fmt: skip
+        """One row per statutory function: the council's count, and the catalogue's counts
+        (the numerators of :data:`STATUTORY_INDICATORS`) where it has any."""
+        catalogue = self.lookup.catalogue
+        rows = []
+        for function in StatutoryFunction:
+            record = records.get(function)
+            figures, sources = [], []
+            if record is not None and record.count is not None:
+                sources.append("the council's assessment")
+            for indicator_id in STATUTORY_INDICATORS.get(function, ()):
+                if indicator_id not in catalogue:
+                    continue
+                indicator = catalogue[indicator_id]
+                row = self.row(indicator)
+                if row is None:
+                    continue
+                item = catalogue.items.get(indicator.numerator)
+                what = item.title if item is not None else indicator.numerator
+                count = (
+                    "[c]"
+                    if row.suppressed
+                    else (
+                        format_number(row.numerator)
+                        if row.numerator is not None
+                        else MISSING.symbol
+                    )
+                )
+                figures.append(f"{count}: {what} ({indicator.id}, {row.period})")
+                sources.append(f"the national dataset ({indicator.id}; its source is in the annex)")
+            rows.append(StatutoryRow(
+                function=function.label,
+                count="not given" if record is None or record.count is None
+                else f"{record.count:,}",
+                text="" if record is None else record.text,
+                figures="; ".join(figures) or "none in the catalogue",
+                source="; ".join(sources) or "none given",
+            ))  # fmt: skip
+        return tuple(rows)
+
     def methods(self, indicators: Sequence[Indicator]) -> MethodsAnnex:
         items = self.lookup.catalogue.items
         definitions = tuple(
@@ -613,6 +807,78 @@ class _AreaFigures:
 
 def _value(row: ResultRow) -> float | None:
     return row.value
+
+
+_MOVES = frozenset({Direction.IMPROVED, Direction.WORSENED, Direction.INCREASED,
+                    Direction.DECREASED})  # fmt: skip
+_TRENDS = frozenset({Trend.IMPROVING, Trend.WORSENING, Trend.INCREASING, Trend.DECREASING})
+_DIFFERENT = frozenset({Comparison.BETTER, Comparison.WORSE, Comparison.HIGHER,
+                        Comparison.LOWER})  # fmt: skip
+
+
+def notable_reasons(row: ResultRow | None, commentary: str = "") -> tuple[str, ...]:
+    """Why an indicator is shown in full in the report, in words; empty when it is not.
+
+    Notable: a significant change since last year, a significant five-year trend, a value
+    significantly different from Scotland's, or a comment of the council's. An untested
+    change (a cost, a count: not a sample) is not significant, so it alone is not notable.
+    """
+    reasons = []
+    if row is not None and not row.suppressed:
+        if row.change_significant is True and row.direction in _MOVES:
+            since = f" since {row.previous_period}" if row.previous_period else ""
+            reasons.append(f"{row.direction.word} significantly{since}")
+        if row.trend in _TRENDS:
+            reasons.append(f"{row.trend.word} over five years")
+        if row.vs_scotland in _DIFFERENT:
+            reasons.append(f"{row.vs_scotland.word} than Scotland")
+    if commentary:
+        reasons.append("commented on by the council")
+    return tuple(reasons)
+
+
+#: Statements per list on the at-a-glance page; the rest are named in one line.
+GLANCE_LIST = 3
+
+
+def _quartiles(values: Sequence[float]) -> tuple[float, float, float, float] | None:
+    """Lowest, lower quartile, upper quartile and highest (numpy's linear rule)."""
+    if not values:
+        return None
+    import numpy as np
+
+    low, first, third, high = np.percentile(np.asarray(values, dtype=float), [0, 25, 75, 100])
+    return float(low), float(first), float(third), float(high)
+
+
+def _moved(row: ResultRow, direction: Direction, trend: Trend) -> str:
+    said = []
+    if row.change_significant is True and row.direction is direction:
+        since = f" since {row.previous_period}" if row.previous_period else ""
+        said.append(f"{direction.word} significantly{since}")
+    if row.trend is trend:
+        said.append(f"{trend.word} over five years")
+    return " and ".join(said)
+
+
+def _improved(row: ResultRow, indicator: Indicator) -> str:
+    return _moved(row, Direction.IMPROVED, Trend.IMPROVING)
+
+
+def _worsened(row: ResultRow, indicator: Indicator) -> str:
+    return _moved(row, Direction.WORSENED, Trend.WORSENING)
+
+
+def _watch(row: ResultRow, indicator: Indicator) -> str:
+    """Significantly worse than Scotland without having worsened, or a significant move of
+    an indicator with no better direction."""
+    if row.vs_scotland is Comparison.WORSE and not _worsened(row, indicator):
+        return "significantly worse than Scotland"
+    if indicator.polarity is Polarity.NEUTRAL:
+        return _moved(row, Direction.INCREASED, Trend.INCREASING) or _moved(
+            row, Direction.DECREASED, Trend.DECREASING
+        )
+    return ""
 
 
 def _lower(row: ResultRow) -> float | None:
@@ -691,6 +957,7 @@ class _Builder:
                 else:
                     strengths = linked(given.strengths, self.claims)
                     priorities = linked(given.priorities, self.claims)
+            details = [self.figures.detail(i) for i in members]
             return Part(
                 key=key,
                 title=title,
@@ -698,9 +965,24 @@ class _Builder:
                 missing=tuple(missing),
                 strengths=strengths,
                 priorities=priorities,
-                indicators=tuple(self.figures.detail(i) for i in members),
+                indicators=tuple(d for d in details if d.notable),
                 not_provided=not_provided,
+                compact=tuple(d.headline for d in details if not d.notable),
             )
+
+        def told(key: str, title: str, what: str) -> Part:
+            """A section of the CSWO's words only."""
+            missing = (
+                (no_assessment,)
+                if assessment is None
+                else (
+                    ()
+                    if narrative.get(key)
+                    else (f"The assessment gives no narrative for {what}.",)
+                )
+            )
+            return Part(key=key, title=title, narrative=narrative.get(key, ""),
+                        missing=missing)  # fmt: skip
 
         delivery = tuple(
             part(
@@ -712,6 +994,10 @@ class _Builder:
             for branch in (Branch.CHILDREN_FAMILIES, Branch.COMMUNITY_CARE, Branch.CRIMINAL_JUSTICE)
         )
         headline = tuple(self.figures.detail(i).headline for i in indicators)
+        records = {r.function: r for r in assessment.statutory_functions} if assessment else {}
+        studies = assessment.case_studies if assessment else ()
+        voice = told("voice", "The voice of people who use services and carers",
+                     "the voice of people who use services and carers")  # fmt: skip
         return AnnualReport(
             area=self.figures.name(),
             code=self.figures.area,
@@ -727,6 +1013,10 @@ class _Builder:
             else "",
             headline=headline,
             headline_missing=() if headline else ("The catalogue has no indicators.",),
+            prices="cash",  # set by AnnualReport.build, from the results
+            annex=annex_name(slug(self.figures.area), self.figures.year),
+            glance=self.figures.glance(indicators),
+            indicators=tuple(self.figures.detail(i) for i in indicators),
             learning=(),  # filled in by AnnualReport.build, from the published figures
             learning_missing=(),
             governance=part(
@@ -735,6 +1025,13 @@ class _Builder:
                 groups["governance"],
                 narrative_key="governance",
             ),
+            landscape=told(
+                "landscape", "Service delivery landscape", "the service delivery landscape"
+            ),
+            statutory=told(
+                "statutory_functions", "Statutory functions and decisions", "statutory functions"
+            ),
+            statutory_functions=self.figures.statutory(records),
             service_delivery=delivery,
             public_protection=part(
                 "public_protection",
@@ -752,6 +1049,26 @@ class _Builder:
                 section=ReturnSection.WHOLE_SERVICE,
                 narrative_key="workforce",
             ),
+            voice=attrs.evolve(
+                voice,
+                related=tuple(
+                    self.figures.detail(catalogue[i]).headline for i in VOICE if i in catalogue
+                ),
+            ),
+            case_studies=tuple(
+                CaseStudyView(
+                    title=study.title,
+                    text=study.text,
+                    recommendations=", ".join(map(str, study.recommendations)),
+                    indicators=tuple((i, f"indicator-{slug(i)}") for i in study.indicators),
+                )
+                for study in studies
+            ),
+            case_studies_missing=(no_assessment,)
+            if assessment is None
+            else ()
+            if studies
+            else ("The assessment gives no case studies.",),
             achievements=Part(
                 key="achievements",
                 title="Achievements",
