@@ -46,29 +46,33 @@ def test_a_clean_return_has_no_problems() -> None:
     assert len(checked.frame) == len(example_return())
 
 
+#: A count the council returns, to plant problems on.
+ITEM = "asp_inquiries_completed"
+
 CASES: dict[DataProblem, tuple[Edit, str, str]] = {
     # problem: (edit, item, column) where the problem must be reported
-    DataProblem.UNKNOWN_ITEM: (_set("asp_inquiries_completed", "item", "asp_inquiries_complete"), "asp_inquiries_complete", "item"),
-    DataProblem.UNKNOWN_AREA: (_set("asp_inquiries_completed", "area", "Fyfe"), "asp_inquiries_completed", "area"),
-    DataProblem.RESERVED_AREA: (_set("asp_inquiries_completed", "area", "Scotland"), "asp_inquiries_completed", "area"),
-    DataProblem.BAD_PERIOD: (_set("asp_inquiries_completed", "period", "2024-26"), "asp_inquiries_completed", "period"),
-    DataProblem.NOT_A_NUMBER: (_set("asp_inquiries_completed", "value", "n/a"), "asp_inquiries_completed", "value"),
-    DataProblem.AMBIGUOUS_NUMBER: (_set("asp_inquiries_completed", "value", "12,5"), "asp_inquiries_completed", "value"),
-    DataProblem.DATE_VALUE: (_set("asp_inquiries_completed", "value", "01/04/2024"), "asp_inquiries_completed", "value"),
-    DataProblem.PERCENTAGE: (_set("asp_inquiries_completed", "value", "12%"), "asp_inquiries_completed", "value"),
-    DataProblem.NEGATIVE_COUNT: (_set("asp_inquiries_completed", "value", "-12"), "asp_inquiries_completed", "value"),
+    DataProblem.UNKNOWN_ITEM: (
+        _set(ITEM, "item", "asp_inquiries_complete"), "asp_inquiries_complete", "item"),
+    DataProblem.UNKNOWN_AREA: (_set(ITEM, "area", "Fyfe"), ITEM, "area"),
+    DataProblem.RESERVED_AREA: (_set(ITEM, "area", "Scotland"), ITEM, "area"),
+    DataProblem.BAD_PERIOD: (_set(ITEM, "period", "2024-26"), ITEM, "period"),
+    DataProblem.NOT_A_NUMBER: (_set(ITEM, "value", "n/a"), ITEM, "value"),
+    DataProblem.AMBIGUOUS_NUMBER: (_set(ITEM, "value", "12,5"), ITEM, "value"),
+    DataProblem.DATE_VALUE: (_set(ITEM, "value", "01/04/2024"), ITEM, "value"),
+    DataProblem.PERCENTAGE: (_set(ITEM, "value", "12%"), ITEM, "value"),
+    DataProblem.NEGATIVE_COUNT: (_set(ITEM, "value", "-12"), ITEM, "value"),
     DataProblem.NUMERATOR_ABOVE_DENOMINATOR: (
         _set("asp_inquiries_completed_within_timescale", "value", "99999"),
         "asp_inquiries_completed_within_timescale", "value"),
-    DataProblem.EMPTY_VALUE: (_set("asp_inquiries_completed", "value", ""), "asp_inquiries_completed", "value"),
-    DataProblem.UNKNOWN_FLAG: (_set("asp_inquiries_completed", "flag", "final"), "asp_inquiries_completed", "flag"),
+    DataProblem.EMPTY_VALUE: (_set(ITEM, "value", ""), ITEM, "value"),
+    DataProblem.UNKNOWN_FLAG: (_set(ITEM, "flag", "final"), ITEM, "flag"),
     DataProblem.VALUE_NOT_COLLECTED: (
-        _set("asp_inquiries_completed", "flag", "not_collected"), "asp_inquiries_completed", "flag"),
+        _set(ITEM, "flag", "not_collected"), ITEM, "flag"),
     DataProblem.DUPLICATE_ROW: (
-        lambda f: pd.concat([f, f[f["item"] == "asp_inquiries_completed"]], ignore_index=True),
-        "asp_inquiries_completed", "item"),
+        lambda f: pd.concat([f, f[f["item"] == ITEM]], ignore_index=True),
+        ITEM, "item"),
     DataProblem.MISSING_ITEM: (
-        lambda f: f[f["item"] != "asp_inquiries_completed"].reset_index(drop=True), "asp_inquiries_completed", ""),
+        lambda f: f[f["item"] != ITEM].reset_index(drop=True), ITEM, ""),
     DataProblem.EXTRA_COLUMN: (lambda f: f.assign(comment="checked by JS"), "", "comment"),
     DataProblem.MISSING_COLUMN: (lambda f: f.drop(columns="period"), "", "period"),
 }  # fmt: skip

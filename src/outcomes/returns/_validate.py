@@ -194,9 +194,9 @@ def _dataset_checks(
         frame.index, frame["area"], frame["period"], frame["item"], frame["value"], strict=True
     ):
         period = periods[label]
-        if area == SCOTLAND and name in items and not items[name].from_council:
-            pass  # a national body's published figure for Scotland: kept, not computed
-        elif is_computed_area(area):
+        # A national body's published figure for Scotland is kept, not computed.
+        published = area == SCOTLAND and name in items and not items[name].from_council
+        if is_computed_area(area) and not published:
             problems.append(_problem(frame, i, "area", DataProblem.RESERVED_AREA,
                                      "national and family-group rows are computed, not "
                                      "returned"))  # fmt: skip
