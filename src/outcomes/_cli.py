@@ -151,6 +151,11 @@ def _parser() -> argparse.ArgumentParser:
         "--suppress-below", type=int, metavar="N",
         help="suppress counts from 1 to N-1 where an indicator sets no threshold (default 5)",
     )  # fmt: skip
+    compute.add_argument(
+        "--by", choices=["council", "partnership"], default="council",
+        help="the areas to compute for: the councils of --areas (default), or the health and "
+        "social care partnerships they belong to (needs --areas)",
+    )  # fmt: skip
     compute.add_argument("--out", required=True, metavar="FILE", help="results CSV")
     compute.set_defaults(command=_compute)
 
@@ -434,10 +439,19 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
     deflators = _deflators(arguments)
     catalogue = _load(arguments)
+    dataset = read_dataset(arguments.data)
+    areas = read_areas(arguments.areas) if arguments.areas else None
+    if arguments.by == "partnership":
+        if areas is None:
+            _error("--by partnership needs --areas: which partnership each council is in")
+            return 2
+        from outcomes.returns._partnerships import by_partnership
+
+        dataset, areas = by_partnership(dataset, areas, catalogue)
     results = compute(
-        read_dataset(arguments.data),
+        dataset,
         catalogue,
-        read_areas(arguments.areas) if arguments.areas else None,
+        areas,
         arguments.confidence,
         deflators=deflators,
         base_period=arguments.base_period,

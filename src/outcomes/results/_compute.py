@@ -117,7 +117,7 @@ def compute(
         _add_published_notes(cube, figures.value, published)
     frame = _assemble(cube, figures, trend)
     family_groups = {} if areas is None else areas.family_group_of
-    used = {name for i in catalogue for name in (i.numerator, i.denominator, i.sd) if name}
+    used = {name for i in catalogue for name in i.items}
     unused = tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
     return Results(
         frame=frame, catalogue=catalogue, family_groups=family_groups, unused_items=unused,

@@ -15,6 +15,7 @@ from outcomes.returns._import import (
     import_table,
     load_mapping,
 )
+from outcomes.returns._partnerships import SUMMABLE_KINDS, by_partnership
 from outcomes.returns._returns import (
     Return,
     blank_return,
@@ -28,6 +29,7 @@ from outcomes.returns._validate import ValidatedReturns, validate_returns
 __all__ = [
     "IMPORT_ROLES",
     "PUBLISHED_COLUMNS",
+    "SUMMABLE_KINDS",
     "Areas",
     "Burden",
     "Collation",
@@ -39,6 +41,7 @@ __all__ = [
     "ValidatedReturns",
     "blank_return",
     "burden",
+    "by_partnership",
     "collate",
     "import_lgbf",
     "import_table",
