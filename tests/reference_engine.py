@@ -28,6 +28,7 @@ import pandas as pd
 from outcomes import stats
 from outcomes.catalogue._catalogue import Catalogue
 from outcomes.core._periods import parse_period
+from outcomes.core._suggest import did_you_mean
 from outcomes.errors import DataProblem, DataProblemRow, ValidationError
 from outcomes.returns._tidy import Areas, Dataset
 from outcomes.vocabulary import SCOTLAND, ItemKind, Measure, PeriodType, Polarity
@@ -104,7 +105,8 @@ def _gather(dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> pd.D
                     DataProblemRow(
                         file=dataset.source, column="area", area=area, value=area,
                         problem=DataProblem.UNKNOWN_AREA,
-                        hint=f"add it to {areas.source or 'the areas file'}",
+                        hint=f"add it to {areas.source or 'the areas file'}; "
+                        + did_you_mean(area, areas.names),
                     )
                     for area in unknown
                 )

@@ -10,6 +10,7 @@ import pytest
 from outcomes import Areas, Catalogue, Dataset, compute, load_catalogue, read_areas, read_dataset
 from outcomes._cli import main
 from outcomes.core._resources import bundled_path
+from outcomes.errors import ValidationError
 from outcomes.returns import by_partnership, known_areas
 
 EXAMPLE = bundled_path("example")
@@ -99,3 +100,30 @@ def test_compute_by_partnership_on_the_command_line(tmp_path: Path) -> None:
     assert JOINT in set(written["area"])
     assert "Stirling" not in set(written["area"])
     assert main(["compute", "--data", data, "--by", "partnership", "--out", str(out)]) == 2
+
+
+@pytest.mark.parametrize("spelling", ["S12000047", "Fife Council", "FIFE"])
+def test_a_publishers_spelling_or_code_is_the_same_area(
+    councils: tuple[Dataset, Areas], spelling: str
+) -> None:
+    data, areas = councils
+    catalogue = load_catalogue().select(["SW6"])
+    frame = data.frame.assign(area=data.frame["area"].replace({"Fife": spelling}))
+    results = compute(Dataset.from_frame(frame), catalogue, areas)
+    expected = compute(data, catalogue, areas)
+    assert (
+        results.row("SW6", "Fife", "2024-25")["value"]
+        == expected.row("SW6", "Fife", "2024-25")["value"]
+    )
+
+
+def test_an_unknown_area_name_is_an_error_with_the_closest_names(
+    councils: tuple[Dataset, Areas],
+) -> None:
+    data, areas = councils
+    frame = data.frame.assign(area=data.frame["area"].replace({"Fife": "Fiffe"}))
+    with pytest.raises(ValidationError) as caught:
+        compute(Dataset.from_frame(frame), load_catalogue().select(["SW6"]), areas)
+    (problem,) = caught.value.problems
+    assert problem.area == "Fiffe"
+    assert "'Fife'" in problem.hint

@@ -27,6 +27,7 @@ from scipy import stats as scipy_stats
 from outcomes import stats
 from outcomes.catalogue._catalogue import Catalogue
 from outcomes.core._periods import Period, as_period, parse_period
+from outcomes.core._suggest import did_you_mean
 from outcomes.errors import DataProblem, DataProblemRow, ValidationError
 from outcomes.returns._tidy import Areas, Dataset
 from outcomes.vocabulary import (
@@ -165,6 +166,20 @@ def _codes(column: pd.Series, labels: Sequence[str]) -> IntArray:
     return where[codes].astype(np.intp)
 
 
+def _aligned(dataset: Dataset, areas: Areas) -> Dataset:
+    """The dataset with every area named as ``areas`` names it: a publisher's spelling or a
+    GSS code of a listed area (``Edinburgh City``, ``S12000036``) becomes that area; a name
+    that stands for no listed area is an error naming it, with the closest names."""
+    present = set(dataset.frame["area"].unique().tolist()) - {*areas.names, SCOTLAND}
+    renamed = {name: areas.area_for(name) for name in present}
+    renamed = {name: area for name, area in renamed.items() if area != name}
+    if renamed:
+        frame = dataset.frame.assign(area=dataset.frame["area"].replace(renamed))
+        dataset = Dataset(frame=frame, source=dataset.source)
+    _check_areas(dataset, areas)
+    return dataset
+
+
 def _check_areas(dataset: Dataset, areas: Areas) -> None:
     unknown = sorted(set(dataset.frame["area"].unique().tolist()) - {*areas.names, SCOTLAND})
     if unknown:
@@ -173,7 +188,8 @@ def _check_areas(dataset: Dataset, areas: Areas) -> None:
                 DataProblemRow(
                     file=dataset.source, column="area", area=area, value=area,
                     problem=DataProblem.UNKNOWN_AREA,
-                    hint=f"add it to {areas.source or 'the areas file'}",
+                    hint=f"add it to {areas.source or 'the areas file'}; "
+                    + did_you_mean(area, areas.names),
                 )
                 for area in unknown
             )
@@ -229,9 +245,9 @@ class _Cube:
     def build(cls, dataset: Dataset, catalogue: Catalogue, areas: Areas | None) -> _Cube:
         cube = cls()
         cube.catalogue = catalogue
-        data = dataset.frame
         if areas is not None:
-            _check_areas(dataset, areas)
+            dataset = _aligned(dataset, areas)
+        data = dataset.frame
         # Rows for Scotland are published national figures, not an area: kept aside, they
         # are an estimate's national figure and are compared with the computed totals.
         national_rows = (data["area"] == SCOTLAND).to_numpy(dtype=bool)
