@@ -285,9 +285,12 @@ class Overview:
 # --- the period's rows ------------------------------------------------------------------------
 
 
-def _period_labels(catalogue: Catalogue, period: Period) -> dict[str, str]:
-    """Each indicator's period label in the return year of ``period``."""
-    return {i.id: period.in_type(i.period_type).label for i in catalogue}
+def _period_labels(results: Results, period: Period) -> dict[str, str]:
+    """Each indicator's period label in the return year of ``period``: its latest published
+    period (a two-yearly survey's last survey year, a lagged figure's year), which the
+    tables' ``period`` column names."""
+    latest = results.latest_periods(period)
+    return {i.id: str(latest[i.id] or period.in_type(i.period_type)) for i in results.catalogue}
 
 
 def _funnel_kind(indicator: Indicator, catalogue: Catalogue) -> str:
@@ -318,7 +321,7 @@ class _Period:
         cls, results: Results, period: Period, areas: Areas | None, *, overdispersion: bool = True
     ) -> _Period:
         catalogue = results.catalogue
-        labels = _period_labels(catalogue, period)
+        labels = _period_labels(results, period)
         frame = results.frame
         rows = frame[frame["period"] == frame["indicator"].map(labels)]
         if rows.empty:

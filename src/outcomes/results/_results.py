@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from outcomes.core._io import csv_text, write_csv
-from outcomes.core._periods import Period
+from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.results._lookup import ResultLookup
 from outcomes.vocabulary import SCOTLAND, ItemKind, Polarity
 
@@ -65,6 +65,9 @@ class Results:
         factory=dict, init=False, eq=False, repr=False
     )
     _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    _with_values: dict[str, list[Period]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def lookup(self) -> ResultLookup:
         """The table as typed rows by indicator, area and period (made once)."""
@@ -87,6 +90,39 @@ class Results:
         if len(match) != 1:
             raise KeyError(f"no result for {indicator}, {area}, {period}")
         return match.iloc[0]
+
+    def latest_periods(self, period: str | Period) -> dict[str, Period | None]:
+        """Each indicator's latest published period as of the return year ``period``: the
+        latest of its periods with a figure for some area, at or before ``period`` less the
+        indicator's ``lag``, in the indicator's own kind of year. A two-yearly survey's is
+        its last survey year (2023-24 for 2024-25), a lagged figure's ``lag`` years back;
+        None when there is none (docs/methods.md, "Change on the previous period").
+
+        >>> import outcomes
+        >>> from outcomes.core._resources import bundled_path
+        >>> example = bundled_path("example")
+        >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
+        ...                            outcomes.load_catalogue())
+        >>> latest = results.latest_periods("2024-25")
+        >>> str(latest["SW6"]), str(latest["SW4b"]), str(latest["CJ02"])
+        ('2024-25', '2023-24', '2022-23')
+        """
+        if not self._with_values:
+            given = self.frame[self.frame["value"].notna()]
+            pairs = given[["indicator", "period"]].drop_duplicates()
+            found: dict[str, list[Period]] = {}
+            for indicator, label in zip(pairs["indicator"], pairs["period"], strict=True):
+                found.setdefault(str(indicator), []).append(parse_period(str(label)))
+            self._with_values.update(
+                {k: sorted(v, key=lambda p: p.start) for k, v in found.items()}
+            )
+        year = as_period(period)
+        latest: dict[str, Period | None] = {}
+        for indicator in self.catalogue:
+            last = year.in_type(indicator.period_type).shifted(-indicator.lag)
+            earlier = [p for p in self._with_values.get(indicator.id, []) if p.start <= last.start]
+            latest[indicator.id] = earlier[-1] if earlier else None
+        return latest
 
     def spc(self, indicator: str, area: str) -> pd.DataFrame:
         """An XmR control chart of one area's series, for long series (an optional view).
