@@ -68,6 +68,7 @@ _MONOSPACE = frozenset({"code", "kbd", "samp"})
 # Characters XML 1.0 cannot hold; they are dropped rather than fail the document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_FONT = "Arial"  # Liberation Sans or DejaVu Sans where Arial is missing
 # The root ``svg`` start tag's style attribute, and the CSS properties that size it.
 _ROOT_STYLE = re.compile(r"""\s*<svg\b[^>]*?\sstyle\s*=\s*(["'])(?P<style>.*?)\1""", re.S)
 _CSS_SIZING = frozenset(
@@ -255,6 +256,13 @@ def _styles(document: Document) -> None:
                 language = OxmlElement("w:lang")
                 run_defaults.append(language)
             language.set(qn("w:val"), "en-GB")
+    # One sans-serif font, as the HTML has, in place of the template's theme fonts (Calibri
+    # and Cambria, which LibreOffice may lack and replace with a serif).
+    for fonts in styles.element.iter(qn("w:rFonts")):
+        for name in [name for name in fonts.attrib if name.lower().endswith("theme")]:
+            del fonts.attrib[name]
+        for which in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(which), _FONT)
     hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     hyperlink.font.color.rgb = RGBColor(0x0B, 0x4F, 0x8A)
     hyperlink.font.underline = True
