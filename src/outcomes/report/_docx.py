@@ -45,8 +45,8 @@ LANDSCAPE_COLUMNS = 7
 _MM = 36000  # EMU per millimetre
 _PX = 9525  # EMU per CSS pixel (1/96 inch)
 _TWIP = 635  # EMU per twentieth of a point
-# The width of an average character of the tables' 8.5 pt text, bold or not, EMU (1.65 mm).
-_CHARACTER = 59400
+# The width of a wide character of the tables' 8.5 pt text, bold or not (0.65 em), EMU.
+_CHARACTER = 70000
 # A cell's text up to this long is kept on one line where the page allows.
 _UNBROKEN = 14
 _PAGE = (210 * _MM, 297 * _MM)  # A4 portrait
