@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -400,9 +399,7 @@ def soffice() -> str:
     pytest.skip(reason)
 
 
-def test_libreoffice_converts_it_to_pdf_with_every_section(
-    tmp_path: Path, record_property: Callable[[str, object], None]
-) -> None:
+def test_libreoffice_converts_it_to_pdf_with_every_section(tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     program = soffice()
     source = tmp_path / "fife.docx"
@@ -415,7 +412,7 @@ def test_libreoffice_converts_it_to_pdf_with_every_section(
     )  # fmt: skip
     reader = pypdf.PdfReader(tmp_path / "pdf" / "fife.pdf")
     pages = len(reader.pages)
-    record_property("libreoffice_pages", pages)
+    # 147 pages in LibreOffice 7.4 (docs/reports.md); the count moves with the report.
     assert pages > 0
     text = squash(" ".join(page.extract_text() for page in reader.pages))
     sections = [heading for level, heading in outline_of(example_html()).headings if level <= 2]
