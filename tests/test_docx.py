@@ -346,6 +346,7 @@ def test_unknown_elements_keep_their_text_and_odd_text_is_safe() -> None:
         "<custom-element><p>para\x0b graph</p></custom-element>"
         "<table><tr><td>no header</td><td><x-cell><p>in a cell</p></x-cell></td></tr></table>"
         '<p><a href="javascript:alert(1)">not a link</a> <a href="#nowhere">nor this</a></p>'
+        'before<h2 id="there">There</h2><p><a href="#there">back</a></p>'
         '<figure><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" '
         'aria-label="a\x01chart"><rect width="10" height="10"/></svg></figure>'
         "</body></html>"
@@ -360,7 +361,12 @@ def test_unknown_elements_keep_their_text_and_odd_text_is_safe() -> None:
     cells = document.tables[0].rows[0].cells
     assert [cell.text for cell in cells] == ["no header", "in a cell"]
     assert [style_name(cell.paragraphs[0]) for cell in cells] == ["Table Text"] * 2
-    assert not list(document.element.body.iter(f"{W}hyperlink"))
+    # The one internal link goes to a bookmark on its heading, not on the text before it.
+    links = list(document.element.body.iter(f"{W}hyperlink"))
+    assert [link.get(qn("w:anchor")) for link in links] == ["there"]
+    marked = [p.text for p in document.paragraphs
+              if p._p.find(qn("w:bookmarkStart")) is not None]  # fmt: skip
+    assert marked == ["There"]
 
 
 def test_a_chart_that_cannot_be_drawn_is_an_outcomes_error() -> None:

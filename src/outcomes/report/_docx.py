@@ -62,6 +62,9 @@ _CONTAINERS = frozenset(
      "details", "dl", "nav", "figure", "hgroup", "search", "address", "fieldset"}
 )  # fmt: skip
 _PARAGRAPHS = frozenset({"p", "dt", "dd", "summary", "figcaption", "blockquote", "pre", "legend"})
+_BLOCKS = (
+    _CONTAINERS | _PARAGRAPHS | {"h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table"}
+)
 _BOLD = frozenset({"strong", "b", "th"})
 _ITALIC = frozenset({"em", "i", "cite", "dfn", "var"})
 _MONOSPACE = frozenset({"code", "kbd", "samp"})
@@ -551,6 +554,8 @@ class _Writer:
         if tag in _SKIPPED or "skip" in element.classes() or "hidden" in element.attributes:
             return
         if "id" in element.attributes and element.attributes["id"] in self.bookmarks:
+            if tag in _BLOCKS:  # the text before it is a paragraph of its own, unmarked
+                self._flush(flow, block)
             self.pending.append(self.bookmarks[element.attributes["id"]])
         if re.fullmatch(r"h[1-6]", tag):
             self._heading(element, flow, look, int(tag[1]))
