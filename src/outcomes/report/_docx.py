@@ -45,8 +45,8 @@ LANDSCAPE_COLUMNS = 7
 _MM = 36000  # EMU per millimetre
 _PX = 9525  # EMU per CSS pixel (1/96 inch)
 _TWIP = 635  # EMU per twentieth of a point
-# The width of an average character of the tables' 8.5 pt text, bold or not, EMU (1.65 mm).
-_CHARACTER = 59400
+# The width of a wide character of the tables' 8.5 pt text, bold or not (0.65 em), EMU.
+_CHARACTER = 70000
 # A cell's text up to this long is kept on one line where the page allows.
 _UNBROKEN = 14
 _PAGE = (210 * _MM, 297 * _MM)  # A4 portrait
@@ -62,12 +62,16 @@ _CONTAINERS = frozenset(
      "details", "dl", "nav", "figure", "hgroup", "search", "address", "fieldset"}
 )  # fmt: skip
 _PARAGRAPHS = frozenset({"p", "dt", "dd", "summary", "figcaption", "blockquote", "pre", "legend"})
+_BLOCKS = (
+    _CONTAINERS | _PARAGRAPHS | {"h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table"}
+)
 _BOLD = frozenset({"strong", "b", "th"})
 _ITALIC = frozenset({"em", "i", "cite", "dfn", "var"})
 _MONOSPACE = frozenset({"code", "kbd", "samp"})
 # Characters XML 1.0 cannot hold; they are dropped rather than fail the document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_FONT = "Arial"  # Liberation Sans or DejaVu Sans where Arial is missing
 # The root ``svg`` start tag's style attribute, and the CSS properties that size it.
 _ROOT_STYLE = re.compile(r"""\s*<svg\b[^>]*?\sstyle\s*=\s*(["'])(?P<style>.*?)\1""", re.S)
 _CSS_SIZING = frozenset(
@@ -255,6 +259,13 @@ def _styles(document: Document) -> None:
                 language = OxmlElement("w:lang")
                 run_defaults.append(language)
             language.set(qn("w:val"), "en-GB")
+    # One sans-serif font, as the HTML has, in place of the template's theme fonts (Calibri
+    # and Cambria, which LibreOffice may lack and replace with a serif).
+    for fonts in styles.element.iter(qn("w:rFonts")):
+        for name in [name for name in fonts.attrib if name.lower().endswith("theme")]:
+            del fonts.attrib[name]
+        for which in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(which), _FONT)
     hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     hyperlink.font.color.rgb = RGBColor(0x0B, 0x4F, 0x8A)
     hyperlink.font.underline = True
@@ -543,6 +554,8 @@ class _Writer:
         if tag in _SKIPPED or "skip" in element.classes() or "hidden" in element.attributes:
             return
         if "id" in element.attributes and element.attributes["id"] in self.bookmarks:
+            if tag in _BLOCKS:  # the text before it is a paragraph of its own, unmarked
+                self._flush(flow, block)
             self.pending.append(self.bookmarks[element.attributes["id"]])
         if re.fullmatch(r"h[1-6]", tag):
             self._heading(element, flow, look, int(tag[1]))
