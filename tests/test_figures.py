@@ -574,3 +574,40 @@ def test_golden_file(kind: str) -> None:
         golden.write_text(rendered, encoding="utf-8")
     assert golden.exists(), "run with OUTCOMES_REGENERATE_GOLDEN=1 to create the golden file"
     assert rendered == golden.read_text(encoding="utf-8")
+
+
+# --- spine chart -----------------------------------------------------------------------
+
+
+def _spine(higher_is_better: bool | None, value: float) -> str:
+    from outcomes.report._figures import spine_chart
+
+    return spine_chart(chart_id="s", title="At a glance", description="One row",
+                       labels=["X1 <b>an indicator</b>"], values=[value], scotland=[50.0],
+                       ranges=[(0.0, 25.0, 75.0, 100.0)], higher_is_better=[higher_is_better],
+                       value_texts=["v"], words=["▲ better"])  # fmt: skip
+
+
+def _circle_x(svg: str) -> float:
+    import re
+
+    found = re.search(r'<circle cx="([0-9.]+)"', svg)
+    assert found is not None
+    return float(found.group(1))
+
+
+def test_spine_chart_puts_better_to_the_right() -> None:
+    # The highest value is best when higher is better, worst when lower is better.
+    assert _circle_x(_spine(True, 100.0)) > _circle_x(_spine(True, 0.0))
+    assert _circle_x(_spine(False, 100.0)) < _circle_x(_spine(False, 0.0))
+    assert _circle_x(_spine(None, 100.0)) > _circle_x(_spine(None, 0.0))
+    # Scotland is in the middle of this range whichever way it is turned.
+    assert _circle_x(_spine(True, 50.0)) == _circle_x(_spine(False, 50.0))
+
+
+def test_spine_chart_escapes_text_and_repeats_its_bytes() -> None:
+    svg = _spine(True, 40.0)
+    assert "<b>" not in svg
+    assert "&lt;b&gt;" in svg
+    assert "▲ better" in svg
+    assert svg == _spine(True, 40.0)

@@ -868,7 +868,7 @@ def funnel_chart(
 
 #: Height of one indicator's row in the spine chart, and the columns' left edges.
 _SPINE_ROW = 10
-_SPINE_LABEL, _SPINE_LEFT, _SPINE_RIGHT, _SPINE_VALUE, _SPINE_WORD = 4, 322, 582, 648, 656
+_SPINE_LABEL, _SPINE_LEFT, _SPINE_RIGHT, _SPINE_VALUE, _SPINE_WORD = 4, 322, 548, 662, 668
 _SPINE_WIDTH = 760
 _SPINE_HEAD = 30
 
