@@ -989,6 +989,10 @@ def _assessment(reader: _Reader) -> Assessment | None:
     statutory = _entries(reader, STATUTORY_FUNCTIONS, "statutory_functions",
                          lambda v: StatutoryRecord(**v))  # fmt: skip
     case_studies = _entries(reader, CASE_STUDIES, "case_studies", lambda v: CaseStudy(**v))
+    # The rules key a comment by its indicator (as in the TOML file): place it on its row.
+    for (indicator, _), (_, row) in zip(comments, reader.lists["commentary"][1], strict=True):
+        reader.places[f"commentary.{indicator}.indicators"] = _Place(COMMENTARY.name, row,
+                                                                      "indicator")  # fmt: skip
     plans = _entries(reader, PLANS, "plans", _plan)
     previous = _entries(reader, PREVIOUS_PLANS, "previous_plans", _previous_plan)
     sign_off = _sign_off(reader, reader.fields(SIGN_OFF, "sign_off.") or {}, "", "sign_off")
