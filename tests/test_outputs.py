@@ -341,10 +341,12 @@ def test_reports_of_payload_areas_have_safe_names_and_escaped_text(
     batch = write_reports(results, PERIOD, tmp_path / "reports", area_list=areas)
     assert batch.failed == {}
     files = sorted((tmp_path / "reports").iterdir())
-    assert len(files) == 2 * len(areas.names) == sum(map(len, batch.written.values()))
+    # Each area's html and md, and its data annex: html, csv, xlsx.
+    assert len(files) == 5 * len(areas.names) == sum(map(len, batch.written.values()))
     assert all(not path.name.startswith((".", "-")) for path in files)
-    page = tmp_path / "reports" / "hyperlink-http-evil-example-x-a1-click-2024-25.html"
-    assert HYPERLINK not in page.read_text()  # its quotes are escaped
+    for name in ("2024-25.html", "2024-25-data.html"):
+        page = tmp_path / "reports" / f"hyperlink-http-evil-example-x-a1-click-{name}"
+        assert HYPERLINK not in page.read_text()  # its quotes are escaped
 
 
 @pytest.mark.parametrize(
@@ -389,8 +391,9 @@ def test_names_the_issue_found_colliding_are_distinct(tmp_path: Path) -> None:
     results = outcomes.compute(panel(names), payload_catalogue(), None)
     batch = write_reports(results, PERIOD, tmp_path, areas=names, formats=["md"])
     assert batch.failed == {}
-    written = sorted(path.name for path in tmp_path.iterdir())
+    written = sorted(path.name for path in tmp_path.iterdir() if path.suffix == ".md")
     assert len(written) == len(names)
+    assert len(list(tmp_path.iterdir())) == 4 * len(names)  # each with its annex
     assert "日本-2024-25.md" in written
     assert "中国-2024-25.md" in written
 

@@ -53,6 +53,7 @@ from outcomes.assessment._model import (
     SignOff,
     SignOffRole,
     Statement,
+    StatutoryFunction,
     grade_label,
     load_prompts,
 )
@@ -187,6 +188,7 @@ class Kind(enum.Enum):
     CHOICE = "choice"
     GRADE = "grade"
     FLAG = "flag"
+    COUNT = "count"
 
 
 class Layout(enum.Enum):
@@ -246,6 +248,7 @@ _PROVIDERS, _STATUSES, _ROLES, _FLAGS = "provider", "status", "role", "provided"
 _RETURN_SECTIONS, _KINDS, _REPORT_SECTIONS = "return_section", "kind", "report_section"
 _GRADES, _EXPECTED, _PROGRESS = "grade", "expected", "progress"
 _RECOMMENDATIONS, _INDICATORS = "recommendation", "indicator"
+_FUNCTIONS = "function"
 
 #: The kinds of statement of a return section, as written in the ``kind`` column.
 STRENGTH, PRIORITY = "strength", "priority"
@@ -366,6 +369,36 @@ ACHIEVEMENTS = SheetLayout(
         _RESPONSE,
     ),
 )
+COMMENTARY = SheetLayout(
+    name="Commentary",
+    layout=Layout.TABLE,
+    columns=(
+        Column(name="indicator", choices=_INDICATORS, required=True,
+               help="the indicator's id, from the list"),
+        Column(name="comment", kind=Kind.LONG_TEXT, required=True,
+               help="the council's comment, shown beside the indicator in the report"),
+    ),
+)  # fmt: skip
+STATUTORY_FUNCTIONS = SheetLayout(
+    name="Statutory functions",
+    layout=Layout.TABLE,
+    columns=(
+        Column(name="function", kind=Kind.CHOICE, choices=_FUNCTIONS, required=True,
+               help="the statutory function, from the list; each once"),
+        Column(name="count", kind=Kind.COUNT,
+               help="decisions, orders or cases in the year: a whole number"),
+        Column(name="text", kind=Kind.LONG_TEXT, help="what the count covers, in a sentence"),
+    ),
+)  # fmt: skip
+CASE_STUDIES = SheetLayout(
+    name="Case studies",
+    layout=Layout.TABLE,
+    columns=(
+        Column(name="title", required=True, help="a short title"),
+        Column(name="text", kind=Kind.LONG_TEXT, required=True, help="the account, anonymised"),
+        *_links(),
+    ),
+)  # fmt: skip
 PLANS = SheetLayout(name="Plans", layout=Layout.TABLE, columns=_PLAN)
 PREVIOUS_PLANS = SheetLayout(
     name="Previous plans",
@@ -446,9 +479,9 @@ AGREED_ACTIONS = SheetLayout(
 )  # fmt: skip
 
 #: The sheets of the full workbook that are read, in order.
-SHEETS = (REPORT, NARRATIVE, SELF_ASSESSMENT, RETURN_SECTIONS, STATEMENTS, ACHIEVEMENTS, PLANS,
-          PREVIOUS_PLANS, SIGN_OFF, PEER, PEER_METHOD, PEER_JUDGEMENTS, PEER_FINDINGS,
-          AGREED_ACTIONS)  # fmt: skip
+SHEETS = (REPORT, NARRATIVE, SELF_ASSESSMENT, RETURN_SECTIONS, STATEMENTS, ACHIEVEMENTS,
+          COMMENTARY, STATUTORY_FUNCTIONS, CASE_STUDIES, PLANS, PREVIOUS_PLANS, SIGN_OFF, PEER,
+          PEER_METHOD, PEER_JUDGEMENTS, PEER_FINDINGS, AGREED_ACTIONS)  # fmt: skip
 #: The sheets of the peer annex (read by :func:`merge_peer_workbook`, with ``Report``).
 PEER_SHEETS = (PEER, PEER_METHOD, PEER_JUDGEMENTS, PEER_FINDINGS, AGREED_ACTIONS)
 #: The hidden sheet holding the drop-down lists; never read.
@@ -478,6 +511,7 @@ def _lists(catalogue: Catalogue) -> dict[str, list[str | int]]:
         _PROGRESS: [str(p) for p in PlanProgress],
         _RECOMMENDATIONS: list(RECOMMENDATIONS),
         _INDICATORS: list(catalogue.ids),
+        _FUNCTIONS: [str(f) for f in StatutoryFunction],
     }
 
 
@@ -539,6 +573,27 @@ def assessment_workbook(
         writer.table(RETURN_SECTIONS, _section_rows(assessment))
         writer.table(STATEMENTS, _statement_rows(assessment))
         writer.table(ACHIEVEMENTS, [_statement_row(s) for s in assessment.achievements])
+        writer.table(
+            COMMENTARY,
+            [
+                {"indicator": indicator, "comment": comment}
+                for indicator, comment in sorted(assessment.commentary.items())
+            ],
+        )
+        writer.table(
+            STATUTORY_FUNCTIONS,
+            [
+                {
+                    "function": str(r.function),
+                    "count": "" if r.count is None else str(r.count),
+                    "text": r.text,
+                }
+                for r in assessment.statutory_functions
+            ],
+        )
+        writer.table(CASE_STUDIES, [
+            {"title": c.title, "text": c.text, "recommendations": numbers_text(c.recommendations),
+             "indicators": ids_text(c.indicators)} for c in assessment.case_studies])  # fmt: skip
         writer.table(PLANS, [_plan_row(plan) for plan in assessment.plans])
         writer.table(PREVIOUS_PLANS, _previous_rows(assessment, previous))
         writer.fields(SIGN_OFF, _sign_off_values("", assessment.sign_off))

@@ -31,6 +31,7 @@ import attrs
 from outcomes.assessment._model import (
     AgreedAction,
     Assessment,
+    CaseStudy,
     ExpectedDirection,
     Judgement,
     PeerAssessment,
@@ -44,12 +45,16 @@ from outcomes.assessment._model import (
     SignOff,
     SignOffRole,
     Statement,
+    StatutoryFunction,
+    StatutoryRecord,
     check_assessment,
     grade_label,
 )
 from outcomes.assessment._workbook import (
     ACHIEVEMENTS,
     AGREED_ACTIONS,
+    CASE_STUDIES,
+    COMMENTARY,
     FIELD_COLUMNS,
     NARRATIVE,
     PEER,
@@ -66,6 +71,7 @@ from outcomes.assessment._workbook import (
     SIGN_OFF,
     STATEMENT_KINDS,
     STATEMENTS,
+    STATUTORY_FUNCTIONS,
     UNREAD_SHEETS,
     Column,
     Kind,
@@ -353,6 +359,19 @@ _GRADE_WORDS = {grade_label(grade): grade for grade in range(1, 7)}
 _GRADE_HINT = "6 excellent, 5 very good, 4 good, 3 adequate, 2 weak, 1 unsatisfactory"
 
 
+def _count(value: object) -> int:
+    """A whole number, typed as a number or as text (``1,380`` too)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = cell_words(value).replace(",", "")
+    if text.lstrip("-").isdigit():
+        return int(text)
+    raise _BadCellError(P.WRONG_TYPE, f"{cell_words(value)!r} is not a whole number",
+                        "type a whole number, e.g. 214")  # fmt: skip
+
+
 def _grade(value: object) -> int:
     """A grade from its drop-down choice (``5 very good``), its number or its word. A number
     off the scale is read, for the rules to report (``BAD_GRADE``)."""
@@ -397,6 +416,7 @@ _CHOICES: dict[str, tuple[type[Any], str]] = {
     "report_section": (ReportSection, "report section"),
     "expected": (ExpectedDirection, "expected direction"),
     "progress": (PlanProgress, "progress"),
+    "function": (StatutoryFunction, "statutory function"),
 }
 
 
@@ -408,6 +428,7 @@ _READERS: dict[Kind, Callable[[object], object]] = {
     Kind.INDICATORS: lambda value: split_ids(cell_words(value)),
     Kind.GRADE: _grade,
     Kind.FLAG: _flag,
+    Kind.COUNT: _count,
 }
 
 
@@ -963,6 +984,15 @@ def _assessment(reader: _Reader) -> Assessment | None:
     answers = _answers(reader)
     sections = _sections(reader)
     achievements = _entries(reader, ACHIEVEMENTS, "achievements", _statement)
+    comments = _entries(reader, COMMENTARY, "commentary",
+                        lambda v: (v["indicator"], v["comment"]))  # fmt: skip
+    statutory = _entries(reader, STATUTORY_FUNCTIONS, "statutory_functions",
+                         lambda v: StatutoryRecord(**v))  # fmt: skip
+    case_studies = _entries(reader, CASE_STUDIES, "case_studies", lambda v: CaseStudy(**v))
+    # The rules key a comment by its indicator (as in the TOML file): place it on its row.
+    for (indicator, _), (_, row) in zip(comments, reader.lists["commentary"][1], strict=True):
+        reader.places[f"commentary.{indicator}.indicators"] = _Place(COMMENTARY.name, row,
+                                                                      "indicator")  # fmt: skip
     plans = _entries(reader, PLANS, "plans", _plan)
     previous = _entries(reader, PREVIOUS_PLANS, "previous_plans", _previous_plan)
     sign_off = _sign_off(reader, reader.fields(SIGN_OFF, "sign_off.") or {}, "", "sign_off")
@@ -975,6 +1005,9 @@ def _assessment(reader: _Reader) -> Assessment | None:
         provider=report.get("provider", ProviderType.COUNCIL),
         status=report.get("status", ReportStatus.DRAFT),
         narrative=narrative,
+        commentary=dict(comments),
+        statutory_functions=statutory,
+        case_studies=case_studies,
         self_assessment=answers,
         sections=sections,
         achievements=achievements,

@@ -3,7 +3,13 @@
 Markdown and PDF; and every claim of an assessment checked against the data."""
 
 from outcomes.report._claims import CLAIM_COLUMNS, Claims, Stance, Verdict, check_claims
-from outcomes.report._render import ReportBatch, render_report, write_reports
+from outcomes.report._render import (
+    ReportBatch,
+    annex_tables,
+    render_annex,
+    render_report,
+    write_reports,
+)
 from outcomes.report._report import AnnualReport
 
 __all__ = [
@@ -13,7 +19,9 @@ __all__ = [
     "ReportBatch",
     "Stance",
     "Verdict",
+    "annex_tables",
     "check_claims",
+    "render_annex",
     "render_report",
     "write_reports",
 ]
