@@ -162,6 +162,8 @@ def _style(indicator: Indicator) -> _Style:
     if measure is Measure.PROPORTION:
         factor = 100.0 / indicator.multiplier
         return _Style("percent", factor, 1, "%", "pp")
+    if measure is Measure.ESTIMATE and unit.lstrip().startswith("%"):
+        return _Style("percent", 1.0, 1, "%", "pp")  # a published percentage, as given
     if measure is Measure.COST or unit.lstrip().startswith("£"):
         return _money_style(unit)
     if measure is Measure.RATE:

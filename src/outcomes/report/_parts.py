@@ -428,6 +428,7 @@ _INTERVALS = {
     Measure.MEAN: "Student t interval",
     Measure.COST: "none: a cost is not a sample",
     Measure.COUNT: "none: a count is not a sample",
+    Measure.ESTIMATE: "the publisher's own interval (a weighted survey estimate), used as given",
 }
 METHODS = (
     (
@@ -436,14 +437,18 @@ METHODS = (
         "Byar's method for rates; Student t for means. The normal quantile is taken at the "
         "exact confidence level, not rounded to 1.96. Costs, counts, and shares of days or "
         "money are not samples: they have no interval, and their changes and trends are "
-        "not tested.",
+        "not tested. A published survey estimate keeps the interval its publisher gives "
+        "(which allows for the survey's weighting).",
     ),
     (
         "Change on last year",
         "Change is this year's value minus last year's. Its interval is "
         "Newcombe's hybrid score method for proportions, MOVER from the Poisson limits for rates "
-        "and Welch's method for means; a change is significant when its interval excludes zero. "
-        "A gap in the series makes the change not comparable.",
+        "and Welch's method for means, and for published estimates MOVER-D, which combines "
+        "the two published intervals; a change is significant when its interval excludes "
+        "zero. A two-yearly indicator's change is since its previous survey, and a figure "
+        "published late (a reconviction rate) is shown for its latest published year, "
+        "labelled as such. A gap in the series makes the change not comparable.",
     ),
     (
         "Direction",
@@ -456,7 +461,8 @@ METHODS = (
     (
         "Scotland and family group",
         "Scotland and family-group values are the sum of the "
-        "reporting areas' numerators over the sum of their denominators, not an average of rates.",
+        "reporting areas' numerators over the sum of their denominators, not an average of rates; "
+        "a published estimate's Scotland value is the published national one.",
     ),
     (
         "Trend",

@@ -374,7 +374,8 @@ class AnnualReport:
                  if areas is not None else {})  # fmt: skip
         comments = dict(assessment.commentary) if assessment else {}
         figures = _AreaFigures(lookup=lookup, area=area, group=group, year=year, names=names,
-                               commentary=comments)  # fmt: skip
+                               commentary=comments,
+                               latest=published.latest_periods(year))  # fmt: skip
         learning = _learning(published, figures, areas)
         shown = learning[:LEARN_INDICATORS]
         more = (
@@ -478,6 +479,9 @@ class _AreaFigures:
     names: Mapping[str, str] = attrs.field(factory=dict)
     #: The council's comments by indicator id (the assessment's ``[commentary]``).
     commentary: Mapping[str, str] = attrs.field(factory=dict)
+    #: Each indicator's latest published period as of ``year`` (Results.latest_periods):
+    #: a two-yearly survey's last survey year, a lagged figure's year.
+    latest: Mapping[str, Period | None] = attrs.field(factory=dict)
     details: dict[str, IndicatorDetail] = attrs.field(factory=dict)
 
     def name(self, area: str | None = None) -> str:
@@ -486,12 +490,25 @@ class _AreaFigures:
         return self.names.get(code) or code
 
     def periods(self, indicator: Indicator) -> tuple[Period, ...]:
-        """The five years up to the report's year, in the indicator's own kind of year.
+        """The indicator's five periods up to its latest published one, in its own kind of
+        year and rhythm: the report's year for most; for a two-yearly survey its last five
+        survey years, for a lagged figure the five years up to ``year`` less its lag.
 
         A calendar-year indicator reports the calendar year in which the year starts.
         """
-        last = self.year.in_type(indicator.period_type)
-        return tuple(last.shifted(years) for years in range(1 - YEARS, 1))
+        last = self.latest.get(indicator.id) or self.year.in_type(indicator.period_type).shifted(
+            -indicator.lag
+        )
+        step = indicator.frequency.step
+        return tuple(last.shifted(step * k) for k in range(1 - YEARS, 1))
+
+    def latest_note(self, indicator: Indicator) -> str:
+        """``latest published: 2023-24`` when the indicator's latest period is not the
+        report's year (two-yearly or lagged), else empty."""
+        shown = self.periods(indicator)[-1]
+        if shown == self.year.in_type(indicator.period_type):
+            return ""
+        return f"latest published: {shown}"
 
     def row(self, indicator: Indicator, area: str | None = None) -> ResultRow | None:
         """The row of ``area`` (default: the report's) in the indicator's latest period."""
@@ -550,12 +567,20 @@ class _AreaFigures:
             format_value(v, indicator) for v in values
         )
         ranked = row is not None and row.rank is not None and row.rank_of is not None
+        this_year, last_year = _shown(row, indicator), _shown(previous, indicator)
+        note = self.latest_note(indicator)
+        if note:
+            # Not the report's year: say which figures these are and what the change is since.
+            this_year += f" ({note})"
+            last_year += f" ({periods[-2]})"
+            if row is not None and row.change is not None:
+                change += f" since {periods[-2]}"
         return HeadlineRow(
             indicator=indicator.id,
             title=indicator.title,
             anchor=anchor,
-            this_year=_shown(row, indicator),
-            last_year=_shown(previous, indicator),
+            this_year=this_year,
+            last_year=last_year,
             change=change,
             direction=Direction.NOT_COMPARABLE if row is None else row.direction,
             vs_scotland=(Comparison.NOT_COMPARED if row is None else row.vs_scotland).word,
@@ -571,6 +596,8 @@ class _AreaFigures:
         """The five-year trend in words, saying why when there is no test."""
         if row is not None and row.suppressed:
             return "suppressed"
+        if indicator.measure is Measure.ESTIMATE:
+            return "not tested (published estimates)"
         if not sampled(indicator, self.lookup.catalogue.items):
             return "not tested (not a sample)"
         trend = None if row is None else row.trend

@@ -65,9 +65,7 @@ class Results:
         factory=dict, init=False, eq=False, repr=False
     )
     _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
-    _with_values: dict[str, list[Period]] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
-    )
+    _with_values: dict[str, list[int]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def lookup(self) -> ResultLookup:
         """The table as typed rows by indicator, area and period (made once)."""
@@ -110,18 +108,18 @@ class Results:
         if not self._with_values:
             given = self.frame[self.frame["value"].notna()]
             pairs = given[["indicator", "period"]].drop_duplicates()
-            found: dict[str, list[Period]] = {}
+            found: dict[str, set[int]] = {}
             for indicator, label in zip(pairs["indicator"], pairs["period"], strict=True):
-                found.setdefault(str(indicator), []).append(parse_period(str(label)))
-            self._with_values.update(
-                {k: sorted(v, key=lambda p: p.start) for k, v in found.items()}
-            )
+                found.setdefault(str(indicator), set()).add(parse_period(str(label)).first_year)
+            self._with_values.update({k: sorted(v) for k, v in found.items()})
         year = as_period(period)
         latest: dict[str, Period | None] = {}
         for indicator in self.catalogue:
+            # Labels such as 2024-25 name a financial and an August-July year alike: compare
+            # first years, and give the period in the indicator's own kind of year.
             last = year.in_type(indicator.period_type).shifted(-indicator.lag)
-            earlier = [p for p in self._with_values.get(indicator.id, []) if p.start <= last.start]
-            latest[indicator.id] = earlier[-1] if earlier else None
+            years = [y for y in self._with_values.get(indicator.id, []) if y <= last.first_year]
+            latest[indicator.id] = last.shifted(years[-1] - last.first_year) if years else None
         return latest
 
     def spc(self, indicator: str, area: str) -> pd.DataFrame:
