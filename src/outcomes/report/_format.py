@@ -159,11 +159,11 @@ def _money_style(unit: str) -> _Style:
 
 def _style(indicator: Indicator) -> _Style:
     measure, unit = indicator.measure, indicator.unit
-    if measure is Measure.PROPORTION:
-        factor = 100.0 / indicator.multiplier
+    # A published percentage (an estimate in %) is shown as given, like a proportion.
+    percent = measure is Measure.ESTIMATE and unit.lstrip().startswith("%")
+    if measure is Measure.PROPORTION or percent:
+        factor = 1.0 if percent else 100.0 / indicator.multiplier
         return _Style("percent", factor, 1, "%", "pp")
-    if measure is Measure.ESTIMATE and unit.lstrip().startswith("%"):
-        return _Style("percent", 1.0, 1, "%", "pp")  # a published percentage, as given
     if measure is Measure.COST or unit.lstrip().startswith("£"):
         return _money_style(unit)
     if measure is Measure.RATE:
