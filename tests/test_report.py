@@ -40,10 +40,12 @@ def test_headline_has_one_row_per_indicator_in_catalogue_order() -> None:
 def test_headline_figures_come_from_the_published_results() -> None:
     given = example()
     published = given.results.published().frame.set_index(["indicator", "area", "period"])
+    latest = given.results.published().latest_periods(PERIOD)
     for row in example_report().headline:
-        indicator = given.catalogue[row.indicator]
-        label = PERIOD[:4] if indicator.period_type == "calendar_year" else PERIOD
+        label = str(latest[row.indicator])
         expected = published.xs((row.indicator, AREA, label))
+        if label != PERIOD and label != PERIOD[:4]:  # two-yearly or lagged: says which
+            assert f"latest published: {label}" in row.this_year
         assert row.direction.code == expected["direction"]
         assert row.rank == (
             "" if expected["rank"] is pd.NA else f"{expected['rank']} of {expected['rank_of']}"
@@ -306,11 +308,11 @@ def test_the_national_recommendation_is_not_reported_as_unassessed() -> None:
 
 
 def _published_row(indicator_id: str) -> outcomes.results.ResultRow | None:
-    given = example()
-    lookup = given.results.published().lookup()
-    indicator = given.catalogue[indicator_id]
-    return lookup.row(indicator_id, AREA, outcomes.parse_period(PERIOD).in_type(
-        indicator.period_type))  # fmt: skip
+    """The area's published row of the indicator's latest published period (the report's
+    year, or a two-yearly survey's last year, or a lagged figure's)."""
+    published = example().results.published()
+    latest = published.latest_periods(PERIOD)[indicator_id]
+    return None if latest is None else published.lookup().row(indicator_id, AREA, latest)
 
 
 def test_at_a_glance_says_only_what_the_statistics_support() -> None:

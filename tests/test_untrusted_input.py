@@ -419,7 +419,9 @@ def test_data_on_a_hidden_sheet_is_refused_not_lost(tmp_path: Path) -> None:
 
 def test_a_pre_filled_return_keeps_every_digit(tmp_path: Path) -> None:
     frame = outcomes.read_dataset(EXAMPLE / "data.csv").frame.copy()
-    row = frame.index[(frame["area"] == "Fife") & (frame["period"] == "2024-25")][0]
+    council_items = outcomes.DatasetSpec.from_catalogue(outcomes.load_catalogue()).returned()
+    row = frame.index[(frame["area"] == "Fife") & (frame["period"] == "2024-25")
+                      & frame["item"].isin(council_items.names)][0]  # fmt: skip
     frame.loc[row, "value"] = 123456.789012345
     data = outcomes.Dataset.from_frame(frame)
     template = outcomes.returns.blank_return("Fife", "2024-25", data=data)
