@@ -4,7 +4,7 @@ one large return of 100,000 rows (CSV), each with and without the previous year'
 Run from the repository root::
 
     python benchmarks/bench_validate.py                 # 32 returns; one 100,065-row return
-    python benchmarks/bench_validate.py --quick         # 4 returns; one 1,050-row return
+    python benchmarks/bench_validate.py --quick         # 4 returns; one return of about 1,000 rows
 
 The 32 returns are those ``outcomes.write_example`` writes (``returns/*.xlsx``: the
 template of ``outcomes template``, filled in from the example data, 105 rows each). The
