@@ -203,7 +203,7 @@ def test_ci_workflow_fails_on_a_broken_return(example: Path, tmp_path: Path) -> 
     header = [cell.value for cell in sheet[1]]
     item, value = header.index("item") + 1, header.index("value") + 1
     row = next(r for r in range(2, sheet.max_row + 1)
-               if sheet.cell(r, item).value == "care_services_graded")  # fmt: skip
+               if sheet.cell(r, item).value == "complaints_stage1_closed")  # fmt: skip
     sheet.cell(row, value).value = "about 300"
     book.save(broken)
 
@@ -216,7 +216,7 @@ def test_ci_workflow_fails_on_a_broken_return(example: Path, tmp_path: Path) -> 
     problems = pd.read_csv(folder / "problems.csv", dtype=str, keep_default_na=False)
     errors = problems[problems["severity"] == "error"]
     assert errors["file"].tolist() == ["returns/fife.xlsx"]
-    assert errors["item"].tolist() == ["care_services_graded"]
+    assert errors["item"].tolist() == ["complaints_stage1_closed"]
     assert not (folder / "reports").exists()
 
 
