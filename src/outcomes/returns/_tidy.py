@@ -15,11 +15,13 @@ import attrs
 from outcomes.core._periods import parse_period
 from outcomes.core._tables import pop_row_numbers, read_tables
 from outcomes.errors import DataProblem, DataProblemRow, PeriodError, Severity, ValidationError
-from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, check_rows
+from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, as_text, check_columns
 from outcomes.vocabulary import SCOTLAND
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from numpy.typing import NDArray
 
 __all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset", "read_deflators"]
 
@@ -145,13 +147,18 @@ def _header_problems(
     ]  # fmt: skip
 
 
-def _checked_dataset(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+def _checked_dataset(
+    raw: pd.DataFrame, file: str, rows: NDArray[np.int64] | None = None
+) -> pd.DataFrame:
+    """The tidy columns once every row passes: text (object) and ``value`` float."""
     # The row rules are shared with return validation (outcomes.returns._rows), so they live once.
-    checked = check_rows(raw, file=file, header_row=_HEADER_ROWS)
-    if checked.has_errors:
+    checked = check_columns(raw, file=file, header_row=_HEADER_ROWS, rows=rows)
+    if checked.frame is None or any(row.severity is Severity.ERROR for row in checked.problems):
         raise ValidationError(checked.problems)
-
-    return checked.frame[list(DATASET_COLUMNS)].reset_index(drop=True)
+    frame = checked.frame
+    for column in ("area", "period", "item", "flag"):
+        frame[column] = as_text(frame[column])
+    return frame[list(DATASET_COLUMNS)]
 
 
 def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
