@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def check_rows_by_row(
+def check_rows_by_row(  # noqa: PLR0915 - kept as it was
     raw: pd.DataFrame,
     *,
     file: str,

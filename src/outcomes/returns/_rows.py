@@ -267,7 +267,8 @@ def _texts(column: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
         column = column.astype(object)
     if infer_dtype(column, skipna=True) not in ("string", "empty"):
         column = pd.Series([_cell(value) for value in column], dtype=object)
-    codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None))
+    cells = column.astype(object).to_numpy()  # NA, None and NaN all factorise to -1
+    codes, uniques = pd.factorize(cells)
     return codes.astype(np.intp), [_cell(value) for value in uniques]
 
 
@@ -300,8 +301,8 @@ def _parsed_values(texts: NDArray[np.object_]) -> tuple[NDArray[np.float64], lis
     """The numbers of distinct cleaned value texts (NaN where not read) and the positions
     that are not plain numbers within range, which :func:`parse_number` reads one by one."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     strings = pa.array(texts, type=pa.string())
     plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_CELL), False)
@@ -314,29 +315,17 @@ def _parsed_values(texts: NDArray[np.object_]) -> tuple[NDArray[np.float64], lis
     return numbers, np.flatnonzero(~fine).tolist()
 
 
-def check_columns(
-    raw: pd.DataFrame,
+def _tidy_columns(
+    frame: pd.DataFrame,
     *,
     file: str,
-    sheet: str = "",
-    header_row: int = 1,
-    rows: Sequence[int] | NDArray[np.int64] | None = None,
-    allowed_columns: Collection[str] | None = None,
-) -> CheckedColumns:
-    """:func:`check_rows`, column by column: each distinct text of a column is cleaned and
-    read once, and a row costs Python time only when it has a problem.
-
-    The problems, their order and their messages are those of checking row by row.
-    """
-    import numpy as np
-    import pandas as pd
-
-    if rows is not None and ROW_NUMBERS not in raw.columns:
-        frame, numbers = raw, np.asarray(rows, dtype=np.int64)
-    else:
-        frame = raw.copy(deep=False)
-        numbers = np.asarray(pop_row_numbers(frame, header_row), dtype=np.int64)
-    problems: list[DataProblemRow] = []
+    sheet: str,
+    header_row: int,
+    allowed_columns: Collection[str] | None,
+    problems: list[DataProblemRow],
+) -> dict[str, pd.Series]:
+    """The tidy columns of ``frame`` by their cleaned names; a repeated name or (when
+    ``allowed_columns`` is given) a filled column outside the layout is added to ``problems``."""
     names = [str(column).strip().lower() for column in frame.columns]
     keep: list[int] = []
     seen: set[str] = set()
@@ -362,7 +351,36 @@ def check_columns(
                 hint="this column is not read; the layout is "
                 + ", ".join(TIDY_COLUMNS),
             ))  # fmt: skip
-    columns = {names[position]: frame.iloc[:, position] for position in keep}
+    return {names[position]: frame.iloc[:, position] for position in keep}
+
+
+def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
+    raw: pd.DataFrame,
+    *,
+    file: str,
+    sheet: str = "",
+    header_row: int = 1,
+    rows: Sequence[int] | NDArray[np.int64] | None = None,
+    allowed_columns: Collection[str] | None = None,
+) -> CheckedColumns:
+    """:func:`check_rows`, column by column: each distinct text of a column is cleaned and
+    read once, and a row costs Python time only when it has a problem.
+
+    The problems, their order and their messages are those of checking row by row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if rows is not None and ROW_NUMBERS not in raw.columns:
+        frame, numbers = raw, np.asarray(rows, dtype=np.int64)
+    else:
+        frame = raw.copy(deep=False)
+        numbers = np.asarray(pop_row_numbers(frame, header_row), dtype=np.int64)
+    problems: list[DataProblemRow] = []
+    columns = _tidy_columns(
+        frame, file=file, sheet=sheet, header_row=header_row,
+        allowed_columns=allowed_columns, problems=problems,
+    )  # fmt: skip
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     header = ", ".join(str(column) for column in raw.columns if column != ROW_NUMBERS)
     for column in missing:
@@ -432,8 +450,8 @@ def check_columns(
         mask = kinds == number
         if mask.any():
             where = np.flatnonzero(mask)
-            why = [hints_of[code] for code in value_codes[where].tolist()]
-            problems += located(mask, "value", problem, why)
+            value_hints = [hints_of[code] for code in value_codes[where].tolist()]
+            problems += located(mask, "value", problem, value_hints)
     values = numbers_of[value_codes]
     # Empty as read, not as typed: Excel's text marker alone (') is an empty cell too.
     empty = np.isnan(values) & (kinds == 0)
@@ -470,11 +488,11 @@ def check_columns(
     duplicated = pd.Series(key).duplicated(keep="first").to_numpy()
     if duplicated.any():
         first_of = pd.Series(numbers).groupby(key).transform("first").to_numpy()
-        why = [
+        duplicate_hints = [
             f"row {first} has the same area, period and item; keep one row"
             for first in first_of[duplicated].tolist()
         ]
-        problems += located(duplicated, "item", DataProblem.DUPLICATE_ROW, why)
+        problems += located(duplicated, "item", DataProblem.DUPLICATE_ROW, duplicate_hints)
     result = pd.DataFrame(
         {
             column: _categorical(codes[column], texts[column])
