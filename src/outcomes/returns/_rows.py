@@ -501,6 +501,7 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
     )
     result["value"] = values
     result["flag"] = _categorical(codes["flag"], flag_texts)
+    result.columns = pd.Index(list(TIDY_COLUMNS), dtype=object)
     return CheckedColumns(frame=result, rows=numbers, problems=tuple(problems))
 
 
