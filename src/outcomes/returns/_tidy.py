@@ -124,7 +124,7 @@ def _read_tidy(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, NDArray[np.i
     plain = _read_plain_csv(path)
     if plain is None:
         return _read_csv(path), None
-    return plain, np.arange(_HEADER_ROWS + 1, _HEADER_ROWS + 1 + len(frame), dtype=np.int64)
+    return plain, np.arange(_HEADER_ROWS + 1, _HEADER_ROWS + 1 + len(plain), dtype=np.int64)
 
 
 def _read_plain_csv(path: str | os.PathLike[str]) -> pd.DataFrame | None:  # noqa: PLR0911
