@@ -12,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes import read_dataset
+from outcomes.core._io import csv_chunks, csv_text
 from outcomes.errors import DataProblemRow, ValidationError
 from outcomes.returns import _tidy
 from outcomes.returns._rows import check_rows
+from tests.reference_csv import csv_text_by_cell
 from tests.reference_rows import check_rows_by_row
 from tests.strategies import messy_tidy_frames
 
@@ -152,3 +154,67 @@ def test_a_damaged_parquet_file_is_a_validation_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         read_dataset(path)
     assert caught.value.problems[0].problem.name == "UNREADABLE_FILE"
+
+
+# --- The vectorised CSV writer ---------------------------------------------------------------
+
+_awkward_text = st.one_of(
+    st.none(),
+    st.sampled_from(["", ",", '"', "a\nb", "a\rb", "=1+1", "+x", "-y", "@z", "\tt", "\rr", "'",
+                     "true", "1,5", "Fife"]),
+    st.text(max_size=6),
+)  # fmt: skip
+_awkward_numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e13, max_value=1e13),
+    st.decimals(min_value=-10**6, max_value=10**6, places=6).map(float),
+    st.sampled_from([0.0, -0.0, 0.5, 2.5, 1e-4, 9.99999999999995e-5, 1e12, 999999999999.5,
+                     99999999999.95, 0.1 + 0.2, 1 / 3, 1e15, 123456789012.5]),
+)  # fmt: skip
+
+
+@st.composite
+def awkward_frames(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.integers(min_value=0, max_value=30))
+    frame = pd.DataFrame({
+        "=text": pd.Series(draw(st.lists(_awkward_text, min_size=rows, max_size=rows)),
+                           dtype=object),
+        "number": pd.Series(draw(st.lists(_awkward_numbers, min_size=rows, max_size=rows)),
+                            dtype="float64"),
+        "count": pd.array(draw(st.lists(st.one_of(st.none(), st.integers(-10**12, 10**12)),
+                                        min_size=rows, max_size=rows)), dtype="Int64"),
+        "yes": pd.Series(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
+                         dtype=bool),
+        "word": pd.Categorical(draw(st.lists(st.sampled_from(["up", "-down", None]),
+                                             min_size=rows, max_size=rows))),
+        "mixed": pd.Series(draw(st.lists(st.one_of(st.integers(0, 2), st.sampled_from(
+            [1.0, True, "1", None])), min_size=rows, max_size=rows)), dtype=object),
+    })  # fmt: skip
+    chosen = draw(st.lists(st.sampled_from(list(frame.columns)), min_size=0, max_size=6,
+                           unique=True))  # fmt: skip
+    return frame[chosen]
+
+
+@settings(max_examples=400, deadline=None)
+@given(awkward_frames(), st.sampled_from([None, "%.12g", "%.3f"]))
+def test_the_vectorised_writer_writes_the_same_bytes(
+    frame: pd.DataFrame, float_format: str | None
+) -> None:
+    assert csv_text(frame, float_format=float_format) == csv_text_by_cell(
+        frame, float_format=float_format
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_awkward_numbers, min_size=1, max_size=200))
+def test_twelve_significant_digits_as_python_writes_them(numbers: list[float]) -> None:
+    frame = pd.DataFrame({"value": numbers, "other": numbers[::-1]})
+    assert csv_text(frame, float_format="%.12g") == csv_text_by_cell(frame, float_format="%.12g")
+
+
+def test_chunks_join_to_the_whole(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": [f"=x{i}" for i in range(10)], "b": [i / 7 for i in range(10)]})
+    whole = csv_text(frame, float_format="%.12g")
+    parts = b"".join(csv_chunks(frame, float_format="%.12g", rows=3)).decode()
+    assert parts == whole == csv_text_by_cell(frame, float_format="%.12g")
+    assert len(whole.splitlines()) == 11
