@@ -385,13 +385,12 @@ def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
     slow = ~(fast | zero | empty)
     pieces: list[Any] = []
     where: list[NDArray[np.intp]] = []
-    digits = pc.cast(pa.array(np.where(fast, rounded, 0).astype(np.int64)), pa.string())
     negative = np.signbit(numbers)
-    for power in range(-4, 12):
-        chosen = np.flatnonzero(fast & (exponent == power))
-        if len(chosen):
-            pieces.append(_fixed_notation(digits.take(pa.array(chosen)), power, negative[chosen]))
-            where.append(chosen)
+    chosen = np.flatnonzero(fast)
+    if len(chosen):
+        pieces.append(_fixed_notation(rounded[chosen].astype(np.int64), exponent[chosen],
+                                      negative[chosen]))  # fmt: skip
+        where.append(chosen)
     signed_zero = np.where(negative, "-0", "0")
     for mask, cells in ((zero, signed_zero), (empty, np.full(len(numbers), ""))):
         chosen = np.flatnonzero(mask)
@@ -412,23 +411,49 @@ def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
     return pa.concat_arrays(pieces).take(pa.array(inverse))
 
 
-def _fixed_notation(twelve: Any, power: int, negative: NDArray[np.bool_]) -> Any:
-    """Numbers given as their twelve significant digits and the power of ten of the first,
-    written as ``%g`` writes them without an exponent: no trailing zeros, no bare point."""
+def _fixed_notation(
+    twelve: NDArray[np.int64], power: NDArray[np.int64], negative: NDArray[np.bool_]
+) -> Any:
+    """Numbers given as their twelve significant digits (1e11 to 1e12 - 1) and the power of
+    ten of the first (-4 to 11), as ``%g`` writes them without an exponent: no trailing
+    zeros, no bare point. Built as a matrix of characters, one row a number."""
     import numpy as np
     import pyarrow as pa
 
-    pc = _pc()
-    if power >= 0:
-        whole = pc.utf8_slice_codeunits(twelve, 0, power + 1)
-        fraction = pc.utf8_rtrim(pc.utf8_slice_codeunits(twelve, power + 1, 12), "0")
-    else:
-        whole = pa.array(["0"] * len(twelve), pa.string())
-        fraction = pc.binary_join_element_wise("0" * (-power - 1), pc.utf8_rtrim(twelve, "0"), "")
-    text = pc.if_else(pc.equal(fraction, ""), whole,
-                      pc.binary_join_element_wise(whole, fraction, "."))  # fmt: skip
-    signs = pa.array(np.where(negative, "-", ""), pa.string())
-    return pc.binary_join_element_wise(signs, text, "")
+    size = len(twelve)
+    width = 19  # "-0.000" and twelve digits
+    chars = np.zeros((size, width), dtype=np.uint8)  # 0: no character
+    chars[:, 0] = np.where(negative, ord("-"), 0)
+    flat = chars.reshape(-1)
+    start = np.arange(size, dtype=np.int64) * width + 1  # each row's first place after the sign
+    small = power < 0
+    zeros = np.where(small, -power - 1, 0)  # zeros after "0." below 1
+    # Places of the digits: after "0.000" below 1, else with the point after the units.
+    first = start + np.where(small, 2 + zeros, 0)
+    rest = twelve.copy()
+    last = np.full(size, -1, dtype=np.int64)  # the last non-zero digit
+    digit_places = []
+    for position in range(11, -1, -1):
+        digit = rest % 10
+        rest //= 10
+        last = np.where((last < 0) & (digit != 0), position, last)
+        digit_places.append((position, digit))
+    shown = np.maximum(last + 1, np.where(small, 0, power + 1))  # whole digits always shown
+    for position, digit in digit_places:
+        place = first + position + ((~small) & (position > power))
+        keep = position < shown
+        flat[place[keep]] = (digit[keep] + ord("0")).astype(np.uint8)
+    point = small | (shown > power + 1)
+    flat[(start + np.where(small, 1, power + 1))[point]] = ord(".")
+    flat[start[small]] = ord("0")
+    for zero in range(4):
+        lead = small & (zeros > zero)
+        flat[(start + 2 + zero)[lead]] = ord("0")
+    present = chars != 0
+    offsets = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    data = chars[present]
+    return pa.StringArray.from_buffers(size, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def write_csv(
