@@ -362,7 +362,6 @@ def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    pc = _pc()
     size = np.abs(numbers)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         exponent = np.floor(np.log10(np.where(size > 0, size, 1.0)))

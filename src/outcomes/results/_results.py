@@ -167,13 +167,11 @@ class Results:
         frame.loc[hidden, ["direction"]] = "suppressed"
         frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
         # The next period's row must not reveal a hidden value as its previous value.
-        hidden_keys = set(zip(frame.loc[hidden, "indicator"], frame.loc[hidden, "area"],
-                              frame.loc[hidden, "period"], strict=True))  # fmt: skip
-        follows_hidden = pd.Series(
-            [key in hidden_keys for key in zip(frame["indicator"], frame["area"],
-                                               frame["previous_period"], strict=True)],
-            index=frame.index,
-        ) & ~hidden  # fmt: skip
+        hidden_keys = pd.MultiIndex.from_frame(frame.loc[hidden, ["indicator", "area", "period"]])
+        follows = pd.MultiIndex.from_arrays(
+            [frame["indicator"], frame["area"], frame["previous_period"]]
+        ).isin(hidden_keys)
+        follows_hidden = pd.Series(follows, index=frame.index) & ~hidden
         frame.loc[follows_hidden, list(_CHANGE)] = np.nan
         frame.loc[follows_hidden, "direction"] = "not_comparable"
         frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
