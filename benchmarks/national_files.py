@@ -44,6 +44,7 @@ def write_files(scale: Scale, folder: Path, *, parquet: bool = True) -> dict[str
         "parquet": folder / "data.parquet",
         "areas": folder / "areas.csv",
         "catalogue": folder / "catalogue.toml",
+        "indicators": folder / "indicators.csv",
     }
     if all(path.exists() for key, path in paths.items() if parquet or key != "parquet"):
         return paths
@@ -69,4 +70,11 @@ def write_files(scale: Scale, folder: Path, *, parquet: bool = True) -> dict[str
     areas = inputs.areas.frame[["area", "name", "family_group"]]
     areas.to_csv(paths["areas"], index=False, lineterminator="\n")
     paths["catalogue"].write_text(catalogue_toml(inputs.catalogue), encoding="utf-8")
+    # What the peers of bench_end_to_end.py need of the catalogue.
+    paths["indicators"].write_text(
+        "id,numerator,denominator,multiplier,proportion\n"
+        + "".join(f"{i.id},{i.numerator},{i.denominator},{i.multiplier:g},"
+                  f"{int(i.measure.value == 'proportion')}\n" for i in inputs.catalogue),
+        encoding="utf-8",
+    )  # fmt: skip
     return paths
