@@ -83,6 +83,8 @@ PLAIN_FILES = {
     "missing column": "area,period,value\nA,2024-25,5\n",
     "duplicate column": "area,period,item,value,Value\nA,2024-25,x,5,6\n",
     "header only": "area,period,item,value\n",
+    "words Arrow could take for null": "area,period,item,value,flag\nNA,2024-25,x,NA,\n"
+    "NULL,2024-25,y,#N/A,NaN\nnan,2024-25,z,null,\n",
     "formula marker": "area,period,item,value\n'=A,2024-25,x,'5\n",
 }
 
