@@ -84,7 +84,8 @@ def test_end_to_end_table_has_every_command_and_stage(quick_run: tuple[str, str]
     assert "| 96 | outcomes csv |" in table  # 8 areas × 3 periods × 2 indicators × 2 items
     assert "failed" not in table
     stages = table.split("Stages of `outcomes compute`")[1]
-    assert stages.count("| 96 |") == 1 and "—" not in stages.split("| 96 |")[1]
+    assert stages.count("| 96 |") == 1
+    assert "—" not in stages.split("| 96 |")[1]
 
 
 def test_summary_is_printed_and_gives_no_verdict_on_quick_figures(
