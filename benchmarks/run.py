@@ -20,7 +20,7 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -36,7 +36,7 @@ from harness import (
     write_section,
 )
 
-BENCHMARKS: Final = ("reports", "validate", "compute")
+BENCHMARKS: Final = ("reports", "validate", "compute", "end_to_end")
 #: bench_compute.py's arguments in quick mode: a tiny scale, only the stages of the ratios.
 QUICK_COMPUTE: Final = (
     "--areas", "8", "--periods", "3", "--indicators", "2", "--stages", "inputs,compute,kernel",
@@ -45,6 +45,8 @@ QUICK_COMPUTE: Final = (
 
 def arguments_of(name: str, options: argparse.Namespace, out: Path, figures: Path) -> list[str]:
     common = ["--out", str(out), "--json", str(figures)]
+    if name == "end_to_end":
+        return [*(["--quick"] if options.quick else ["--runs", "1"]), *common]
     if name == "compute":
         if options.quick:
             return [*QUICK_COMPUTE, *common]
@@ -127,6 +129,7 @@ def summary(figures: dict[str, dict[str, Any]], date: str, runs: int, *, quick: 
                 _load(computed),
             ),
         ]
+    rows += _end_to_end_rows(figures.get("end_to_end", {}), _met)
     validate = figures.get("validate", {}).get("records", {})
     for case, title in (
         ("example_previous", "Validate {files} example council returns (XLSX), with areas "
@@ -165,6 +168,43 @@ def summary(figures: dict[str, dict[str, Any]], date: str, runs: int, *, quick: 
         "",
     ]
     return "\n".join(lines)
+
+
+def _end_to_end_rows(
+    figures: dict[str, Any], met: Callable[[float | None, float], str]
+) -> list[tuple[str, str, str, str, str]]:
+    """The targets of issue 20, judged at the largest scale run."""
+    scales = figures.get("scales", {})
+    if not scales:
+        return []
+    rows_text, largest = list(scales.items())[-1]
+    found = largest.get("round", {})
+    csv, parquet = found.get("outcomes_csv", {}), found.get("outcomes_parquet", {})
+    peers = {name: found[name].get("seconds") for name in ("polars", "duckdb") if name in found}
+    fastest = min((s for s in peers.values() if s), default=None)
+    kernel = largest.get("kernel", {})
+    paired = _ratio(kernel.get("compute"), kernel.get("kernel"))
+    peak = max((found[name].get("peak_bytes") or 0 for name in ("outcomes_csv",
+                "outcomes_parquet") if name in found), default=0) / 2**30  # fmt: skip
+    ahead = csv.get("seconds") is not None and fastest is not None and csv["seconds"] < fastest
+    verdict = met(csv.get("seconds"), 60.0)
+    if verdict == "yes" and not ahead:
+        verdict = "**no** (slower than a peer)"
+    return [
+        (
+            f"`outcomes compute`, CSV in and out, {rows_text} rows, end to end",
+            f"{seconds_text(csv)} s; Polars {peers.get('polars') or 0:.1f} s, DuckDB "
+            f"{peers.get('duckdb') or 0:.1f} s (core work only, same round)",
+            "≤ 60 s and faster than both",
+            verdict,
+            _load(csv),
+        ),
+        ("… Parquet in and out", f"{seconds_text(parquet)} s", "≤ 30 s",
+         met(parquet.get("seconds"), 30.0), _load(parquet)),
+        ("… peak memory (CSV or Parquet)", f"{peak:.2f} GiB", "≤ 3 GiB", met(peak, 3.0), "—"),
+        (f"`compute` / bare kernel, paired in one process, {rows_text} rows",
+         _times(paired), "≤ 2×", met(paired, 2.0), _load(kernel)),
+    ]  # fmt: skip
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 from hypothesis import strategies as st
 
 from outcomes import Assessment, Indicator, load_catalogue, parse_period
@@ -1957,3 +1958,49 @@ def payload_areas(draw: st.DrawFn) -> PayloadAreas:
     long_value = draw(st.sampled_from([123456.789012345, 98765.4321098765, 1234567890123.0,
                                        0.1 + 0.2]))  # fmt: skip
     return PayloadAreas(areas=areas, renamed=renamed, long_value=long_value)
+
+
+# --- Tidy datasets for the column-wise checks (issue 20) ----------------------------------
+
+#: Cells of a tidy column: good, bad and awkward values, repeated so that rows collide.
+tidy_value_cells = st.one_of(
+    st.sampled_from(["12", " 7 ", "0", "-3", "1e3", "1,234", "12,5", "(5)", "£10", "'4", "'",
+                     "5%", "n/a", "#REF!", "=A1", "2024-01-01", "1e400", "1e-12", "", "  ",
+                     ".5", "5.", "+2", "\u00a03"]),
+    st.integers(min_value=-5, max_value=10**16).map(str),
+    return_cells,
+)  # fmt: skip
+tidy_label_cells = st.sampled_from(["A", "B", " A ", "a", "", "'=x", "Scotland", "Fife"])
+tidy_period_cells = st.sampled_from(["2023-24", "2024-25", " 2024-25", "2024", "nope", ""])
+tidy_item_cells = st.sampled_from(["x", "y", "", "x ", "Y"])
+tidy_flag_cells = st.sampled_from(["", "provisional", "NOT_COLLECTED", "not_collected", "odd"])
+
+
+@st.composite
+def messy_tidy_frames(draw: st.DrawFn) -> pd.DataFrame:
+    """A text frame in the tidy layout with problems of every kind, some rows blank, the
+    columns in any case and order, sometimes without ``flag``, sometimes with other types."""
+    rows = draw(st.integers(min_value=0, max_value=25))
+    columns = {
+        "area": st.one_of(tidy_label_cells, return_cells),
+        "period": tidy_period_cells,
+        "item": tidy_item_cells,
+        "value": tidy_value_cells,
+        "flag": tidy_flag_cells,
+    }
+    if draw(st.booleans()):
+        del columns["flag"]
+    cells = {name: draw(st.lists(strategy, min_size=rows, max_size=rows))
+             for name, strategy in columns.items()}  # fmt: skip
+    blank = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
+    for name, column in list(cells.items()):
+        cells[name] = ["" if gone else cell for cell, gone in zip(column, blank, strict=True)]
+    frame = pd.DataFrame(cells, dtype=object)
+    if rows and draw(st.booleans()):  # numbers and gaps as a user's own frame may hold them
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    if rows and draw(st.booleans()):
+        frame["area"] = frame["area"].astype("category")
+    names = list(frame.columns)
+    order = draw(st.permutations(names))
+    renamed = {name: draw(st.sampled_from([name, name.upper(), f" {name} "])) for name in names}
+    return frame[order].rename(columns=renamed)

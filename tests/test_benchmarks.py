@@ -83,6 +83,17 @@ def test_compute_table_has_its_ratios(quick_run: tuple[str, str]) -> None:
     assert "| `compute` time / bare kernel time |" in table
 
 
+def test_end_to_end_table_has_every_command_and_stage(quick_run: tuple[str, str]) -> None:
+    table = section(quick_run[1], "bench end_to_end")
+    for row in ("| outcomes csv |", "| outcomes parquet |", "| pandas |"):
+        assert row in table
+    assert "| 96 | outcomes csv |" in table  # 8 areas × 3 periods × 2 indicators × 2 items
+    assert "failed" not in table
+    stages = table.split("Stages of `outcomes compute`")[1]
+    assert stages.count("| 96 |") == 1
+    assert "—" not in stages.split("| 96 |")[1]
+
+
 def test_summary_is_printed_and_gives_no_verdict_on_quick_figures(
     quick_run: tuple[str, str],
 ) -> None:
@@ -92,6 +103,7 @@ def test_summary_is_printed_and_gives_no_verdict_on_quick_figures(
     assert "Render 2 of 32 council reports" in summary
     assert "Validate one large return" in summary
     assert "`compute` at 8 × 3 × 2" in summary
+    assert "`outcomes compute`, CSV in and out, 96 rows" in summary
     assert "n/a (--quick)" in summary
     assert "| yes |" not in summary
     assert "**no**" not in summary

@@ -142,7 +142,8 @@ def _parser() -> argparse.ArgumentParser:
         "outcomes compute --data data.csv --areas areas.csv --deflators deflators.csv "
         "--base-period 2024-25 --out results.csv",
     )
-    compute.add_argument("--data", required=True, metavar="FILE", help="tidy dataset CSV")
+    compute.add_argument("--data", required=True, metavar="FILE",
+                         help="tidy dataset: CSV, or Parquet if it ends .parquet")  # fmt: skip
     compute.add_argument("--areas", metavar="FILE", help="areas CSV with family groups")
     compute.add_argument("--confidence", type=float, default=0.95, help="default 0.95")
     compute.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
@@ -156,7 +157,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the areas to compute for: the councils of --areas (default), or the health and "
         "social care partnerships they belong to (needs --areas)",
     )  # fmt: skip
-    compute.add_argument("--out", required=True, metavar="FILE", help="results CSV")
+    compute.add_argument(
+        "--out", required=True, metavar="FILE", help="results: CSV, or Parquet if it ends .parquet"
+    )
     compute.set_defaults(command=_compute)
 
     report = verb(
@@ -457,7 +460,12 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
         base_period=arguments.base_period,
     )
     published = results.published(arguments.suppress_below)
-    _emit(published.to_csv(), arguments.out, stdout, arguments)
+    if arguments.out is None or arguments.out == "-":
+        stdout.write(published.to_csv())
+    else:  # CSV or Parquet by the name, streamed
+        written = published.write(arguments.out)
+        if not arguments.quiet:
+            print(f"wrote {written}", file=sys.stderr)
     if results.unused_items and not arguments.quiet:
         shown = ", ".join(results.unused_items[:10])
         more = len(results.unused_items) - 10

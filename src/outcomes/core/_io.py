@@ -11,13 +11,16 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from outcomes.errors import OutputError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from numpy.typing import NDArray
 
 
 #: Marks the temporary file of a write in progress: ``.<name>.outcomes-tmp-<8 hex digits>``.
@@ -46,12 +49,18 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     Any failure raises :class:`OutputError` naming the path and leaves an existing file at
     ``path`` untouched.
     """
+    return write_chunks_atomic(path, (data,))
+
+
+def write_chunks_atomic(path: str | os.PathLike[str], chunks: Iterable[bytes | memoryview]) -> Path:
+    """:func:`write_bytes_atomic` of the chunks one after the other, as they are made, so
+    that a large file is never held whole in memory."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         previous = _regular_or_absent(target)
         _remove_stale_temporaries(target)
-        _replace(target, data, previous)
+        _replace(target, chunks, previous)
     except OutputError:
         raise
     except OSError as error:
@@ -129,8 +138,10 @@ def _is_random_suffix(text: str) -> bool:
     return len(text) == _RANDOM_DIGITS and all(c in "0123456789abcdef" for c in text)
 
 
-def _replace(target: Path, data: bytes, previous: os.stat_result | None) -> None:
-    """Write ``data`` to a new temporary file beside ``target`` and rename it over it."""
+def _replace(
+    target: Path, chunks: Iterable[bytes | memoryview], previous: os.stat_result | None
+) -> None:
+    """Write ``chunks`` to a new temporary file beside ``target`` and rename it over it."""
     prefix = _temporary_prefix(target)
     # Created, never opened if present (O_EXCL, no link followed), with the mode the umask
     # gives a new file: mkstemp would make every output 0600.
@@ -149,7 +160,8 @@ def _replace(target: Path, data: bytes, previous: os.stat_result | None) -> None
         with os.fdopen(handle, "wb") as stream:
             if previous is not None:
                 _keep_mode(stream.fileno(), temporary, previous)
-            stream.write(data)
+            for data in chunks:
+                stream.write(data)
         os.replace(temporary, target)
     except BaseException:  # KeyboardInterrupt too: never leave the temporary file behind
         with contextlib.suppress(OSError):
@@ -248,36 +260,199 @@ def csv_text(frame: pd.DataFrame, *, float_format: str | None = None) -> str:
     '=1+1,0.5
     Fife,
     """
-    from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
+    return b"".join(csv_chunks(frame, float_format=float_format)).decode("utf-8")
 
-    columns: list[list[str]] = []
-    for position in range(frame.shape[1]):
-        series = frame.iloc[:, position]
-        missing = series.isna().to_numpy()
-        if is_bool_dtype(series):
-            cells = ["" if gap else "true" if flag else "false"
-                     for flag, gap in zip(series, missing, strict=True)]  # fmt: skip
-        elif is_integer_dtype(series):
-            cells = ["" if gap else str(int(number))
-                     for number, gap in zip(series, missing, strict=True)]  # fmt: skip
-        elif is_numeric_dtype(series):
-            numbers = series.astype("float64")
-            if float_format is None:
-                cells = [format_number(number) for number in numbers]
-            else:
-                cells = ["" if math.isnan(number) else float_format % number for number in numbers]
-            cells = [_csv_field(_number_cell(cell)) if cell else cell for cell in cells]
-        else:
-            texts = {value: _csv_field(_text_cell(value)) for value in series.dropna().unique()}
-            cells = [texts.get(value, "") for value in series]
-        columns.append(cells)
+
+#: Rows formatted at a time by :func:`csv_chunks`: the text of one chunk is held at once.
+CSV_CHUNK_ROWS = 250_000
+
+
+def csv_chunks(
+    frame: pd.DataFrame, *, float_format: str | None = None, rows: int = CSV_CHUNK_ROWS
+) -> Iterator[memoryview]:
+    """:func:`csv_text` as UTF-8, the header then ``rows`` rows at a time, each column
+    formatted as a whole (Arrow): text cells once per distinct value, numbers with
+    ``"%.12g"`` vectorised (cells near a rounding tie or needing an exponent by Python's
+    own ``%``), so the bytes are those of formatting cell by cell."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
     header = [_csv_field(neutralise_formula(str(column))) for column in frame.columns]
-    if len(columns) == 1:
-        # A row of one empty cell is written "" so that it is not read as no row at all.
-        columns = [[cell or '""' for cell in columns[0]]]
+    if frame.shape[1] == 1:
         header = [cell or '""' for cell in header]
-    rows = [",".join(row) for row in zip(*columns, strict=True)] if columns else [""] * len(frame)
-    return "\n".join([",".join(header), *rows]) + "\n"
+    yield memoryview((",".join(header) + "\n").encode("utf-8"))
+    if not frame.shape[1]:
+        yield memoryview(b"\n" * len(frame))
+        return
+    for start in range(0, len(frame), rows):
+        part = frame.iloc[start : start + rows]
+        columns = [_csv_column(part.iloc[:, position], float_format)
+                   for position in range(part.shape[1])]  # fmt: skip
+        if len(columns) == 1:
+            # A row of one empty cell is written "" so that it is not read as no row at all.
+            columns = [_pc().if_else(_pc().equal(columns[0], ""), '""', columns[0])]
+        lines = _pc().binary_join_element_wise(*columns, ",")
+        lines = _pc().binary_join_element_wise(lines, "", "\n")
+        yield _string_bytes(pa.array(lines, pa.string()))
+
+
+def _pc() -> Any:
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    return pc
+
+
+def _string_bytes(strings: Any) -> memoryview:
+    """The characters of an Arrow string array, one after the other, without a copy."""
+    import numpy as np
+
+    if not len(strings):
+        return memoryview(b"")
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)
+    first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
+    return memoryview(strings.buffers()[2])[first:last]
+
+
+def _csv_column(series: pd.Series, float_format: str | None) -> Any:
+    """One column's cells as an Arrow string array, formatted as :func:`csv_text` says."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from pandas.api.types import infer_dtype, is_bool_dtype, is_integer_dtype, is_numeric_dtype
+
+    missing = series.isna().to_numpy()
+    if is_bool_dtype(series):
+        codes = np.where(missing, -1, series.fillna(False).to_numpy(dtype=bool).astype(np.int8))
+        return _pc().take(pa.array(["false", "true", ""]), pa.array(np.where(codes < 0, 2, codes)))
+    if is_integer_dtype(series):
+        whole = pa.array(series.to_numpy(dtype=np.int64, na_value=0), mask=missing)
+        return _pc().fill_null(_pc().cast(whole, pa.string()), "")
+    if is_numeric_dtype(series):
+        numbers = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        if float_format == "%.12g":
+            return _twelve_digits(numbers)
+        if float_format is None:
+            cells = [format_number(number) for number in numbers.tolist()]
+        else:
+            cells = ["" if math.isnan(number) else float_format % number
+                     for number in numbers.tolist()]  # fmt: skip
+        return pa.array([_csv_field(_number_cell(cell)) if cell else cell for cell in cells],
+                        pa.string())  # fmt: skip
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = list(series.cat.categories)
+    elif infer_dtype(series, skipna=True) in ("string", "empty"):
+        codes, uniques_index = pd.factorize(series.astype(object).to_numpy())
+        uniques = list(uniques_index)
+    else:  # mixed cells: looked up as they always were (1 and 1.0 are one key)
+        known = {value: _csv_field(_text_cell(value)) for value in series.dropna().unique()}
+        return pa.array([known.get(value, "") for value in series], pa.string())
+    texts = [_csv_field(_text_cell(value)) for value in uniques]
+    return _pc().take(pa.array([*texts, ""], pa.string()),
+                      pa.array(np.where(codes < 0, len(texts), codes)))  # fmt: skip
+
+
+def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
+    """``"%.12g" % number`` of every number (empty for NaN), as a CSV cell, vectorised.
+
+    A number is scaled to twelve digits left of the point and rounded; as the scaling
+    rounds once, by at most 1e-4 of the last digit, a number whose twelfth digit could
+    round either way (within 1e-3 of a tie), or that ``%g`` writes with an exponent
+    (below 1e-4 or from 1e12), or that is not finite, is formatted by Python instead.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    size = np.abs(numbers)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        exponent = np.floor(np.log10(np.where(size > 0, size, 1.0)))
+        exponent = np.where(np.isfinite(exponent), exponent, 0).astype(np.int64)
+        exponent = np.clip(exponent, -5, 12)
+        scaled = size * 10.0 ** (11 - exponent)
+        # log10 can be one off near a power of ten: bring the scaled number into range.
+        low, high = scaled < 1e11, scaled >= 1e12
+        exponent = exponent - low + high
+        scaled = np.where(low | high, size * 10.0 ** (11 - exponent), scaled)
+        rounded = np.rint(scaled)
+        tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
+    carried = rounded >= 1e12
+    rounded = np.where(carried, rounded / 10, rounded)
+    exponent = exponent + carried
+    fast = np.isfinite(numbers) & (size > 0) & ~tie & (exponent >= -4) & (exponent <= 11)
+    fast &= (scaled >= 1e11) & (scaled < 1e12 + 1)
+    zero = numbers == 0
+    empty = np.isnan(numbers)
+    slow = ~(fast | zero | empty)
+    pieces: list[Any] = []
+    where: list[NDArray[np.intp]] = []
+    negative = np.signbit(numbers)
+    chosen = np.flatnonzero(fast)
+    if len(chosen):
+        pieces.append(_fixed_notation(rounded[chosen].astype(np.int64), exponent[chosen],
+                                      negative[chosen]))  # fmt: skip
+        where.append(chosen)
+    signed_zero = np.where(negative, "-0", "0")
+    for mask, cells in ((zero, signed_zero), (empty, np.full(len(numbers), ""))):
+        chosen = np.flatnonzero(mask)
+        if len(chosen):
+            pieces.append(pa.array(cells[chosen], pa.string()))
+            where.append(chosen)
+    chosen = np.flatnonzero(slow)
+    if len(chosen):
+        python = "%.12g"  # what the cell would be, formatted alone
+        pieces.append(pa.array([_csv_field(_number_cell(python % number))
+                                for number in numbers[chosen].tolist()], pa.string()))  # fmt: skip
+        where.append(chosen)
+    if not pieces:
+        return pa.array([], pa.string())
+    order = np.concatenate(where)
+    inverse = np.empty(len(order), dtype=np.intp)
+    inverse[order] = np.arange(len(order))
+    return pa.concat_arrays(pieces).take(pa.array(inverse))
+
+
+def _fixed_notation(
+    twelve: NDArray[np.int64], power: NDArray[np.int64], negative: NDArray[np.bool_]
+) -> Any:
+    """Numbers given as their twelve significant digits (1e11 to 1e12 - 1) and the power of
+    ten of the first (-4 to 11), as ``%g`` writes them without an exponent: no trailing
+    zeros, no bare point. Built as a matrix of characters, one row a number."""
+    import numpy as np
+    import pyarrow as pa
+
+    size = len(twelve)
+    width = 19  # "-0.000" and twelve digits
+    chars = np.zeros((size, width), dtype=np.uint8)  # 0: no character
+    chars[:, 0] = np.where(negative, ord("-"), 0)
+    flat = chars.reshape(-1)
+    start = np.arange(size, dtype=np.int64) * width + 1  # each row's first place after the sign
+    small = power < 0
+    zeros = np.where(small, -power - 1, 0)  # zeros after "0." below 1
+    # Places of the digits: after "0.000" below 1, else with the point after the units.
+    first = start + np.where(small, 2 + zeros, 0)
+    rest = twelve.copy()
+    last = np.full(size, -1, dtype=np.int64)  # the last non-zero digit
+    digit_places = []
+    for position in range(11, -1, -1):
+        digit = rest % 10
+        rest //= 10
+        last = np.where((last < 0) & (digit != 0), position, last)
+        digit_places.append((position, digit))
+    shown = np.maximum(last + 1, np.where(small, 0, power + 1))  # whole digits always shown
+    for position, digit in digit_places:
+        place = first + position + ((~small) & (position > power))
+        keep = position < shown
+        flat[place[keep]] = (digit[keep] + ord("0")).astype(np.uint8)
+    point = small | (shown > power + 1)
+    flat[(start + np.where(small, 1, power + 1))[point]] = ord(".")
+    flat[start[small]] = ord("0")
+    for zero in range(4):
+        lead = small & (zeros > zero)
+        flat[(start + 2 + zero)[lead]] = ord("0")
+    present = chars != 0
+    offsets = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    data = chars[present]
+    return pa.StringArray.from_buffers(size, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def write_csv(
@@ -293,6 +468,19 @@ def write_csv(
     text = csv_text(frame, float_format=float_format)
     data = ("\ufeff" + text if byte_order_mark else text).encode("utf-8")
     return write_bytes_atomic(path, data), text
+
+
+def write_parquet(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
+    """Write ``frame`` as Parquet to ``path`` atomically (:func:`write_bytes_atomic`),
+    without its index. Text cells are kept as they are: a Parquet reader gives them as
+    text, never as formulas."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return write_chunks_atomic(path, (memoryview(sink.getvalue()),))
 
 
 def sheet_cell(value: object) -> object:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 import pandas as pd
 
-from outcomes.core._io import csv_text, write_csv
+from outcomes.core._io import (
+    csv_chunks,
+    csv_text,
+    write_chunks_atomic,
+    write_csv,
+    write_parquet,
+)
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.results._lookup import ResultLookup
 from outcomes.vocabulary import SCOTLAND, ItemKind, Polarity
@@ -194,13 +201,11 @@ class Results:
         frame.loc[hidden, ["direction"]] = "suppressed"
         frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
         # The next period's row must not reveal a hidden value as its previous value.
-        hidden_keys = set(zip(frame.loc[hidden, "indicator"], frame.loc[hidden, "area"],
-                              frame.loc[hidden, "period"], strict=True))  # fmt: skip
-        follows_hidden = pd.Series(
-            [key in hidden_keys for key in zip(frame["indicator"], frame["area"],
-                                               frame["previous_period"], strict=True)],
-            index=frame.index,
-        ) & ~hidden  # fmt: skip
+        hidden_keys = pd.MultiIndex.from_frame(frame.loc[hidden, ["indicator", "area", "period"]])
+        follows = pd.MultiIndex.from_arrays(
+            [frame["indicator"], frame["area"], frame["previous_period"]]
+        ).isin(hidden_keys)
+        follows_hidden = pd.Series(follows, index=frame.index) & ~hidden
         frame.loc[follows_hidden, list(_CHANGE)] = np.nan
         frame.loc[follows_hidden, "direction"] = "not_comparable"
         frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
@@ -232,12 +237,40 @@ class Results:
         """CSV text of the table (numbers to 12 significant digits, booleans as true/false,
         empty cells for missing values, text cells guarded against formula injection),
         written atomically to ``path`` when given."""
-        frame = self.frame.copy()
-        for column in ("change_significant", "suppressed"):
-            frame[column] = frame[column].map({True: "true", False: "false"}).fillna("")
+        frame = self._csv_frame()
         if path is None:
             return csv_text(frame, float_format="%.12g")
         return write_csv(path, frame, float_format="%.12g")[1]
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the table atomically to ``path``: Parquet when it ends ``.parquet`` (typed
+        columns: numbers, nullable whole numbers and booleans, text), else the CSV of
+        :meth:`to_csv`, written a chunk at a time rather than held whole in memory.
+
+        >>> import outcomes, tempfile
+        >>> from outcomes.core._resources import bundled_path
+        >>> example = bundled_path("example")
+        >>> results = outcomes.compute(outcomes.read_dataset(example / "data.csv"),
+        ...                            outcomes.load_catalogue())
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     written = results.write(Path(folder) / "results.csv")
+        ...     written.read_text(encoding="utf-8") == results.to_csv()
+        True
+        """
+        if Path(path).suffix.lower() == ".parquet":
+            return write_parquet(path, self._parquet_frame())
+        return write_chunks_atomic(path, csv_chunks(self._csv_frame(), float_format="%.12g"))
+
+    def _csv_frame(self) -> pd.DataFrame:
+        frame = self.frame.copy(deep=False)
+        for column in ("change_significant", "suppressed"):
+            frame[column] = frame[column].map({True: "true", False: "false"}).fillna("")
+        return frame
+
+    def _parquet_frame(self) -> pd.DataFrame:
+        frame = self.frame.copy(deep=False)
+        frame["change_significant"] = frame["change_significant"].astype("boolean")
+        return frame
 
 
 def _append(notes: pd.Series, text: str) -> pd.Series:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -22,9 +22,15 @@ from outcomes.core._tables import ROW_NUMBERS, pop_row_numbers
 from outcomes.errors import DataProblem, DataProblemRow, PeriodError, Severity
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from numpy.typing import NDArray
 
-__all__ = ["FLAGS", "TIDY_COLUMNS", "CheckedRows", "check_rows", "parse_number"]
+__all__ = [
+    "FLAGS", "TIDY_COLUMNS", "CheckedColumns", "CheckedRows", "as_text", "check_columns",
+    "check_rows",
+    "parse_number",
+]  # fmt: skip
 
 #: Flags a value may carry in the tidy dataset.
 FLAGS = ("provisional", "estimated", "revised", "not_collected")
@@ -218,20 +224,112 @@ def check_rows(
     any column outside it and the tidy ones is reported as ``EXTRA_COLUMN`` (a warning,
     or an error when its name repeats a column already read).
     """
+    checked = check_columns(raw, file=file, sheet=sheet, header_row=header_row, rows=rows,
+                            allowed_columns=allowed_columns)  # fmt: skip
+    if checked.frame is None:
+        return CheckedRows(frame=_empty_frame(), problems=checked.problems)
+    frame = checked.frame
+    for column in ("area", "period", "item", "flag"):
+        frame[column] = as_text(frame[column])
+    frame["file"] = file
+    frame["sheet"] = sheet
+    frame["row"] = checked.rows
+    columns = [*TIDY_COLUMNS, *LOCATION_COLUMNS]
+    return CheckedRows(frame=frame[columns], problems=checked.problems)
+
+
+@attrs.frozen(kw_only=True)
+class CheckedColumns:
+    """What :func:`check_columns` found: the tidy columns (``area, period, item, flag`` as
+    categoricals of their cleaned text, ``value`` float), each row's number, every problem.
+    ``frame`` is None when a required column is missing."""
+
+    frame: pd.DataFrame | None = attrs.field(eq=False, repr=False)
+    rows: NDArray[np.int64] = attrs.field(eq=False, repr=False)
+    problems: tuple[DataProblemRow, ...]
+
+
+def _texts(column: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
+    """A column as codes into its distinct cells as text (:func:`_cell`); code -1 is ``""``.
+
+    Columns of text (object, string or categorical) are factorised as they are; any other
+    column is turned into text cell by cell first, as ``1`` and ``1.0`` are equal keys but
+    different texts.
+    """
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import infer_dtype
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if infer_dtype(column.cat.categories, skipna=True) in ("string", "empty"):
+            categories = [_cell(value) for value in column.cat.categories]
+            return column.cat.codes.to_numpy().astype(np.intp), categories
+        column = column.astype(object)
+    if infer_dtype(column, skipna=True) not in ("string", "empty"):
+        column = pd.Series([_cell(value) for value in column], dtype=object)
+    cells = column.astype(object).to_numpy()  # NA, None and NaN all factorise to -1
+    codes, uniques = pd.factorize(cells)
+    return codes.astype(np.intp), [_cell(value) for value in uniques]
+
+
+def _cleaned(
+    column: pd.Series, clean: Callable[[str], str]
+) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
+    """Codes into the distinct cleaned texts of a column (each distinct text cleaned once)."""
     import numpy as np
     import pandas as pd
 
-    frame = raw.copy()
-    numbers = (
-        list(rows) if rows is not None and ROW_NUMBERS not in frame.columns
-        else pop_row_numbers(frame, header_row)
-    )  # fmt: skip
-    problems: list[DataProblemRow] = []
+    codes, texts = _texts(column)
+    cleaned = np.array([clean(text) for text in texts] + [clean("")], dtype=object)
+    remap, distinct = pd.factorize(cleaned)
+    return remap[codes].astype(np.intp), np.asarray(distinct, dtype=object)
+
+
+def _clean_cell(text: str) -> str:
+    return restore_text(_SPACES.sub(" ", text).strip())
+
+
+def _clean_flag(text: str) -> str:
+    return _clean_cell(text).lower()
+
+
+# A value cell that is a plain number with nothing to clean: read by Arrow, all at once.
+_PLAIN_CELL = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def _parsed_values(texts: NDArray[np.object_]) -> tuple[NDArray[np.float64], list[int]]:
+    """The numbers of distinct cleaned value texts (NaN where not read) and the positions
+    that are not plain numbers within range, which :func:`parse_number` reads one by one."""
+    import numpy as np
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    strings = pa.array(texts, type=pa.string())
+    plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_CELL), False)
+    numbers = pc.cast(pc.if_else(plain, strings, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+    numbers = np.array(numbers, dtype=np.float64)
+    size = np.abs(numbers)
+    fine = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool) & np.isfinite(numbers)
+    fine &= (size <= LARGEST_VALUE) & ((numbers == 0) | (size >= SMALLEST_VALUE))
+    numbers[~fine] = np.nan
+    return numbers, np.flatnonzero(~fine).tolist()
+
+
+def _tidy_columns(
+    frame: pd.DataFrame,
+    *,
+    file: str,
+    sheet: str,
+    header_row: int,
+    allowed_columns: Collection[str] | None,
+    problems: list[DataProblemRow],
+) -> dict[str, pd.Series]:
+    """The tidy columns of ``frame`` by their cleaned names; a repeated name or (when
+    ``allowed_columns`` is given) a filled column outside the layout is added to ``problems``."""
     names = [str(column).strip().lower() for column in frame.columns]
     keep: list[int] = []
     seen: set[str] = set()
     for position, (name, original) in enumerate(zip(names, frame.columns, strict=True)):
-        filled = frame.iloc[:, position].astype(str).str.strip().ne("").any()
         if name in seen:
             problems.append(DataProblemRow(
                 file=file, sheet=sheet, row=header_row, column=str(original),
@@ -242,16 +340,48 @@ def check_rows(
         seen.add(name)
         if name in TIDY_COLUMNS:
             keep.append(position)
-        elif allowed_columns is not None and name not in allowed_columns and filled:
+        elif (
+            allowed_columns is not None
+            and name not in allowed_columns
+            and frame.iloc[:, position].astype(str).str.strip().ne("").any()
+        ):
             problems.append(DataProblemRow(
                 file=file, sheet=sheet, row=header_row, column=str(original),
                 severity=Severity.WARNING, problem=DataProblem.EXTRA_COLUMN,
                 hint="this column is not read; the layout is "
                 + ", ".join(TIDY_COLUMNS),
             ))  # fmt: skip
-    frame = frame.iloc[:, keep]
-    frame.columns = pd.Index([names[position] for position in keep], dtype=object)
-    missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
+    return {names[position]: frame.iloc[:, position] for position in keep}
+
+
+def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
+    raw: pd.DataFrame,
+    *,
+    file: str,
+    sheet: str = "",
+    header_row: int = 1,
+    rows: Sequence[int] | NDArray[np.int64] | None = None,
+    allowed_columns: Collection[str] | None = None,
+) -> CheckedColumns:
+    """:func:`check_rows`, column by column: each distinct text of a column is cleaned and
+    read once, and a row costs Python time only when it has a problem.
+
+    The problems, their order and their messages are those of checking row by row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if rows is not None and ROW_NUMBERS not in raw.columns:
+        frame, numbers = raw, np.asarray(rows, dtype=np.int64)
+    else:
+        frame = raw.copy(deep=False)
+        numbers = np.asarray(pop_row_numbers(frame, header_row), dtype=np.int64)
+    problems: list[DataProblemRow] = []
+    columns = _tidy_columns(
+        frame, file=file, sheet=sheet, header_row=header_row,
+        allowed_columns=allowed_columns, problems=problems,
+    )  # fmt: skip
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     header = ", ".join(str(column) for column in raw.columns if column != ROW_NUMBERS)
     for column in missing:
         problems.append(DataProblemRow(
@@ -261,77 +391,137 @@ def check_rows(
             + ", ".join(TIDY_COLUMNS),
         ))  # fmt: skip
     if missing:
-        return CheckedRows(frame=_empty_frame(), problems=tuple(problems))
-    if "flag" not in frame.columns:
-        frame["flag"] = ""
+        return CheckedColumns(frame=None, rows=numbers[:0], problems=tuple(problems))
+    size = len(frame)
+    codes: dict[str, NDArray[np.intp]] = {}
+    texts: dict[str, NDArray[np.object_]] = {}
     for column in TIDY_COLUMNS:
-        cells = pd.Series([_cell(value) for value in frame[column]], index=frame.index,
-                          dtype=object)  # fmt: skip
-        # Columns repeat few distinct texts: clean each once.
-        clean = {text: restore_text(_SPACES.sub(" ", text).strip()) for text in cells.unique()}
-        if column == "flag":
-            clean = {text: cleaned.lower() for text, cleaned in clean.items()}
-        frame[column] = cells.map(clean).astype(object)
-    frame["row"] = np.asarray(numbers, dtype="int64")
-    blank = (frame[list(TIDY_COLUMNS)] == "").all(axis=1)
-    frame = frame[~blank].reset_index(drop=True)
-    frame["file"] = file
-    frame["sheet"] = sheet
+        if column in columns:
+            clean = _clean_flag if column == "flag" else _clean_cell
+            codes[column], texts[column] = _cleaned(columns[column], clean)
+        else:
+            codes[column], texts[column] = np.zeros(size, np.intp), np.array([""], dtype=object)
+    # A row whose every cell is empty is no row (a spreadsheet's blank line).
+    blank = np.ones(size, dtype=bool)
+    for column in TIDY_COLUMNS:
+        blank &= (texts[column] == "")[codes[column]]
+    if blank.any():
+        codes = {column: code[~blank] for column, code in codes.items()}
+        numbers = numbers[~blank]
+
+    def cells(column: str, mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], list[str]]:
+        where = np.flatnonzero(mask)
+        return where, texts[column][codes[column][where]].tolist()
 
     def located(
-        mask: pd.Series,
-        column: str,
-        problem: DataProblem,
-        hint: str,
-        hints: pd.Series | None = None,
+        mask: NDArray[np.bool_], column: str, problem: DataProblem, hint: str | list[str]
     ) -> list[DataProblemRow]:
+        if not mask.any():
+            return []
+        where, values = cells(column, mask)
+        areas, periods, items = (cells(name, mask)[1] for name in ("area", "period", "item"))
+        hints = hint if isinstance(hint, list) else [hint] * len(where)
         return [
             DataProblemRow(
-                file=file, sheet=sheet, row=int(str(frame.at[i, "row"])), column=column,
-                area=str(frame.at[i, "area"]), period=str(frame.at[i, "period"]),
-                item=str(frame.at[i, "item"]), value=str(frame.at[i, column]), problem=problem,
-                hint=str(hints[i]) if hints is not None else hint,
+                file=file, sheet=sheet, row=int(numbers[i]), column=column, area=area,
+                period=period, item=item, value=value, problem=problem, hint=why,
             )
-            for i in frame.index[mask]
+            for i, area, period, item, value, why in zip(
+                where, areas, periods, items, values, hints, strict=True
+            )
         ]  # fmt: skip
 
-    parsed = {text: parse_number(text) for text in frame["value"].unique()}
-    values = frame["value"].map(lambda text: parsed[text][0])
-    kinds = frame["value"].map(lambda text: parsed[text][1])
-    hints = frame["value"].map(lambda text: parsed[text][2])
-    for problem in (DataProblem.NOT_A_NUMBER, DataProblem.AMBIGUOUS_NUMBER,
-                    DataProblem.DATE_VALUE, DataProblem.PERCENTAGE):  # fmt: skip
-        problems += located(kinds == problem, "value", problem, "", hints)
+    # Values: plain numbers all at once; anything else through parse_number, once a text.
+    value_texts = texts["value"]
+    numbers_of, unusual = _parsed_values(value_texts)
+    kinds_of = np.zeros(len(value_texts), dtype=np.int8)  # 0: read or empty
+    hints_of = [""] * len(value_texts)
+    kind_list = (DataProblem.NOT_A_NUMBER, DataProblem.AMBIGUOUS_NUMBER,
+                 DataProblem.DATE_VALUE, DataProblem.PERCENTAGE)  # fmt: skip
+    for position in unusual:
+        number, kind, why = parse_number(value_texts[position])
+        numbers_of[position] = np.nan if number is None else number
+        if kind is not None:
+            kinds_of[position] = kind_list.index(kind) + 1
+            hints_of[position] = why
+    value_codes = codes["value"]
+    kinds = kinds_of[value_codes]
+    for number, problem in enumerate(kind_list, start=1):
+        mask = kinds == number
+        if mask.any():
+            where = np.flatnonzero(mask)
+            value_hints = [hints_of[code] for code in value_codes[where].tolist()]
+            problems += located(mask, "value", problem, value_hints)
+    values = numbers_of[value_codes]
     # Empty as read, not as typed: Excel's text marker alone (') is an empty cell too.
-    empty = values.isna() & kinds.isna()
-    not_collected = frame["flag"] == "not_collected"
+    empty = np.isnan(values) & (kinds == 0)
+    flag_texts = texts["flag"]
+    not_collected = (flag_texts == "not_collected")[codes["flag"]]
     problems += located(empty & ~not_collected, "value", DataProblem.EMPTY_VALUE,
                         "give a value, or flag the cell not_collected")  # fmt: skip
     problems += located(~empty & not_collected, "flag", DataProblem.VALUE_NOT_COLLECTED,
                         "empty the value, or remove the not_collected flag")  # fmt: skip
-    problems += located(~frame["flag"].isin(["", *FLAGS]), "flag", DataProblem.UNKNOWN_FLAG,
+    known_flag = np.array([text in ("", *FLAGS) for text in flag_texts], dtype=bool)
+    problems += located(~known_flag[codes["flag"]], "flag", DataProblem.UNKNOWN_FLAG,
                         "use one of: " + ", ".join(FLAGS))  # fmt: skip
-    problems += located(frame["area"] == "", "area", DataProblem.UNKNOWN_AREA, "name the area")
-    problems += located(frame["item"] == "", "item", DataProblem.UNKNOWN_ITEM,
+    problems += located((texts["area"] == "")[codes["area"]], "area", DataProblem.UNKNOWN_AREA,
+                        "name the area")  # fmt: skip
+    problems += located((texts["item"] == "")[codes["item"]], "item", DataProblem.UNKNOWN_ITEM,
                         "name the data item")  # fmt: skip
-    for label in frame["period"].unique():
+    period_errors: dict[int, str] = {}
+    for code, label in enumerate(texts["period"].tolist()):
         try:
             parse_period(label)
         except PeriodError as error:
-            problems += located(frame["period"] == label, "period", DataProblem.BAD_PERIOD,
-                                str(error))  # fmt: skip
-    keys = ["area", "period", "item"]
-    duplicated = frame.duplicated(keys, keep="first")
-    first_row = frame.drop_duplicates(keys).set_index(keys)["row"]
-    duplicate_hints = pd.Series(
+            period_errors[code] = str(error)
+    if period_errors:
+        period_codes = codes["period"]
+        # In the order the labels first appear, as reading row by row finds them.
+        distinct, first = np.unique(period_codes, return_index=True)
+        for code in distinct[np.argsort(first)].tolist():
+            if code in period_errors:
+                problems += located(period_codes == code, "period", DataProblem.BAD_PERIOD,
+                                    period_errors[code])  # fmt: skip
+    key = codes["area"].astype(np.int64)
+    for column in ("period", "item"):
+        key = key * len(texts[column]) + codes[column]
+    duplicated = pd.Series(key).duplicated(keep="first").to_numpy()
+    if duplicated.any():
+        first_of = pd.Series(numbers).groupby(key).transform("first").to_numpy()
+        duplicate_hints = [
+            f"row {first} has the same area, period and item; keep one row"
+            for first in first_of[duplicated].tolist()
+        ]
+        problems += located(duplicated, "item", DataProblem.DUPLICATE_ROW, duplicate_hints)
+    result = pd.DataFrame(
         {
-            i: f"row {first_row[tuple(frame.loc[i, keys])]} has the same area, period and "
-            "item; keep one row"
-            for i in frame.index[duplicated]
-        },
-        dtype=object,
+            column: _categorical(codes[column], texts[column])
+            for column in ("area", "period", "item")
+        }
     )
-    problems += located(duplicated, "item", DataProblem.DUPLICATE_ROW, "", duplicate_hints)
-    frame["value"] = values.astype(float)
-    columns = [*TIDY_COLUMNS, *LOCATION_COLUMNS]
-    return CheckedRows(frame=frame[columns].reset_index(drop=True), problems=tuple(problems))
+    result["value"] = values
+    result["flag"] = _categorical(codes["flag"], flag_texts)
+    result.columns = pd.Index(list(TIDY_COLUMNS), dtype=object)
+    return CheckedColumns(frame=result, rows=numbers, problems=tuple(problems))
+
+
+def as_text(column: pd.Series) -> pd.Series:
+    """A categorical column of text as an object column of the same strings."""
+    import numpy as np
+    import pandas as pd
+
+    texts = np.asarray(column.cat.categories, dtype=object)[column.cat.codes.to_numpy()]
+    return pd.Series(texts, index=column.index, dtype=object)
+
+
+def _categorical(codes: NDArray[np.intp], texts: NDArray[np.object_]) -> pd.Categorical:
+    """Codes into texts as a categorical whose categories are the texts used, sorted."""
+    import numpy as np
+    import pandas as pd
+
+    used = np.flatnonzero(np.bincount(codes, minlength=len(texts)))  # no unused category
+    order = used[np.argsort(texts[used].astype(str), kind="stable")]
+    rank = np.full(len(texts), -1, dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    categories = pd.Index(texts[order].tolist(), dtype=object)
+    return pd.Categorical.from_codes(rank[codes], categories=categories)

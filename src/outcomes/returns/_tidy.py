@@ -6,9 +6,11 @@ each with its file, row and column. Values are kept as floats; nothing is droppe
 
 from __future__ import annotations
 
+import csv
 import functools
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -24,11 +26,13 @@ from outcomes.errors import (
     UnknownAreaError,
     ValidationError,
 )
-from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, check_rows
+from outcomes.returns._rows import FLAGS, TIDY_COLUMNS, as_text, check_columns
 from outcomes.vocabulary import SCOTLAND
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from numpy.typing import NDArray
 
 __all__ = ["FLAGS", "SCOTLAND", "Areas", "Dataset", "read_areas", "read_dataset", "read_deflators"]
 
@@ -137,15 +141,109 @@ def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     return tables[0].to_frame()
 
 
+#: A tidy dataset in this format is read and written as Parquet; any other, as CSV.
+PARQUET_SUFFIX = ".parquet"
+# Bytes read at a time when looking over a CSV file before Arrow reads it.
+_SCAN_BYTES = 1 << 24
+
+
+def _read_tidy(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, NDArray[np.int64] | None]:
+    """The dataset file as a frame of its columns and each row's number (None when the
+    frame carries them, as :func:`_read_csv` gives them). Parquet and plain CSV files are
+    read by Arrow, one column at a time; any other CSV file by :func:`_read_csv`, whose
+    problems (quoted cells, blank lines, ragged rows, other encodings) are worded for people.
+    """
+    import numpy as np
+
+    if Path(path).suffix.lower() == PARQUET_SUFFIX:
+        frame = _read_parquet(path)
+        return frame, np.arange(_HEADER_ROWS + 1, _HEADER_ROWS + 1 + len(frame), dtype=np.int64)
+    plain = _read_plain_csv(path)
+    if plain is None:
+        return _read_csv(path), None
+    return plain, np.arange(_HEADER_ROWS + 1, _HEADER_ROWS + 1 + len(plain), dtype=np.int64)
+
+
+def _read_plain_csv(path: str | os.PathLike[str]) -> pd.DataFrame | None:  # noqa: PLR0911
+    """A CSV file with no quotes below its header, no NUL and a header of distinct names,
+    read by Arrow, each column as a dictionary of its distinct texts; None for any other
+    file (or one Arrow refuses: a ragged or blank row, text that is not UTF-8), which is
+    read as before."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
+
+    try:
+        with open(path, "rb") as source:
+            first = source.readline()  # the header's names may be quoted
+            if b"\0" in first:
+                return None
+            while chunk := source.read(_SCAN_BYTES):
+                if b'"' in chunk or b"\0" in chunk:
+                    return None
+        names = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    cleaned = [name.strip().lower() for name in names]
+    if (
+        "" in cleaned
+        or len(set(cleaned)) < len(cleaned)
+        or not set(DATASET_COLUMNS[:4]) <= set(cleaned)
+    ):
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pa_csv.read_csv(
+            path,
+            parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, text), strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if table.column_names != names:
+        return None
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
+
+
+def _read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A Parquet dataset's columns, each as a categorical of its texts (numbers as their
+    shortest text, so that every value is checked as a CSV's would be)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as error:
+        hint = f"not a readable Parquet file ({error})"
+        raise ValidationError(
+            (DataProblemRow(file=str(path), problem=DataProblem.UNREADABLE_FILE, hint=hint),)
+        ) from error
+    columns = {}
+    for name, read in zip(table.column_names, table.columns, strict=True):
+        column = read.cast(read.type.value_type) if pa.types.is_dictionary(read.type) else read
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = pc.cast(column, pa.string())
+        columns[name] = pc.dictionary_encode(column)
+    frame: pd.DataFrame = pa.table(columns).to_pandas()
+    return frame
+
+
 def read_dataset(path: str | os.PathLike[str]) -> Dataset:
-    """Read the tidy dataset CSV (``area, period, item, value[, flag]``), checking every row.
+    """Read the tidy dataset (``area, period, item, value[, flag]``), checking every row.
+
+    A ``.parquet`` file is read as Parquet; any other as CSV.
 
     >>> from outcomes.core._resources import bundled_path
     >>> data = read_dataset(bundled_path("example") / "data.csv")
     >>> data.periods[-1]
     '2024-25'
     """
-    frame = _checked_dataset(_read_csv(path), str(path))
+    raw, rows = _read_tidy(path)
+    frame = _checked_dataset(raw, str(path), rows)
     if not len(frame):
         hint = "a dataset file holds at least one row; collate returns into it"
         raise ValidationError(
@@ -182,13 +280,18 @@ def _header_problems(
     ]  # fmt: skip
 
 
-def _checked_dataset(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+def _checked_dataset(
+    raw: pd.DataFrame, file: str, rows: NDArray[np.int64] | None = None
+) -> pd.DataFrame:
+    """The tidy columns once every row passes: text (object) and ``value`` float."""
     # The row rules are shared with return validation (outcomes.returns._rows), so they live once.
-    checked = check_rows(raw, file=file, header_row=_HEADER_ROWS)
-    if checked.has_errors:
+    checked = check_columns(raw, file=file, header_row=_HEADER_ROWS, rows=rows)
+    if checked.frame is None or any(row.severity is Severity.ERROR for row in checked.problems):
         raise ValidationError(checked.problems)
-
-    return checked.frame[list(DATASET_COLUMNS)].reset_index(drop=True)
+    frame = checked.frame
+    for column in ("area", "period", "item", "flag"):
+        frame[column] = as_text(frame[column])
+    return frame[list(DATASET_COLUMNS)]
 
 
 def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:

@@ -1,0 +1,222 @@
+"""The columnar path of issue 20: tidy rows checked column by column give the problems and
+the frame that checking row by row gave, and a dataset read by Arrow (plain CSV, Parquet)
+is the dataset the csv module reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from outcomes import read_dataset
+from outcomes.core._io import csv_chunks, csv_text
+from outcomes.errors import DataProblemRow, ValidationError
+from outcomes.returns import _tidy
+from outcomes.returns._rows import check_rows
+from tests.reference_csv import csv_text_by_cell
+from tests.reference_rows import check_rows_by_row
+from tests.strategies import messy_tidy_frames
+
+
+def _same_checks(frame: pd.DataFrame, **options: object) -> None:
+    expected = check_rows_by_row(frame.copy(), file="f.csv", **options)  # type: ignore[arg-type]
+    got = check_rows(frame.copy(), file="f.csv", **options)  # type: ignore[arg-type]
+    assert got.problems == expected.problems
+    pd.testing.assert_frame_equal(got.frame, expected.frame)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_tidy_frames(), st.booleans())
+def test_column_checks_find_what_row_checks_find(frame: pd.DataFrame, allowed: bool) -> None:
+    _same_checks(frame, allowed_columns=("note",) if allowed else None)
+
+
+def test_every_kind_of_problem_is_found_alike() -> None:
+    frame = pd.DataFrame({
+        "area": ["A", "A", "", "B", "B", "C", "", "D"],
+        "period": ["2024-25", "2024-25", "2024-25", "nope", "2024", "nope", "", "2024-25"],
+        "item": ["x", "x", "y", "x", "", "x", "", "x"],
+        "value": ["1", "2", "12,5", "5%", "", "n/a", "", "1e400"],
+        "flag": ["", "odd", "", "", "not_collected", "", "", ""],
+        "extra": ["", "", "", "", "", "", "", "filled"],
+    }, dtype=object)  # fmt: skip
+    _same_checks(frame, allowed_columns=())
+    kinds = {row.problem.name for row in check_rows(frame, file="f.csv").problems}
+    assert kinds >= {"DUPLICATE_ROW", "UNKNOWN_FLAG", "UNKNOWN_AREA", "AMBIGUOUS_NUMBER",
+                     "PERCENTAGE", "BAD_PERIOD", "UNKNOWN_ITEM", "NOT_A_NUMBER"}  # fmt: skip
+
+
+def _read_by_csv_module(path: Path) -> pd.DataFrame | tuple[DataProblemRow, ...]:
+    """What reading gave before Arrow: the frame, or the problems raised."""
+    try:
+        raw = _tidy._read_csv(path)
+    except ValidationError as error:
+        return error.problems
+    checked = check_rows_by_row(raw, file=str(path))
+    if checked.has_errors:
+        return checked.problems
+    return checked.frame[list(_tidy.DATASET_COLUMNS)].reset_index(drop=True)
+
+
+def _read_now(path: Path) -> pd.DataFrame | tuple[DataProblemRow, ...]:
+    try:
+        return read_dataset(path).frame
+    except ValidationError as error:
+        return error.problems
+
+
+PLAIN_FILES = {
+    "plain": "area,period,item,value,flag\nA,2024-25,x,5,\nB,2024-25,x,7,provisional\n",
+    "byte order mark and CRLF": "\ufeffarea,period,item,value\r\nA,2024-25,x,5\r\n",
+    "quoted header": '"area","period","item","value"\nA,2024-25,x,5\n',
+    "spaces and case": " Area ,PERIOD,item ,value,Flag\n A ,2024-25, x , 1 234 ,PROVISIONAL\n",
+    "blank line": "area,period,item,value\nA,2024-25,x,5\n\nB,2024-25,x,6\n",
+    "empty cells row": "area,period,item,value\n,,,\nA,2024-25,x,5\n",
+    "ragged row": "area,period,item,value\nA,2024-25,x,5,extra\nB,2024-25,x,6\n",
+    "short row": "area,period,item,value\nA,2024-25,x\n",
+    "quoted cells": 'area,period,item,value\nA,2024-25,x,"1,234"\n',
+    "bad cells": "area,period,item,value,flag\nA,24,x,12,5,odd\nA,2024-25,x,(3),\nA,2024-25,x,4,\n",
+    "problems": "area,period,item,value,flag\nA,2024-25,x,n/a,\n,2024-25,,5%,odd\nA,2024-25,x,1,\n",
+    "missing column": "area,period,value\nA,2024-25,5\n",
+    "duplicate column": "area,period,item,value,Value\nA,2024-25,x,5,6\n",
+    "header only": "area,period,item,value\n",
+    "words Arrow could take for null": "area,period,item,value,flag\nNA,2024-25,x,NA,\n"
+    "NULL,2024-25,y,#N/A,NaN\nnan,2024-25,z,null,\n",
+    "formula marker": "area,period,item,value\n'=A,2024-25,x,'5\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_FILES))
+def test_arrow_reads_what_the_csv_module_reads(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(PLAIN_FILES[name], encoding="utf-8", newline="")
+    expected, got = _read_by_csv_module(path), _read_now(path)
+    if isinstance(expected, pd.DataFrame) and not len(expected):
+        assert isinstance(got, tuple)
+        assert got[0].problem.name == "NO_DATA"
+    elif isinstance(expected, pd.DataFrame):
+        assert isinstance(got, pd.DataFrame)
+        pd.testing.assert_frame_equal(got, expected)
+    else:
+        assert got == expected
+
+
+def test_a_windows_1252_file_is_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes("area,period,item,value\nCôte,2024-25,x,5\n".encode("cp1252"))
+    frame = read_dataset(path).frame
+    assert frame["area"].tolist() == ["Côte"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(messy_tidy_frames())
+def test_any_frame_written_as_csv_reads_as_before(frame: pd.DataFrame) -> None:
+    import tempfile
+
+    text = frame.astype(str).to_csv(index=False, lineterminator="\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "data.csv")
+        path.write_text(text, encoding="utf-8", newline="")
+        expected, got = _read_by_csv_module(path), _read_now(path)
+    if isinstance(expected, pd.DataFrame) and not len(expected):
+        assert isinstance(got, tuple)
+        assert got[0].problem.name == "NO_DATA"
+    elif isinstance(expected, pd.DataFrame):
+        assert isinstance(got, pd.DataFrame)
+        pd.testing.assert_frame_equal(got, expected)
+    else:
+        assert got == expected
+
+
+def test_parquet_holds_the_same_dataset(tmp_path: Path) -> None:
+    from outcomes.core._resources import bundled_path
+
+    csv_data = read_dataset(bundled_path("example") / "data.csv").frame
+    path = tmp_path / "data.parquet"
+    csv_data.to_parquet(path, index=False)
+    pd.testing.assert_frame_equal(read_dataset(path).frame, csv_data)
+
+
+def test_parquet_problems_name_the_row_its_csv_would_have(tmp_path: Path) -> None:
+    path = tmp_path / "data.PARQUET"
+    pd.DataFrame({"area": ["A", "A"], "period": ["2024-25", "2024-25"], "item": ["x", "x"],
+                  "value": [1.0, float("inf")]}).to_parquet(path)  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        read_dataset(path)
+    found = [(row.row, row.column, row.problem.name) for row in caught.value.problems]
+    assert found == [(3, "value", "NOT_A_NUMBER"), (3, "item", "DUPLICATE_ROW")]
+
+
+def test_a_damaged_parquet_file_is_a_validation_error(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    path.write_bytes(b"PAR1 not really")
+    with pytest.raises(ValidationError) as caught:
+        read_dataset(path)
+    assert caught.value.problems[0].problem.name == "UNREADABLE_FILE"
+
+
+# --- The vectorised CSV writer ---------------------------------------------------------------
+
+_awkward_text = st.one_of(
+    st.none(),
+    st.sampled_from(["", ",", '"', "a\nb", "a\rb", "=1+1", "+x", "-y", "@z", "\tt", "\rr", "'",
+                     "true", "1,5", "Fife"]),
+    st.text(max_size=6),
+)  # fmt: skip
+_awkward_numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e13, max_value=1e13),
+    st.decimals(min_value=-10**6, max_value=10**6, places=6).map(float),
+    st.sampled_from([0.0, -0.0, 0.5, 2.5, 1e-4, 9.99999999999995e-5, 1e12, 999999999999.5,
+                     99999999999.95, 0.1 + 0.2, 1 / 3, 1e15, 123456789012.5]),
+)  # fmt: skip
+
+
+@st.composite
+def awkward_frames(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.integers(min_value=0, max_value=30))
+    frame = pd.DataFrame({
+        "=text": pd.Series(draw(st.lists(_awkward_text, min_size=rows, max_size=rows)),
+                           dtype=object),
+        "number": pd.Series(draw(st.lists(_awkward_numbers, min_size=rows, max_size=rows)),
+                            dtype="float64"),
+        "count": pd.array(draw(st.lists(st.one_of(st.none(), st.integers(-10**12, 10**12)),
+                                        min_size=rows, max_size=rows)), dtype="Int64"),
+        "yes": pd.Series(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)),
+                         dtype=bool),
+        "word": pd.Categorical(draw(st.lists(st.sampled_from(["up", "-down", None]),
+                                             min_size=rows, max_size=rows))),
+        "mixed": pd.Series(draw(st.lists(st.one_of(st.integers(0, 2), st.sampled_from(
+            [1.0, True, "1", None])), min_size=rows, max_size=rows)), dtype=object),
+    })  # fmt: skip
+    chosen = draw(st.lists(st.sampled_from(list(frame.columns)), min_size=0, max_size=6,
+                           unique=True))  # fmt: skip
+    return frame[chosen]
+
+
+@settings(max_examples=400, deadline=None)
+@given(awkward_frames(), st.sampled_from([None, "%.12g", "%.3f"]))
+def test_the_vectorised_writer_writes_the_same_bytes(
+    frame: pd.DataFrame, float_format: str | None
+) -> None:
+    assert csv_text(frame, float_format=float_format) == csv_text_by_cell(
+        frame, float_format=float_format
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_awkward_numbers, min_size=1, max_size=200))
+def test_twelve_significant_digits_as_python_writes_them(numbers: list[float]) -> None:
+    frame = pd.DataFrame({"value": numbers, "other": numbers[::-1]})
+    assert csv_text(frame, float_format="%.12g") == csv_text_by_cell(frame, float_format="%.12g")
+
+
+def test_chunks_join_to_the_whole(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": [f"=x{i}" for i in range(10)], "b": [i / 7 for i in range(10)]})
+    whole = csv_text(frame, float_format="%.12g")
+    parts = b"".join(csv_chunks(frame, float_format="%.12g", rows=3)).decode()
+    assert parts == whole == csv_text_by_cell(frame, float_format="%.12g")
+    assert len(whole.splitlines()) == 11
