@@ -517,3 +517,30 @@ def test_overdispersed_funnels_are_widened_and_say_so(example: outcomes.Results)
             same.reset_index(drop=True),
             exact.funnel[exact.funnel["indicator"] == indicator].reset_index(drop=True),
         )
+
+
+def test_two_yearly_and_lagged_indicators_show_their_latest_published_period(
+    example: outcomes.Results,
+) -> None:
+    published = example.published()
+    national = overview(published, "2024-25", areas=read_areas(EXAMPLE / "areas.csv"))
+    periods = dict(zip(national.indicators["indicator"], national.indicators["period"],
+                       strict=True))  # fmt: skip
+    latest = published.latest_periods("2024-25")
+    assert periods["SW6"] == "2024-25"
+    # The survey is two-yearly (last in 2023-24), reconvictions appear two years late.
+    assert periods["SW4b"] == str(latest["SW4b"]) == "2023-24"
+    assert periods["CJ02"] == str(latest["CJ02"]) == "2022-23"
+    heat = national.heat[national.heat["indicator"] == "SW4b"]
+    assert set(heat["period"]) == {"2023-24"}
+    assert heat["value"].notna().sum() > 0
+
+
+def test_the_overview_and_the_report_name_an_area_alike(example: outcomes.Results) -> None:
+    areas = read_areas(EXAMPLE / "areas.csv")
+    national = overview(example.published(), "2024-25", areas=areas)
+    names = dict(zip(national.heat["area"], national.heat["name"], strict=True))
+    report = outcomes.AnnualReport.build(example, "Edinburgh City", "2024-25", areas=areas)
+    # The areas file's name: City of Edinburgh, however the data spell the council.
+    assert names["Edinburgh City"] == report.area == "City of Edinburgh"
+    assert report.code == "Edinburgh City"
