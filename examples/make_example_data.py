@@ -551,6 +551,21 @@ TARGETS: Mapping[str, Target] = {
         deprivation=0.05,
         yearly_noise=0.03,
     ),
+    # Statutory functions and decisions: national totals a year (activity, not performance).
+    # Guardianship orders granted ~3,100 rising to ~3,700 (Mental Welfare Commission).
+    "CC04": Target(scotland=(3100.0, 3700.0), area_spread=0.2),
+    # New compulsory treatment orders ~1,150 to ~1,300 (Mental Welfare Commission).
+    "CC05": Target(scotland=(1150.0, 1300.0), area_spread=0.2, deprivation=0.05),
+    # Adult support and protection referrals ~40,000 rising to ~52,000.
+    "CC06": Target(scotland=(40000.0, 52000.0), area_spread=0.3, deprivation=0.04),
+    # Children placed in secure accommodation ~220 falling to ~180 a year.
+    "CF10": Target(scotland=(220.0, 180.0), area_spread=0.3, deprivation=0.06),
+    # Permanence orders and adoptions of looked after children ~650 to ~600 a year.
+    "CF11": Target(scotland=(650.0, 600.0), area_spread=0.25),
+    # Community payback orders imposed: ~16,000 before the pandemic paused them.
+    "CJ10": Target(scotland=tuple(16000.0 * share for share in _CPO_TREND), area_spread=0.15),
+    # Registered sex offenders managed under MAPPA at 31 March: ~5,600 to ~6,400.
+    "CJ11": Target(scotland=(5600.0, 6400.0), area_spread=0.15),
 }
 
 

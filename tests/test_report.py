@@ -385,12 +385,23 @@ def test_statutory_functions_come_from_the_assessment_and_the_catalogue() -> Non
     given = {r.function.label: r for r in example().assessment.statutory_functions}
     for row in report.statutory_functions:
         assert row.count == f"{given[row.function].count:,}"
-    adult = next(r for r in report.statutory_functions if r.function.startswith("Adult support"))
-    numerator = _published_row("CC03")
-    assert numerator is not None
-    assert numerator.numerator is not None
-    assert adult.figures.startswith(f"{numerator.numerator:,.0f}:")
-    assert "CC03" in adult.source
+    # Every function has its national figures, each count from the published results and
+    # its source the publication that supplies the item.
+    catalogue = example().catalogue
+    by_function = {r.function: r for r in report.statutory_functions}
+    for function, ids in outcomes.report._report.STATUTORY_INDICATORS.items():
+        row = by_function[function.label]
+        for indicator_id in ids:
+            published = _published_row(indicator_id)
+            assert published is not None
+            assert published.numerator is not None
+            assert f"{published.numerator:,.0f}: " in row.figures
+            assert f"({indicator_id}, {published.period})" in row.figures
+            item = catalogue.items[catalogue[indicator_id].numerator]
+            where = (f"the council's return ({indicator_id})" if item.supplier == "council"
+                     else item.publication)  # fmt: skip
+            assert where in row.source
+    assert set(outcomes.report._report.STATUTORY_INDICATORS) == set(StatutoryFunction)
     bare = example_report(assessment=None).statutory_functions
     assert all(r.count == "not given" for r in bare)
 

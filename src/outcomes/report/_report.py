@@ -89,8 +89,13 @@ __all__ = [
 PUBLIC_PROTECTION = ("CF01", "CF02", "CHN22", "CC02", "CC03")
 #: The catalogue's indicators whose counts (numerators) the statutory functions table shows.
 STATUTORY_INDICATORS: Mapping[StatutoryFunction, tuple[str, ...]] = {
-    StatutoryFunction.ADULT_SUPPORT_PROTECTION: ("CC03",),
-    StatutoryFunction.JUSTICE_ORDERS: ("CJ01",),
+    StatutoryFunction.MENTAL_HEALTH_OFFICER: ("CC05",),
+    StatutoryFunction.GUARDIANSHIP: ("CC04",),
+    StatutoryFunction.ADULT_SUPPORT_PROTECTION: ("CC06", "CC03"),
+    StatutoryFunction.SECURE_CARE: ("CF10",),
+    StatutoryFunction.FOSTERING_ADOPTION_PERMANENCE: ("CF11",),
+    StatutoryFunction.JUSTICE_ORDERS: ("CJ10", "CJ01"),
+    StatutoryFunction.MAPPA: ("CJ11",),
 }
 #: Indicators in the words of people who use services and carers (surveys), listed under
 #: "voice" as well as in their own section.
@@ -773,7 +778,12 @@ class _AreaFigures:
                     )
                 )
                 figures.append(f"{count}: {what} ({indicator.id}, {row.period})")
-                sources.append(f"the national dataset ({indicator.id}; its source is in the annex)")
+                national = item is not None and not item.from_council and item.publication
+                sources.append(
+                    item.publication
+                    if national and item is not None
+                    else f"the council's return ({indicator.id})"
+                )
             rows.append(StatutoryRow(
                 function=function.label,
                 count="not given" if record is None or record.count is None
