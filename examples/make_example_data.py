@@ -48,6 +48,16 @@ from outcomes.vocabulary import SCOTLAND
 DEFAULT_SEED = 2006
 DEFAULT_OUT = Path(__file__).resolve().parent / "inputs"
 FIRST_YEAR = 2015
+#: The example council's story, so that its assessment has something to answer: fewer
+#: adults with intensive needs cared for at home than in Scotland, child protection
+#: re-registrations above Scotland's, and adult protection inquiries completed on time falling
+#: in the latest year. (area, indicator, ``level`` against Scotland or ``drop`` on the year
+#: before, shift of the proportion.)
+STORIES: tuple[tuple[str, str, str, float], ...] = (
+    ("Fife", "NI-18", "level", -0.06),
+    ("Fife", "CHN22", "level", 0.05),
+    ("Fife", "CC02", "drop", -0.15),
+)
 #: How much wider a weighted survey's interval is than a simple random sample's.
 DESIGN_EFFECT = 1.6
 PERIOD_COUNT = 10
@@ -776,6 +786,24 @@ class _Generator:
                 else:
                     self.values[item] = rounded
 
+    def story(self, indicator: outcomes.Indicator, area: str, kind: str, shift: float) -> None:
+        """Set one council's proportion by a story of :data:`STORIES`: ``level`` puts it
+        ``shift`` from Scotland's every year, ``drop`` moves its latest year ``shift`` from
+        its own year before. The denominator is kept; the numerator is rounded to a count."""
+        assert indicator.denominator is not None
+        row = next(k for k, (name, *_) in enumerate(COUNCILS) if name == area)
+        numerator = self.values[indicator.numerator]
+        denominator = self.values[indicator.denominator]
+        share = numerator / denominator
+        if kind == "level":
+            scotland = numerator.sum(axis=0) / denominator.sum(axis=0)
+            target = scotland + shift
+        else:
+            target = share[row].copy()
+            target[-1] = share[row, -2] + shift
+        target = np.clip(target, 0.01, 0.99)
+        numerator[row] = np.round(denominator[row] * target)
+
     def _draw(self, name: str, expected: FloatArray) -> FloatArray:
         """Counts are Poisson draws (sampling noise); money, hours and days are rounded."""
         if self.kinds[name] == "count":
@@ -926,6 +954,8 @@ def generate(
     generator = _Generator(catalogue, seed)
     for indicator in _order(catalogue.indicators):
         generator.indicator(indicator, TARGETS[indicator.id])
+    for area, indicator_id, kind, shift in STORIES:
+        generator.story(catalogue[indicator_id], area, kind, shift)
     missing = [item.name for item in spec.items if item.name not in generator.values]
     if missing:
         raise ExampleDataError(f"no values were generated for data item(s) {', '.join(missing)}")

@@ -198,7 +198,7 @@ def _add_comparators(
     that reported both, with a pooled standard deviation for means."""
     count_ids = [i.id for i in catalogue if i.measure is Measure.COUNT]
     estimate_ids = [i.id for i in catalogue if i.measure is Measure.ESTIMATE]
-    national = frame.attrs["national"]
+    national = frame.attrs.pop("national")  # kept aside by _gather; attrs left empty
     reported = frame["numerator"].notna() & (
         frame["denominator"].notna() | frame["indicator"].isin(count_ids)
     )
@@ -249,6 +249,15 @@ def _add_comparators(
 
 
 def _pool(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Σ numerator, Σ denominator and the pooled sd of means, per key: each indicator's
+    totals on their own, as a partition of the work by indicator would compute them."""
+    parts = [_pool_one(part, keys) for _, part in rows.groupby("indicator_order", sort=True)]
+    if not parts:
+        return _pool_one(rows, keys)
+    return pd.concat(parts)
+
+
+def _pool_one(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Σ numerator, Σ denominator and the pooled sd of means, per key."""
     grouped = rows.groupby(keys)
     pooled = grouped[["numerator", "denominator"]].sum(min_count=1)

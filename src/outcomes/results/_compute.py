@@ -383,28 +383,29 @@ class _Cube:
         means = np.flatnonzero([i.measure is Measure.MEAN and i.sd is not None
                                 for i in indicators])  # fmt: skip
         for g, members in enumerate(groups):
-            # Each total is its own pandas groupby in the pandas engine, and pandas sums a
-            # column pairwise when the groups are in order and the column has no NaN, else
-            # with Kahan compensation: the same choice here gives the same last bit.
+            # Each indicator's total is its own pandas groupby in the pandas engine, and
+            # pandas sums a column pairwise when the groups are in order and the column has
+            # no NaN, else with Kahan compensation: the same choice here, indicator by
+            # indicator, gives the same last bit (and a partition by indicator the same).
             included = reported[:, :, members]
             num, den = numerator[:, :, members], denominator[:, :, members]
             in_order = self._groups_in_order(included.any(axis=2))
-            block_pairwise = in_order and not np.isnan(den[included]).any()
-            comp_num[:, :, g] = _pandas_sum(num, included, pairwise=block_pairwise)
-            comp_den[:, :, g] = _pandas_sum(den, included, pairwise=block_pairwise)
+            block_pairwise = in_order & ~(np.isnan(den) & included).any(axis=(1, 2))
+            comp_num[:, :, g] = _sum_by_indicator(num, included, block_pairwise)
+            comp_den[:, :, g] = _sum_by_indicator(den, included, block_pairwise)
             if not means.size:
                 continue
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                grand = _pandas_sum(num, included, pairwise=in_order) / comp_den[:, :, g]
+                grand = _sum_by_indicator(num, included, in_order) / comp_den[:, :, g]
                 within = (den - 1) * sd[:, :, members] ** 2
                 between = den * (num / den - grand[:, :, np.newaxis]) ** 2
-                within_sum = _pandas_sum(
+                within_sum = _sum_by_indicator(
                     within[means], included[means],
-                    pairwise=in_order and not np.isnan(within[included]).any(),
+                    (in_order & ~(np.isnan(within) & included).any(axis=(1, 2)))[means],
                 )  # fmt: skip
-                between_sum = _pandas_sum(
+                between_sum = _sum_by_indicator(
                     between[means], included[means],
-                    pairwise=in_order and not np.isnan(between[included]).any(),
+                    (in_order & ~(np.isnan(between) & included).any(axis=(1, 2)))[means],
                 )  # fmt: skip
                 comp_sd[means, :, g] = np.sqrt(
                     (within_sum + between_sum) / (comp_den[means, :, g] - 1)
@@ -428,15 +429,15 @@ class _Cube:
             axis=2,
         )
 
-    def _groups_in_order(self, has_rows: BoolArray) -> bool:
-        """Whether (indicator, period) groups with rows come in sorted order in the pandas
-        engine's frame."""
+    def _groups_in_order(self, has_rows: BoolArray) -> BoolArray:
+        """For each indicator, whether its period groups with rows come in sorted order in
+        the pandas engine's frame of that indicator."""
+        in_order = np.ones(has_rows.shape[0], dtype=bool)
         for i in range(has_rows.shape[0]):
             periods = np.flatnonzero(has_rows[i])
             met = periods[np.argsort(self.first_seen[i, periods], kind="stable")]
-            if (np.diff(met) < 0).any():
-                return False
-        return True
+            in_order[i] = not (np.diff(met) < 0).any()
+        return in_order
 
     def _comparator_notes(
         self, reported: BoolArray, groups: list[IntArray], estimates: BoolArray
@@ -494,6 +495,16 @@ def _flag_note(combo: int) -> str:
     flagged = zip(_ROLES[:3], codes, strict=True)  # numerator, denominator, sd
     notes = {f"{role} {_NOTED_FLAGS[code - 1]}" for role, code in flagged if code}
     return "; ".join(sorted(notes))
+
+
+def _sum_by_indicator(values: FloatArray, included: BoolArray, pairwise: BoolArray) -> FloatArray:
+    """:func:`_pandas_sum` of each indicator (axis 0), pairwise where ``pairwise`` says."""
+    out = np.full(values.shape[:2], np.nan)
+    for flag in (True, False):
+        rows = np.flatnonzero(pairwise == flag)
+        if rows.size:
+            out[rows] = _pandas_sum(values[rows], included[rows], pairwise=flag)
+    return out
 
 
 def _pandas_sum(values: FloatArray, included: BoolArray, *, pairwise: bool) -> FloatArray:

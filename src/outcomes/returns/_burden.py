@@ -144,7 +144,7 @@ def burden(data: Dataset, catalogue: Catalogue | None = None) -> Burden:
     >>> from outcomes.core._resources import bundled_path
     >>> report = burden(read_dataset(bundled_path("example") / "data.csv"))
     >>> len(report.unused_items), int(report.cells["filled"].max())
-    (0, 108)
+    (0, 115)
     """
     import pandas as pd
 
