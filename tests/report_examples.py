@@ -88,3 +88,13 @@ def poisoned_assessment() -> outcomes.Assessment:
     assessment = poisoned(example().assessment)
     assert isinstance(assessment, outcomes.Assessment)
     return assessment
+
+
+def small_report(status: str) -> outcomes.AnnualReport:
+    """Fife's report on the criminal justice indicators only, to keep a PDF or a Word
+    document quick; published (with the assessment) or a draft without one."""
+    given = example()
+    catalogue = given.catalogue.filter(branch="criminal_justice")
+    results = outcomes.compute(given.data, catalogue, given.areas)
+    assessment = given.assessment if status == "published" else None
+    return outcomes.AnnualReport.build(results, AREA, PERIOD, assessment=assessment)

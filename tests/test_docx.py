@@ -25,7 +25,7 @@ import outcomes
 from outcomes._cli import main
 from outcomes.errors import OutcomesError
 from outcomes.report._render import render
-from tests.report_examples import AREA, PERIOD, example, example_report
+from tests.report_examples import AREA, PERIOD, example_report, small_report
 
 docx = pytest.importorskip("docx", reason="Word output needs the 'docx' extra")
 pytest.importorskip("cairosvg", reason="Word output needs the 'docx' extra")
@@ -148,15 +148,6 @@ def opened(data: bytes) -> Document:
 def style_name(styled: object) -> str:
     style = getattr(styled, "style", None)
     return "" if style is None else str(style.name)
-
-
-def small_report(status: str) -> outcomes.AnnualReport:
-    """Fife's report on the criminal justice indicators only, to keep it quick."""
-    given = example()
-    catalogue = given.catalogue.filter(branch="criminal_justice")
-    results = outcomes.compute(given.data, catalogue, given.areas)
-    assessment = given.assessment if status == "published" else None
-    return outcomes.AnnualReport.build(results, AREA, PERIOD, assessment=assessment)
 
 
 def paragraph_text(element: object) -> str:

@@ -378,7 +378,7 @@ def test_only_notable_indicators_are_shown_in_full() -> None:
 
 
 def test_statutory_functions_come_from_the_assessment_and_the_catalogue() -> None:
-    from outcomes.assessment._model import StatutoryFunction
+    from outcomes.vocabulary import StatutoryFunction
 
     report = example_report()
     assert [r.function for r in report.statutory_functions] == [f.label for f in StatutoryFunction]

@@ -9,19 +9,10 @@ import re
 import pytest
 
 import outcomes
-from tests.report_examples import AREA, PERIOD, example, example_report
+from tests.report_examples import example_report, small_report
 
 weasyprint = pytest.importorskip("weasyprint", reason="PDF output needs the 'pdf' extra")
 pypdf = pytest.importorskip("pypdf")
-
-
-def small_report(status: str) -> outcomes.AnnualReport:
-    """Fife's report on the criminal justice indicators only, to keep the PDF quick."""
-    given = example()
-    catalogue = given.catalogue.filter(branch="criminal_justice")
-    results = outcomes.compute(given.data, catalogue, given.areas)
-    assessment = given.assessment if status == "published" else None
-    return outcomes.AnnualReport.build(results, AREA, PERIOD, assessment=assessment)
 
 
 @pytest.mark.parametrize(("status", "label"), [("published", "Published"), ("draft", "Draft")])

@@ -40,6 +40,7 @@ __all__ = [
     "ReportStatus",
     "ReturnSection",
     "Scope",
+    "StatutoryFunction",
     "Trend",
     "family_group_area",
     "is_computed_area",
@@ -170,6 +171,21 @@ class _Labelled(enum.StrEnum):
         member._value_ = value
         member.label = label
         return member
+
+
+class StatutoryFunction(_Labelled):
+    """A statutory function whose year of decisions the CSWO reports (``label`` in words)."""
+
+    MENTAL_HEALTH_OFFICER = "mental_health_officer", "Mental health officer work"
+    GUARDIANSHIP = "guardianship", "Guardianship (Adults with Incapacity)"
+    ADULT_SUPPORT_PROTECTION = "adult_support_protection", "Adult support and protection"
+    SECURE_CARE = "secure_care", "Secure care authorisations"
+    FOSTERING_ADOPTION_PERMANENCE = (
+        "fostering_adoption_permanence",
+        "Fostering, adoption and permanence decisions",
+    )
+    JUSTICE_ORDERS = "justice_orders", "Justice orders supervised"
+    MAPPA = "mappa", "Multi-agency public protection arrangements (MAPPA)"
 
 
 class ReportStatus(_Labelled):

@@ -33,7 +33,6 @@ from outcomes.assessment._model import (
     SignOff,
     SignOffRole,
     Statement,
-    StatutoryFunction,
     StatutoryRecord,
     check_assessment,
     load_prompts,
@@ -59,7 +58,7 @@ from outcomes.errors import (
     AssessmentProblemRow,
     CatalogueProblem,
 )
-from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection
+from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection, StatutoryFunction
 
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue

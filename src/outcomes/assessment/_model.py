@@ -25,7 +25,13 @@ from outcomes.core._resources import package_text
 from outcomes.core._suggest import did_you_mean
 from outcomes.core._toml import TomlFileError, load_toml
 from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow, PeriodError
-from outcomes.vocabulary import RECOMMENDATIONS, ReportSection, ReportStatus, ReturnSection
+from outcomes.vocabulary import (
+    RECOMMENDATIONS,
+    ReportSection,
+    ReportStatus,
+    ReturnSection,
+    StatutoryFunction,
+)
 
 if TYPE_CHECKING:
     from outcomes.catalogue._catalogue import Catalogue
@@ -189,29 +195,6 @@ def _statutory(values: Iterable[StatutoryRecord]) -> tuple[StatutoryRecord, ...]
 
 def _case_studies(values: Iterable[CaseStudy]) -> tuple[CaseStudy, ...]:
     return tuple(values)
-
-
-class StatutoryFunction(enum.StrEnum):
-    """A statutory function whose year of decisions the CSWO reports (``label`` in words)."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str = "") -> StatutoryFunction:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    MENTAL_HEALTH_OFFICER = "mental_health_officer", "Mental health officer work"
-    GUARDIANSHIP = "guardianship", "Guardianship (Adults with Incapacity)"
-    ADULT_SUPPORT_PROTECTION = "adult_support_protection", "Adult support and protection"
-    SECURE_CARE = "secure_care", "Secure care authorisations"
-    FOSTERING_ADOPTION_PERMANENCE = (
-        "fostering_adoption_permanence",
-        "Fostering, adoption and permanence decisions",
-    )
-    JUSTICE_ORDERS = "justice_orders", "Justice orders supervised"
-    MAPPA = "mappa", "Multi-agency public protection arrangements (MAPPA)"
 
 
 @attrs.frozen(kw_only=True)

@@ -53,13 +53,18 @@ from outcomes.assessment._model import (
     SignOff,
     SignOffRole,
     Statement,
-    StatutoryFunction,
     grade_label,
     load_prompts,
 )
 from outcomes.core._io import FORMULA_TRIGGERS, TEXT_MARKER, write_bytes_atomic
 from outcomes.core._tables import INSTRUCTIONS_SHEET, column_letter
-from outcomes.vocabulary import RECOMMENDATIONS, ReportSection, ReportStatus, ReturnSection
+from outcomes.vocabulary import (
+    RECOMMENDATIONS,
+    ReportSection,
+    ReportStatus,
+    ReturnSection,
+    StatutoryFunction,
+)
 
 if TYPE_CHECKING:
     import pandas as pd

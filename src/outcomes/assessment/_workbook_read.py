@@ -45,7 +45,6 @@ from outcomes.assessment._model import (
     SignOff,
     SignOffRole,
     Statement,
-    StatutoryFunction,
     StatutoryRecord,
     check_assessment,
     grade_label,
@@ -88,7 +87,7 @@ from outcomes.errors import (
     AssessmentProblemRow,
     ValidationError,
 )
-from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection
+from outcomes.vocabulary import ReportSection, ReportStatus, ReturnSection, StatutoryFunction
 
 if TYPE_CHECKING:
     import enum

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from outcomes.assessment._model import Assessment, StatutoryFunction, StatutoryRecord
+from outcomes.assessment._model import Assessment, StatutoryRecord
 from outcomes.core._cells import Cells
 from outcomes.core._io import slug
 from outcomes.core._periods import Period, parse_period
@@ -64,6 +64,7 @@ from outcomes.vocabulary import (
     Polarity,
     ReportStatus,
     ReturnSection,
+    StatutoryFunction,
     Trend,
     family_group_area,
 )
