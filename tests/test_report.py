@@ -353,6 +353,12 @@ def test_the_spine_chart_has_every_indicator_in_symbol_and_word() -> None:
         assert f">{h.indicator} " in chart
     for word in ("▲ better", "▼ worse", "● similar"):
         assert word in chart
+    # Scotland's tick on every indicator but the counts, whose Scotland figure is the
+    # national total and not on the areas' scale.
+    catalogue = example().catalogue
+    ticks = chart.count('stroke-width="2"/>')
+    assert ticks == sum(1 for i in catalogue if i.measure != "count")
+    assert ticks < len(catalogue)
 
 
 def test_only_notable_indicators_are_shown_in_full() -> None:

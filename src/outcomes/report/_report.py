@@ -713,7 +713,8 @@ class _AreaFigures:
             compared[comparison] = compared.get(comparison, 0) + 1
             labels.append(f"{indicator.id} {indicator.title}")
             values.append(None if row is None or row.suppressed else row.value)
-            scotland.append(_number(scotland_row))
+            # A count's Scotland figure is the national total, not on the areas' scale.
+            scotland.append(None if indicator.measure is Measure.COUNT else _number(scotland_row))
             ranges.append(_quartiles(present))
             better.append(None if indicator.polarity is Polarity.NEUTRAL
                           else indicator.polarity is Polarity.HIGHER_IS_BETTER)  # fmt: skip
