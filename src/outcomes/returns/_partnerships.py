@@ -55,9 +55,9 @@ def by_partnership(dataset: Dataset, areas: Areas, catalogue: Catalogue) -> tupl
     members: dict[str, list[str]] = {}
     for council, partnership in partnership_of.items():
         members.setdefault(partnership, []).append(council)
-    kinds = {name: item.kind for name, item in catalogue.items.items()}
+    adds_up = {name: item.kind in SUMMABLE_KINDS for name, item in catalogue.items.items()}
     frame = dataset.frame
-    summable = frame["item"].map(lambda name: kinds.get(name) in SUMMABLE_KINDS).astype(bool)
+    summable = frame["item"].map(adds_up).fillna(False).astype(bool)
     national = frame["area"] == SCOTLAND
     councils = frame[summable & frame["area"].isin(list(partnership_of))].assign(
         partnership=lambda rows: rows["area"].map(partnership_of)
@@ -77,7 +77,9 @@ def by_partnership(dataset: Dataset, areas: Areas, catalogue: Catalogue) -> tupl
         pieces.append(summed.rename(columns={"partnership": "area"}))
     published = frame[~summable & ~national]
     if len(published):
-        as_partnership = published["area"].map(_published_partnership)
+        # Each distinct area looked up once, not once a row.
+        spelled = {area: _published_partnership(area) for area in published["area"].unique()}
+        as_partnership = published["area"].map(spelled)
         kept = published[as_partnership.notna()].assign(area=as_partnership.dropna())
         pieces.append(kept)
     pieces.append(frame[national])
