@@ -131,8 +131,12 @@ def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
     where, as validating a return would, before any statistic is taken of it."""
     frame = dataset.frame
     kinds = {item.name: item.kind for item in catalogue.items.values()}
-    counted = frame["item"].map(lambda name: kinds.get(name) in NON_NEGATIVE_KINDS)
-    negative = frame[counted.astype(bool) & (frame["value"] < 0)]
+    below = (frame["value"] < 0).to_numpy(dtype=bool)
+    if not below.any():
+        return
+    codes, names = _factorized(frame["item"])
+    counted = np.array([kinds.get(str(name)) in NON_NEGATIVE_KINDS for name in names] + [False])
+    negative = frame[below & counted[codes]]
     if negative.empty:
         return
     raise ValidationError(
@@ -152,18 +156,23 @@ def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
 # --- 1. coding and scattering ----------------------------------------------------------------
 
 
+def _factorized(column: pd.Series) -> tuple[IntArray, list[object]]:
+    """Each cell's code and the distinct values (a missing cell: code -1), from a
+    categorical's own codes without looking at a cell."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.intp), list(column.cat.categories)
+    codes, uniques = pd.factorize(column)
+    return codes.astype(np.intp), list(uniques)
+
+
 def _codes(column: pd.Series, labels: Sequence[str]) -> IntArray:
     """Position of each cell of ``column`` in ``labels`` (-1 when absent), cheaply for
     categorical columns."""
     index = pd.Index(list(labels), dtype=object)
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()
-        uniques = pd.Index(column.cat.categories.astype(object))
-    else:
-        codes, uniques = pd.factorize(column)
-    where = np.append(index.get_indexer(pd.Index(uniques).astype(object)), -1)
+    codes, uniques = _factorized(column)
+    where = np.append(index.get_indexer(pd.Index(uniques, dtype=object)), -1)
     # A code of -1 (a missing cell) picks the appended -1.
-    return where[codes].astype(np.intp)
+    return where[codes]
 
 
 def _aligned(dataset: Dataset, areas: Areas) -> Dataset:
@@ -174,7 +183,10 @@ def _aligned(dataset: Dataset, areas: Areas) -> Dataset:
     renamed = {name: areas.area_for(name) for name in present}
     renamed = {name: area for name, area in renamed.items() if area != name}
     if renamed:
-        frame = dataset.frame.assign(area=dataset.frame["area"].replace(renamed))
+        codes, names = _factorized(dataset.frame["area"])
+        texts = np.array([renamed.get(str(name), name) for name in names] + [None], dtype=object)
+        area = pd.Series(texts[codes], index=dataset.frame.index, dtype=object)
+        frame = dataset.frame.assign(area=area.astype("category"))
         dataset = Dataset(frame=frame, source=dataset.source)
     _check_areas(dataset, areas)
     return dataset
