@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import functools
 
+import attrs
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import outcomes
 from outcomes.vocabulary import Polarity
+from tests import reference_publish
 from tests.report_examples import AREA, PERIOD, example
 from tests.strategies import proportion_panels
 from tests.test_compute import one_indicator_catalogue, panel_dataset
@@ -112,3 +115,31 @@ def test_a_planted_suppressed_council_cannot_be_placed_from_any_output() -> None
                          & (national.heat["area"] == planted)].iloc[0]  # fmt: skip
     assert pd.isna(heat["value"])
     assert pd.isna(heat["quartile"])
+
+
+@functools.cache
+def _computed_example() -> outcomes.Results:
+    given_ = example()
+    return outcomes.compute(given_.data, given_.catalogue, given_.areas)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 6)), min_size=0, max_size=40),
+    st.sampled_from([None, 3, 10]),
+)
+def test_publication_by_codes_matches_the_row_wise_reference(
+    small: list[tuple[int, int]], suppress_below: int | None
+) -> None:
+    """Counts made small at random places (so that primary and secondary suppression, the
+    next period's previous value and the re-ranking all happen), then published: the same
+    frame as the plain row-wise publication of ``tests/reference_publish.py``."""
+    computed = _computed_example()
+    frame = computed.frame.copy()
+    for place, count in small:
+        frame.loc[place % len(frame), "numerator"] = float(count)
+    results = attrs.evolve(computed, frame=frame)
+    published = results.published(suppress_below).frame
+    expected = reference_publish.published_frame(results, suppress_below)
+    assert published["suppressed"].sum() == expected["suppressed"].sum()
+    pd.testing.assert_frame_equal(published, expected)

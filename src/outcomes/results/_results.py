@@ -23,7 +23,9 @@ from outcomes.results._lookup import ResultLookup
 from outcomes.vocabulary import SCOTLAND, ItemKind, Polarity
 
 if TYPE_CHECKING:
-    from outcomes.catalogue._catalogue import Catalogue
+    from numpy.typing import NDArray
+
+    from outcomes.catalogue._catalogue import Catalogue, Indicator
 
 __all__ = ["DEFAULT_SUPPRESS_BELOW", "RESULT_COLUMNS", "Results"]
 
@@ -180,53 +182,68 @@ class Results:
         return self._published[suppress_below]
 
     def _publish(self, suppress_below: int | None) -> Results:
+        # Indicator, area and periods are looked at through their codes: at 7M rows a
+        # lookup per cell (a dict map, a MultiIndex) costs seconds; a code, milliseconds.
         frame = self.frame.copy()
         default = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
-        threshold = frame["indicator"].map(
-            {
-                i.id: (default if i.disclosure_threshold is None else i.disclosure_threshold)
-                for i in self.catalogue
-            }
-        )
-        counted = frame["indicator"].map(
-            {i.id: self.catalogue.items[i.numerator].kind is ItemKind.COUNT for i in self.catalogue}
-        )
-        numerator = frame["numerator"]
-        hidden = counted & (numerator >= 1) & (numerator < threshold)
-        hidden = _secondary(frame.assign(family_group=frame["area"].map(self.family_groups)),
-                            hidden, counted)  # fmt: skip
+        indicator, indicators = _factorized(frame["indicator"])
+        by_id = {i.id: i for i in self.catalogue}
+        listed = [by_id.get(str(i)) for i in indicators]
+        threshold = _per_code(indicator, [
+            np.nan if i is None else default if i.disclosure_threshold is None
+            else i.disclosure_threshold for i in listed
+        ])  # fmt: skip
+        counted = _per_code(indicator, [
+            i is not None and self.catalogue.items[i.numerator].kind is ItemKind.COUNT
+            for i in listed
+        ]) == 1  # fmt: skip
+        numerator = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            hidden = counted & (numerator >= 1) & (numerator < threshold)
+        area, areas = _factorized(frame["area"])
+        period, periods = _factorized(frame["period"])
+        hidden = _secondary(hidden, counted=counted, numerator=numerator,
+                            indicator_period=indicator * len(periods) + period, area=area,
+                            areas=areas, family_groups=self.family_groups)  # fmt: skip
         frame["suppressed"] = hidden
-        frame.loc[hidden, list(_FIGURES)] = np.nan
-        frame.loc[hidden, list(_CHANGE)] = np.nan
-        frame.loc[hidden, ["direction"]] = "suppressed"
-        frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
-        # The next period's row must not reveal a hidden value as its previous value.
-        hidden_keys = pd.MultiIndex.from_frame(frame.loc[hidden, ["indicator", "area", "period"]])
-        follows = pd.MultiIndex.from_arrays(
-            [frame["indicator"], frame["area"], frame["previous_period"]]
-        ).isin(hidden_keys)
-        follows_hidden = pd.Series(follows, index=frame.index) & ~hidden
-        frame.loc[follows_hidden, list(_CHANGE)] = np.nan
-        frame.loc[follows_hidden, "direction"] = "not_comparable"
-        frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
-                                                    "previous value suppressed")  # fmt: skip
         if hidden.any():
-            self._rerank(frame)
+            frame.loc[hidden, list(_FIGURES)] = np.nan
+            frame.loc[hidden, list(_CHANGE)] = np.nan
+            frame.loc[hidden, ["direction"]] = "suppressed"
+            frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
+            # The next period's row must not reveal a hidden value as its previous value.
+            previous = _codes_in(frame["previous_period"], periods)
+            cell = (indicator * len(areas) + area) * (len(periods) + 1)
+            follows = np.isin(cell + previous, (cell + period)[hidden]) & (previous >= 0)
+            follows_hidden = follows & ~hidden
+            frame.loc[follows_hidden, list(_CHANGE)] = np.nan
+            frame.loc[follows_hidden, "direction"] = "not_comparable"
+            frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
+                                                        "previous value suppressed")  # fmt: skip
+            self._rerank(frame, indicator * len(periods) + period, indicator, listed)
         return attrs.evolve(self, frame=frame)
 
-    def _rerank(self, frame: pd.DataFrame) -> None:
+    def _rerank(
+        self,
+        frame: pd.DataFrame,
+        group: NDArray[np.intp],
+        indicator: NDArray[np.intp],
+        listed: list[Indicator | None],
+    ) -> None:
         """Rank again among the areas still shown, in place: a rank counted among all areas
         would leave gaps where the hidden ones sit ("29 of 15"), and so place them. Ties
         share the lowest rank, as in :func:`outcomes.compute`; ``rank_of`` and ``quartile``
-        follow."""
-        ranked = frame["rank"].notna()
+        follow. ``group`` numbers each row's indicator and period."""
+        ranked = frame["rank"].notna().to_numpy()
         if not ranked.any():
             return
-        sign = frame["indicator"].map(
-            {i.id: -1.0 if i.polarity is Polarity.HIGHER_IS_BETTER else 1.0 for i in self.catalogue}
-        )
-        oriented = (frame["value"].astype(np.float64) * sign).where(ranked)
-        groups = oriented.groupby([frame["indicator"], frame["period"]])
+        sign = _per_code(indicator, [
+            -1.0 if i is not None and i.polarity is Polarity.HIGHER_IS_BETTER else 1.0
+            for i in listed
+        ])  # fmt: skip
+        value = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+        oriented = pd.Series(np.where(ranked, value * sign, np.nan), index=frame.index)
+        groups = oriented.groupby(group)
         rank = groups.rank(method="min")
         rank_of = groups.transform("count").where(ranked)
         quartile = np.ceil(4 * rank / rank_of)
@@ -277,26 +294,76 @@ def _append(notes: pd.Series, text: str) -> pd.Series:
     return notes.where(notes == "", notes + "; ") + text
 
 
-def _secondary(frame: pd.DataFrame, hidden: pd.Series, counted: pd.Series) -> pd.Series:
-    """Hide more area rows until no total has exactly one hidden member."""
+def _factorized(column: pd.Series) -> tuple[NDArray[np.intp], list[object]]:
+    """Each cell's code and the distinct values (a missing cell: -1)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.intp), list(column.cat.categories)
+    codes, uniques = pd.factorize(column)
+    return codes.astype(np.intp), list(uniques)
+
+
+def _per_code(codes: NDArray[np.intp], values: list[float] | list[bool]) -> NDArray[np.float64]:
+    """``values[code]`` for each code, NaN (false) for a missing cell's -1."""
+    return np.append(np.asarray(values, dtype=np.float64), np.nan)[codes]
+
+
+def _codes_in(column: pd.Series, labels: list[object]) -> NDArray[np.intp]:
+    """Position of each cell of ``column`` in ``labels``; -1 when absent or missing."""
+    codes, uniques = _factorized(column)
+    where = pd.Index(labels, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
+    return np.append(where, -1)[codes].astype(np.intp)
+
+
+def _secondary(
+    hidden: NDArray[np.bool_],
+    *,
+    counted: NDArray[np.bool_],
+    numerator: NDArray[np.float64],
+    indicator_period: NDArray[np.intp],
+    area: NDArray[np.intp],
+    areas: list[object],
+    family_groups: Mapping[str, str],
+) -> NDArray[np.bool_]:
+    """Hide more area rows until no total has exactly one hidden member.
+
+    The totals are Scotland's (each indicator and period) and each family group's; their
+    members are the area rows (not Scotland, not a family-group row) with a count. In a
+    total with exactly one hidden member, the smallest count still shown is hidden; of
+    equal counts, the area first by name (never the sort's whim: the same inputs must hide
+    the same areas on every machine and every pandas)."""
     hidden = hidden.copy()
-    is_area = ~frame["area"].eq(SCOTLAND) & ~frame["area"].str.contains(":", regex=False)
-    members = frame[is_area & counted & frame["numerator"].notna()]
-    totals = [["indicator", "period"], ["indicator", "period", "family_group"]]
+    names = [str(name) for name in areas]
+    is_area = np.array([name != SCOTLAND and ":" not in name for name in names] + [False])
+    members = np.flatnonzero(is_area[area] & counted & ~np.isnan(numerator))
+    if not len(members):
+        return hidden
+    group_names = sorted({family_groups[name] for name in names if name in family_groups})
+    group_of = np.array([group_names.index(family_groups[name]) if name in family_groups else -1
+                         for name in names] + [-1])  # fmt: skip
+    # Each area's place in name order, for the tie-break.
+    name_rank = np.zeros(len(names) + 1, dtype=np.intp)
+    name_rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+    scotland_total = indicator_period[members]
+    family = group_of[area[members]]
+    family_total = np.where(family >= 0, scotland_total * (len(group_names) + 1) + family, -1)
+    member_numerator = numerator[members]
+    member_rank = name_rank[area[members]]
     changed = True
     while changed:
         changed = False
-        for keys in totals:
-            grouped = hidden[members.index].groupby([members[k] for k in keys])
-            lonely = grouped.transform("sum") == 1
-            candidates = members[lonely & ~hidden[members.index]]
-            if candidates.empty:
+        for total in (scotland_total, family_total):
+            counted_in = total >= 0
+            _, key = np.unique(total, return_inverse=True)
+            shown_hidden = hidden[members]
+            per_total = np.bincount(key, weights=shown_hidden & counted_in)
+            lonely = (per_total[key] == 1) & counted_in & ~shown_hidden
+            candidates = np.flatnonzero(lonely)
+            if not len(candidates):
                 continue
-            # In each such total, hide the smallest count that is still shown; of equal
-            # counts, the area first by name (never the sort's whim: the same inputs must
-            # hide the same areas on every machine and every pandas).
-            ordered = candidates.sort_values(["numerator", "area"], kind="stable")
-            smallest = ordered.groupby(keys).head(1).index
-            hidden[smallest] = True
+            by = (member_rank[candidates], member_numerator[candidates], key[candidates])
+            order = candidates[np.lexsort(by)]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = key[order][1:] != key[order][:-1]
+            hidden[members[order[first]]] = True
             changed = True
     return hidden
