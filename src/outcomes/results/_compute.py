@@ -103,6 +103,7 @@ def compute(
                 ),
             )
         )
+    dataset = _coded(dataset)
     _refuse_negative_amounts(dataset, catalogue)
     cube = _Cube.build(dataset, catalogue, areas)
     base = None if base_period is None else as_period(base_period)  # a bad label fails here
@@ -154,6 +155,21 @@ def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
 
 
 # --- 1. coding and scattering ----------------------------------------------------------------
+
+
+def _coded(dataset: Dataset) -> Dataset:
+    """The dataset with its text columns as categoricals, each distinct text looked up
+    once: every later step (area names, items, periods, flags) then works on the codes.
+    The caller's frame is left as it is."""
+    text = [c for c in ("area", "period", "item", "flag")
+            if not isinstance(dataset.frame[c].dtype, pd.CategoricalDtype)]  # fmt: skip
+    if not text:
+        return dataset
+    frame = dataset.frame.copy(deep=False)
+    for column in text:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        frame[column] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques))
+    return Dataset(frame=frame, source=dataset.source)
 
 
 def _factorized(column: pd.Series) -> tuple[IntArray, list[object]]:

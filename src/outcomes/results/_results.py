@@ -184,7 +184,8 @@ class Results:
     def _publish(self, suppress_below: int | None) -> Results:
         # Indicator, area and periods are looked at through their codes: at 7M rows a
         # lookup per cell (a dict map, a MultiIndex) costs seconds; a code, milliseconds.
-        frame = self.frame.copy()
+        # Copy on write: only the columns changed below are copied, not the whole table.
+        frame = self.frame.copy(deep=False)
         default = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
         indicator, indicators = _factorized(frame["indicator"])
         by_id = {i.id: i for i in self.catalogue}
