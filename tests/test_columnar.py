@@ -220,3 +220,69 @@ def test_chunks_join_to_the_whole(tmp_path: Path) -> None:
     parts = b"".join(csv_chunks(frame, float_format="%.12g", rows=3)).decode()
     assert parts == whole == csv_text_by_cell(frame, float_format="%.12g")
     assert len(whole.splitlines()) == 11
+
+
+def _parquet_texts_cell_by_cell(path: Path) -> pd.DataFrame:
+    """The Parquet reader's frame built the plain way: every cell cast to text, then the
+    column dictionary-encoded (the oracle of the reader's each-distinct-cell-once path)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    table = pq.read_table(path)
+    columns = {}
+    for name, read in zip(table.column_names, table.columns, strict=True):
+        column = read.cast(read.type.value_type) if pa.types.is_dictionary(read.type) else read
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = pc.cast(column, pa.string())
+        columns[name] = pc.dictionary_encode(column)
+    frame: pd.DataFrame = pa.table(columns).to_pandas()
+    return frame
+
+
+_parquet_numbers = st.one_of(
+    st.none(),
+    st.sampled_from([0.0, -0.0, float("nan"), float("inf"), -1.5, 1e-7, 1e21]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["A", "B", " A ", ""]), st.sampled_from(["2024-25", "x"]),
+                       _parquet_numbers, st.integers(-3, 3)), min_size=1, max_size=30),
+    st.booleans(), st.integers(1, 7),
+)  # fmt: skip
+def test_parquet_cells_read_as_text_once_a_distinct_cell(
+    rows: list[tuple[str, str, float | None, int]], categorical: bool, row_group: int
+) -> None:
+    """Text, float (NaN, -0.0, infinities, nulls) and whole-number columns, plain or
+    dictionary-encoded, over several row groups: the same categorical texts as casting
+    every cell."""
+    import tempfile
+
+    frame = pd.DataFrame(rows, columns=["area", "period", "value", "item"])
+    if categorical:
+        frame["area"] = frame["area"].astype("category")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.parquet"
+        frame.to_parquet(path, index=False, row_group_size=row_group)
+        got = _tidy._read_parquet(path)
+        expected = _parquet_texts_cell_by_cell(path)
+    assert list(got.columns) == list(expected.columns)
+    for column in got.columns:
+        assert got[column].astype(object).tolist() == expected[column].astype(object).tolist()
+
+
+@given(st.lists(st.integers(0, 2**40), max_size=50), st.booleans())
+def test_keys_are_told_distinct_only_when_no_key_repeats(keys: list[int], small: bool) -> None:
+    """Counted when the keys span little, else left to hashing: never a false 'distinct'."""
+    import numpy as np
+
+    from outcomes.returns._rows import _all_distinct
+
+    array = np.array([k % 1000 if small else k for k in keys], dtype=np.int64)
+    if _all_distinct(array):
+        assert len(set(array.tolist())) == len(array)
+    if small:  # a small span is always counted, so the answer is exact
+        assert _all_distinct(array) == (len(set(array.tolist())) == len(array))

@@ -269,7 +269,7 @@ def _texts(column: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
         column = pd.Series([_cell(value) for value in column], dtype=object)
     cells = column.astype(object).to_numpy()  # NA, None and NaN all factorise to -1
     codes, uniques = pd.factorize(cells)
-    return codes.astype(np.intp), [_cell(value) for value in uniques]
+    return codes.astype(np.intp, copy=False), [_cell(value) for value in uniques]
 
 
 def _cleaned(
@@ -282,7 +282,7 @@ def _cleaned(
     codes, texts = _texts(column)
     cleaned = np.array([clean(text) for text in texts] + [clean("")], dtype=object)
     remap, distinct = pd.factorize(cleaned)
-    return remap[codes].astype(np.intp), np.asarray(distinct, dtype=object)
+    return remap[codes].astype(np.intp, copy=False), np.asarray(distinct, dtype=object)
 
 
 def _clean_cell(text: str) -> str:
@@ -485,7 +485,10 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
     key = codes["area"].astype(np.int64)
     for column in ("period", "item"):
         key = key * len(texts[column]) + codes[column]
-    duplicated = pd.Series(key).duplicated(keep="first").to_numpy()
+    if _all_distinct(key):
+        duplicated = np.zeros(len(key), dtype=bool)
+    else:
+        duplicated = pd.Series(key).duplicated(keep="first").to_numpy()
     if duplicated.any():
         first_of = pd.Series(numbers).groupby(key).transform("first").to_numpy()
         duplicate_hints = [
@@ -503,6 +506,22 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
     result["flag"] = _categorical(codes["flag"], flag_texts)
     result.columns = pd.Index(list(TIDY_COLUMNS), dtype=object)
     return CheckedColumns(frame=result, rows=numbers, problems=tuple(problems))
+
+
+def _all_distinct(key: NDArray[np.int64]) -> bool:
+    """Whether no key repeats, told by counting when the keys are few enough to count
+    (a tally per possible key), which is many times faster than hashing; else False (the
+    caller then looks for the repeats)."""
+    import numpy as np
+
+    if not len(key):
+        return True
+    if int(key.min()) < 0:
+        return False
+    span = int(key.max()) + 1
+    if span > max(4 * len(key), 1 << 20):
+        return False
+    return int(np.bincount(key, minlength=span).max()) <= 1
 
 
 def as_text(column: pd.Series) -> pd.Series:

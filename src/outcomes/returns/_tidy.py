@@ -216,7 +216,13 @@ def _read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     try:
-        table = pq.read_table(path)
+        schema = pq.read_schema(path)
+        texts = [
+            field.name
+            for field in schema
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        ]
+        table = pq.read_table(path, read_dictionary=texts)
     except (OSError, pa.ArrowException) as error:
         hint = f"not a readable Parquet file ({error})"
         raise ValidationError(
@@ -224,10 +230,18 @@ def _read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
         ) from error
     columns = {}
     for name, read in zip(table.column_names, table.columns, strict=True):
-        column = read.cast(read.type.value_type) if pa.types.is_dictionary(read.type) else read
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            column = pc.cast(column, pa.string())
-        columns[name] = pc.dictionary_encode(column)
+        # Each distinct cell is turned into text once: a column is dictionary-encoded as
+        # it is (numbers as numbers), then only its dictionary is cast to text.
+        typed = pc.cast(read, pa.string()) if pa.types.is_null(read.type) else read  # all empty
+        column = typed if pa.types.is_dictionary(typed.type) else pc.dictionary_encode(typed)
+        column = column.unify_dictionaries() if column.num_chunks > 1 else column
+        chunks = []
+        for chunk in column.chunks:
+            words = chunk.dictionary
+            if not (pa.types.is_string(words.type) or pa.types.is_large_string(words.type)):
+                words = pc.cast(words, pa.string())
+            chunks.append(pa.DictionaryArray.from_arrays(chunk.indices.cast(pa.int32()), words))
+        columns[name] = pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string()))
     frame: pd.DataFrame = pa.table(columns).to_pandas()
     return frame
 
