@@ -282,6 +282,10 @@ def _cleaned(
     codes, texts = _texts(column)
     cleaned = np.array([clean(text) for text in texts] + [clean("")], dtype=object)
     remap, distinct = pd.factorize(cleaned)
+    count = len(texts)
+    if np.array_equal(remap[:count], np.arange(count)) and (not len(codes) or codes.min() >= 0):
+        # Cleaning changed no text into another (the usual case): the codes stand.
+        return codes, np.asarray(distinct, dtype=object)
     return remap[codes].astype(np.intp, copy=False), np.asarray(distinct, dtype=object)
 
 
