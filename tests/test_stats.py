@@ -492,3 +492,18 @@ def test_vectorised_equals_element_wise(
             for column, single in zip(parts, one_by_one[name], strict=True):
                 assert column.shape == (len(rows),)
                 assert_allclose(column[i], single, rtol=1e-12, atol=0, err_msg=name)
+
+
+@given(st.lists(st.one_of(st.integers(0, 30).map(float), st.floats(0, 40), st.just(math.nan)),
+                min_size=1, max_size=60))  # fmt: skip
+def test_poisson_limits_of_an_array_are_each_counts_own(counts: list[float]) -> None:
+    """The exact limits are taken once per distinct count and put back in place: each
+    count's limits are those written from the formulas for it alone; NaN for a missing one."""
+    lower, upper = poisson_ci(counts)
+    for position, count in enumerate(counts):
+        if math.isnan(count):
+            assert math.isnan(lower[position])
+            assert math.isnan(upper[position])
+            continue
+        expected = exact_poisson(count) if count < 10 else byar_poisson(count)  # type: ignore[arg-type]
+        assert_allclose((lower[position], upper[position]), expected, rtol=1e-12, atol=1e-12)

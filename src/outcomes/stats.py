@@ -191,28 +191,31 @@ def poisson_ci(x: ArrayLike, confidence: float = 0.95) -> tuple[FloatArray, Floa
 
 
 def _poisson_bounds(events: FloatArray, alpha: float, z: float) -> tuple[FloatArray, FloatArray]:
-    """Exact or Byar limits for already checked counts."""
+    """Exact or Byar limits for already checked counts.
+
+    Each method is evaluated only where it applies (so scipy and numpy see no domain
+    they warn about: chi-square with 0 degrees of freedom, 1/0 in Byar's formula), and
+    the exact limits once per distinct count: at national scale there are millions of
+    counts but only ten counts below ten. Missing counts give NaN."""
+    lower = np.full(events.shape, np.nan)
+    upper = np.full(events.shape, np.nan)
     use_exact = events < BYAR_MINIMUM_EVENTS
-    # Each method is evaluated only where it applies; elsewhere a stand-in count keeps
-    # scipy and numpy free of domain warnings (chi-square with 0 degrees of freedom,
-    # 1/0 in Byar's formula). Missing counts are restored as NaN at the end.
-    exact_events = np.where(use_exact, events, 0.0)
-    positive_events = np.where(exact_events > 0, exact_events, 1.0)
-    exact_lower = np.where(
-        exact_events == 0, 0.0, scipy_stats.chi2.ppf(alpha / 2, 2 * positive_events) / 2
+    if use_exact.any():
+        counts, inverse = np.unique(events[use_exact], return_inverse=True)
+        positive = np.where(counts > 0, counts, 1.0)
+        exact_lower = np.where(counts == 0, 0.0, scipy_stats.chi2.ppf(alpha / 2, 2 * positive) / 2)
+        # isf(alpha/2) is ppf(1 - alpha/2), computed without first rounding 1 - alpha/2.
+        exact_upper = np.asarray(scipy_stats.chi2.isf(alpha / 2, 2 * counts + 2) / 2)
+        lower[use_exact] = exact_lower[inverse.reshape(-1)]
+        upper[use_exact] = exact_upper[inverse.reshape(-1)]
+    use_byar = events >= BYAR_MINIMUM_EVENTS
+    byar_events = events[use_byar]
+    lower[use_byar] = (
+        byar_events * (1 - 1 / (9 * byar_events) - z / (3 * np.sqrt(byar_events))) ** 3
     )
-    # isf(alpha/2) is ppf(1 - alpha/2), computed without first rounding 1 - alpha/2.
-    exact_upper = scipy_stats.chi2.isf(alpha / 2, 2 * exact_events + 2) / 2
-
-    byar_events = np.where(use_exact, float(BYAR_MINIMUM_EVENTS), events)
-    byar_lower = byar_events * (1 - 1 / (9 * byar_events) - z / (3 * np.sqrt(byar_events))) ** 3
     after = byar_events + 1
-    byar_upper = after * (1 - 1 / (9 * after) + z / (3 * np.sqrt(after))) ** 3
-
-    missing = np.isnan(events)
-    lower = np.where(missing, np.nan, np.where(use_exact, exact_lower, byar_lower))
-    upper = np.where(missing, np.nan, np.where(use_exact, exact_upper, byar_upper))
-    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+    upper[use_byar] = after * (1 - 1 / (9 * after) + z / (3 * np.sqrt(after))) ** 3
+    return lower, upper
 
 
 def rate_ci(
