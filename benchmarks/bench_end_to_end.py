@@ -69,10 +69,9 @@ def stage_pipeline(folder: Path) -> dict[str, Any]:
 
     held: dict[str, Any] = {}  # what one stage hands the next
     held["raw"], held["rows"] = timed("read", lambda: _tidy._read_tidy(folder / "data.csv"))
-    frame = timed("validate", lambda: _tidy._checked_dataset(held["raw"], "data.csv",
-                                                             held.pop("rows")))  # fmt: skip
+    dataset = timed("validate", lambda: _tidy.Dataset._checked(
+        _tidy._checked_dataset(held["raw"], "data.csv", held.pop("rows")), "data.csv"))  # fmt: skip
     held.clear()
-    dataset = _tidy.Dataset(frame=frame, source="data.csv")
     results = timed("compute", lambda: outcomes.compute(dataset, catalogue, areas))
     published = timed("publish", results.published)
     del results
@@ -83,7 +82,7 @@ def stage_pipeline(folder: Path) -> dict[str, Any]:
     for written in out.iterdir():
         written.unlink()
     out.rmdir()
-    return {"records": records, "rows": len(frame)}
+    return {"records": records, "rows": len(dataset.frame)}
 
 
 def stage_kernel(areas: int, periods: int, indicators: int, runs: int) -> dict[str, Any]:

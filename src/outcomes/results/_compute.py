@@ -161,6 +161,8 @@ def _coded(dataset: Dataset) -> Dataset:
     """The dataset with its text columns as categoricals, each distinct text looked up
     once: every later step (area names, items, periods, flags) then works on the codes.
     The caller's frame is left as it is."""
+    if dataset._coded is not None:  # as checking made them
+        return Dataset(frame=dataset._coded, source=dataset.source)
     text = [c for c in ("area", "period", "item", "flag")
             if not isinstance(dataset.frame[c].dtype, pd.CategoricalDtype)]  # fmt: skip
     if not text:

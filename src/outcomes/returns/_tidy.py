@@ -48,16 +48,32 @@ class Dataset:
 
     ``frame`` has the columns ``area, period, item, value, flag`` (``value`` float, NaN
     where not collected; ``flag`` text, empty when none). ``source`` names where it came
-    from, for messages.
+    from, for messages. Like :class:`~outcomes.Results`, a dataset is treated as
+    read-only: change a copy of the frame and wrap it again (:meth:`from_frame`).
     """
 
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
     source: str = ""
+    #: The same rows with the text columns as categoricals, when checking made them (a
+    #: read or checked dataset): :func:`outcomes.compute` works on their codes rather than
+    #: looking up millions of texts again.
+    _coded: pd.DataFrame | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> Dataset:
         """Check a frame with the tidy columns and wrap it (same checks as reading a file)."""
-        return cls(frame=_checked_dataset(frame, source), source=source)
+        return cls._checked(_checked_dataset(frame, source), source)
+
+    @classmethod
+    def _checked(cls, coded: pd.DataFrame, source: str) -> Dataset:
+        """A dataset of checked rows whose text columns are categoricals: the frame holds
+        them as text, and the categoricals are kept for computing."""
+        frame = coded.copy(deep=False)
+        for column in ("area", "period", "item", "flag"):
+            frame[column] = as_text(coded[column])
+        dataset = cls(frame=frame, source=source)
+        object.__setattr__(dataset, "_coded", coded)
+        return dataset
 
     @property
     def periods(self) -> list[str]:
@@ -263,7 +279,7 @@ def read_dataset(path: str | os.PathLike[str]) -> Dataset:
         raise ValidationError(
             (DataProblemRow(file=str(path), problem=DataProblem.NO_DATA, hint=hint),)
         )
-    return Dataset(frame=frame, source=str(path))
+    return Dataset._checked(frame, str(path))
 
 
 def read_areas(path: str | os.PathLike[str]) -> Areas:
@@ -297,15 +313,13 @@ def _header_problems(
 def _checked_dataset(
     raw: pd.DataFrame, file: str, rows: NDArray[np.int64] | None = None
 ) -> pd.DataFrame:
-    """The tidy columns once every row passes: text (object) and ``value`` float."""
+    """The tidy columns once every row passes: ``area, period, item, flag`` categorical
+    text and ``value`` float (:meth:`Dataset._checked` turns them into a dataset)."""
     # The row rules are shared with return validation (outcomes.returns._rows), so they live once.
     checked = check_columns(raw, file=file, header_row=_HEADER_ROWS, rows=rows)
     if checked.frame is None or any(row.severity is Severity.ERROR for row in checked.problems):
         raise ValidationError(checked.problems)
-    frame = checked.frame
-    for column in ("area", "period", "item", "flag"):
-        frame[column] = as_text(frame[column])
-    return frame[list(DATASET_COLUMNS)]
+    return checked.frame[list(DATASET_COLUMNS)]
 
 
 def _checked_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
