@@ -382,17 +382,12 @@ def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
     finite = np.fmin(size, 1e300)
     finite *= size < np.inf  # NaN and infinities as 0, never written here
     # floor(log10(finite)): floor(binary exponent * log10(2)), then one up from the next
-    # power of ten (one too low at most, just below a power of ten, as 1e-3 is not exact)
+    # power of ten; exact from 1e-5 (no float lies between a power and its nearest float)
     binary = np.clip((finite.view(np.int64) >> 52) - 1023, -40, 60)
     exponent = (binary * 1233) >> 12
     exponent += finite >= powers[exponent + (_POWER_OFFSET + 1)]
     np.clip(exponent, -5, 12, out=exponent)
-    scaled = finite * powers[(_POWER_OFFSET + 11) - exponent]
-    # Rounding can leave the scaled number just out of range: scale those again.
-    again = np.flatnonzero(((scaled < 1e11) & (finite > 0)) | (scaled >= 1e12))
-    if len(again):
-        exponent[again] += np.where(scaled[again] < 1e11, -1, 1)
-        scaled[again] = finite[again] * powers[(_POWER_OFFSET + 11) - exponent[again]]
+    scaled = finite * powers[(_POWER_OFFSET + 11) - exponent]  # 1e11 to 1e12 where fast
     rounded = np.rint(scaled)
     tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
     carried = np.flatnonzero(rounded >= 1e12)
