@@ -4,14 +4,17 @@ is the dataset the csv module reads."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomes import read_dataset
+from outcomes.core import _io
 from outcomes.core._io import csv_chunks, csv_text
 from outcomes.errors import DataProblemRow, ValidationError
 from outcomes.returns import _tidy
@@ -286,3 +289,76 @@ def test_keys_are_told_distinct_only_when_no_key_repeats(keys: list[int], small:
         assert len(set(array.tolist())) == len(array)
     if small:  # a small span is always counted, so the answer is exact
         assert _all_distinct(array) == (len(set(array.tolist())) == len(array))
+
+
+# --- Twelve significant digits: the edges of each path of _twelve_digits ---------------------
+
+
+def _nudged(number: float, steps: int) -> float:
+    """``number`` moved ``steps`` floats up (down when negative)."""
+    for _ in range(abs(steps)):
+        number = math.nextafter(number, math.inf if steps > 0 else -math.inf)
+    return number
+
+
+_edge_magnitudes = st.one_of(
+    # whole numbers: all the digits, up to twelve and just past
+    st.integers(0, 10**12 + 10).map(float),
+    st.integers(0, 10**5).map(lambda below: float(10**12 - below)),
+    # exactly twelve significant digits, at every place of the point fixed notation has
+    st.builds(lambda digits, power: digits * 10.0**power,
+              st.integers(10**11, 10**12 - 1), st.integers(-16, 1)),
+    # half a twelfth digit: ties, and the numbers either side of them
+    st.builds(lambda digits, power, steps: _nudged((digits + 0.5) * 10.0**power, steps),
+              st.integers(10**11, 10**12 - 1), st.integers(-16, 0), st.integers(-2, 2)),
+    # powers of ten and their neighbours, where the exponent changes
+    st.builds(lambda power, steps: _nudged(10.0**power, steps),
+              st.integers(-7, 14), st.integers(-3, 3)),
+    # rounding up into the next power of ten
+    st.builds(lambda power, nines: (1 - 10.0**-nines) * 10.0**power,
+              st.integers(-5, 13), st.integers(11, 14)),
+    st.sampled_from([0.0, 1e-4, 0.0001, 9.99999999999995e-5, 0.000099999999999995, 1e-5,
+                     99999999999.95, 999999999999.5, 999999999999.4, 1e12, 1e12 - 1, 0.5,
+                     0.1 + 0.2, 1 / 3, 2 / 3, 5e-324, 1e300, math.inf, math.nan]),
+)  # fmt: skip
+_edge_numbers = st.builds(lambda size, negative: -size if negative else size,
+                          _edge_magnitudes, st.booleans())  # fmt: skip
+_whole_or_missing = st.one_of(
+    st.integers(-(10**12) + 1, 10**12 - 1).map(float), st.sampled_from([-0.0, math.nan])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_edge_numbers, min_size=1, max_size=80),
+       st.lists(_whole_or_missing, min_size=1, max_size=80),
+       st.sampled_from([1, 3, 16, 1 << 16]))  # fmt: skip
+def test_twelve_digits_at_the_edges_of_each_path(
+    numbers: list[float], whole: list[float], block: int
+) -> None:
+    """Any number, and a column of whole numbers only (written as integers), formatted a
+    block at a time (blocks of one kind and the other in one column), as Python writes
+    them, cell by cell."""
+    rows = range(max(len(numbers), len(whole)))
+    frame = pd.DataFrame({
+        "value": [numbers[row % len(numbers)] for row in rows],
+        "whole": [whole[row % len(whole)] for row in rows],
+        "both": [numbers[row % len(numbers)] if row // 3 % 2 else whole[row % len(whole)]
+                 for row in rows],  # runs of three of each
+    })  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_io, "_DIGITS_BLOCK", block)
+        written = csv_text(frame, float_format="%.12g")
+    assert written == csv_text_by_cell(frame, float_format="%.12g")
+
+
+def test_a_column_of_several_blocks_is_written_as_cell_by_cell() -> None:
+    """Blocks of the real size, the last one of whole numbers only."""
+    random = np.random.default_rng(20)
+    rows = _io._DIGITS_BLOCK + 1000
+    counts = random.integers(0, 5000, rows).astype(float)
+    rates = counts / random.integers(1, 5000, rows) * 100
+    counts[random.random(rows) < 0.1] = np.nan
+    rates[::7] = -rates[::7]
+    rates[_io._DIGITS_BLOCK - 5 :] = np.round(rates[_io._DIGITS_BLOCK - 5 :])
+    frame = pd.DataFrame({"count": counts, "rate": rates, "small": rates * 1e-5})
+    assert csv_text(frame, float_format="%.12g") == csv_text_by_cell(frame, float_format="%.12g")
