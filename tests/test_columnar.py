@@ -362,3 +362,40 @@ def test_a_column_of_several_blocks_is_written_as_cell_by_cell() -> None:
     rates[_io._DIGITS_BLOCK - 5 :] = np.round(rates[_io._DIGITS_BLOCK - 5 :])
     frame = pd.DataFrame({"count": counts, "rate": rates, "small": rates * 1e-5})
     assert csv_text(frame, float_format="%.12g") == csv_text_by_cell(frame, float_format="%.12g")
+
+
+def test_parquet_results_have_the_contracts_types_and_the_published_cells(tmp_path: Path) -> None:
+    """docs/contracts.md, ``outcomes compute``: numbers as float64, rank, rank_of and
+    quartile as int64, the two flags as booleans, words and names as text (a reader sees
+    plain text, not a dictionary), missing values as nulls; every cell as published."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from outcomes import compute, load_catalogue, read_areas
+    from outcomes.core._resources import bundled_path
+    from outcomes.results._results import RESULT_COLUMNS
+
+    example = bundled_path("example")
+    results = compute(read_dataset(example / "data.csv"), load_catalogue(),
+                      read_areas(example / "areas.csv")).published()  # fmt: skip
+    path = results.write(tmp_path / "results.parquet")
+    table = pq.read_table(path)
+    assert table.column_names == list(RESULT_COLUMNS)
+    numbers = {"numerator", "denominator", "value", "lower", "upper", "previous_value",
+               "change", "change_lower", "change_upper"}  # fmt: skip
+    for field in table.schema:
+        if field.name in numbers:
+            assert field.type == pa.float64(), field
+        elif field.name in ("rank", "rank_of", "quartile"):
+            assert field.type == pa.int64(), field
+        elif field.name in ("change_significant", "suppressed"):
+            assert field.type == pa.bool_(), field
+        else:
+            assert field.type == pa.string(), field
+    frame = results.frame
+    for name in RESULT_COLUMNS:
+        written = table.column(name).to_pylist()
+        expected = [None if pd.isna(cell) else cell for cell in frame[name].astype(object)]
+        assert written == expected, name
+    assert frame["suppressed"].any()  # nulls where published figures are hidden
+    assert table.column("value").null_count >= int(frame["suppressed"].sum())

@@ -143,3 +143,19 @@ def test_publication_by_codes_matches_the_row_wise_reference(
     expected = reference_publish.published_frame(results, suppress_below)
     assert published["suppressed"].sum() == expected["suppressed"].sum()
     pd.testing.assert_frame_equal(published, expected)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.one_of(st.sampled_from([1.0, 2.0, -0.0, 0.0]),
+                                                       st.floats(-5, 5), st.just(np.nan))),
+                max_size=60))  # fmt: skip
+def test_ranks_in_one_sort_are_pandas_min_ranks(cells: list[tuple[int, float]]) -> None:
+    from outcomes.results._results import _min_ranks
+
+    group = np.array([g for g, _ in cells], dtype=np.intp)
+    values = np.array([v for _, v in cells], dtype=np.float64)
+    rank, counted = _min_ranks(values, group)
+    series = pd.Series(values)
+    expected = series.groupby(group).rank(method="min").to_numpy()
+    expected_count = series.groupby(group).transform("count").where(series.notna()).to_numpy()
+    assert np.array_equal(rank, expected, equal_nan=True)
+    assert np.array_equal(counted, expected_count, equal_nan=True)

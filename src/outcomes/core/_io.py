@@ -574,14 +574,40 @@ def write_csv(
 def write_parquet(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
     """Write ``frame`` as Parquet to ``path`` atomically (:func:`write_bytes_atomic`),
     without its index. Text cells are kept as they are: a Parquet reader gives them as
-    text, never as formulas."""
+    text, never as formulas.
+
+    Text columns are handed to the writer as dictionaries (each distinct text once, as
+    Parquet stores them anyway) and the file carries no Arrow schema, so that a reader sees
+    plain text columns; numbers keep their type, a missing cell is a null."""
     import pyarrow as pa
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = pa.table({str(name): _arrow_column(frame[name]) for name in frame.columns})
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
+    pq.write_table(table, sink, store_schema=False)
     return write_chunks_atomic(path, (memoryview(sink.getvalue()),))
+
+
+def _arrow_column(series: pd.Series) -> Any:
+    """One column as an Arrow array: text as a dictionary of its distinct texts (missing
+    cells null), anything else as Arrow converts it (NaN as null)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from pandas.api.types import infer_dtype
+
+    if isinstance(series.dtype, pd.CategoricalDtype) and infer_dtype(
+        series.cat.categories, skipna=True
+    ) in ("string", "empty"):
+        codes = series.cat.codes.to_numpy()
+        uniques = [str(value) for value in series.cat.categories]
+    elif series.dtype == object and infer_dtype(series, skipna=True) in ("string", "empty"):
+        codes, found = pd.factorize(series.to_numpy())
+        uniques = [str(value) for value in found]
+    else:
+        return pa.array(series, from_pandas=True)
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques, pa.string()))
 
 
 def sheet_cell(value: object) -> object:

@@ -243,13 +243,15 @@ class Results:
             for i in listed
         ])  # fmt: skip
         value = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
-        oriented = pd.Series(np.where(ranked, value * sign, np.nan), index=frame.index)
-        groups = oriented.groupby(group)
-        rank = groups.rank(method="min")
-        rank_of = groups.transform("count").where(ranked)
-        quartile = np.ceil(4 * rank / rank_of)
+        oriented = np.where(ranked, value * sign, np.nan)
+        rank, rank_of = _min_ranks(oriented, group)
+        with np.errstate(invalid="ignore"):
+            quartile = np.ceil(4 * rank / rank_of)
         for column, values in (("rank", rank), ("rank_of", rank_of), ("quartile", quartile)):
-            frame[column] = values.round().astype("Int64")
+            shown = ~np.isnan(values)
+            frame[column] = pd.arrays.IntegerArray(
+                np.where(shown, np.round(values), 0).astype(np.int64), ~shown
+            )
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """CSV text of the table (numbers to 12 significant digits, booleans as true/false,
@@ -301,6 +303,33 @@ def _factorized(column: pd.Series) -> tuple[NDArray[np.intp], list[object]]:
         return column.cat.codes.to_numpy().astype(np.intp), list(column.cat.categories)
     codes, uniques = pd.factorize(column)
     return codes.astype(np.intp), list(uniques)
+
+
+def _min_ranks(
+    values: NDArray[np.float64], group: NDArray[np.intp]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each value's rank within its group, 1 for the smallest, ties sharing the lowest (as
+    ``rank(method="min")``), and the number of values ranked in its group; NaN for a
+    missing value, which is not ranked. One sort of the whole table, not one per group."""
+    size = len(values)
+    rank = np.full(size, np.nan)
+    counted = np.full(size, np.nan)
+    present = np.flatnonzero(~np.isnan(values))
+    if not len(present):
+        return rank, counted
+    order = present[np.lexsort((values[present], group[present]))]
+    in_group, in_value = group[order], values[order]
+    place = np.arange(len(order))
+    starts_group = np.ones(len(order), dtype=bool)
+    starts_group[1:] = in_group[1:] != in_group[:-1]
+    starts_tie = starts_group.copy()
+    starts_tie[1:] |= in_value[1:] != in_value[:-1]
+    group_start = np.maximum.accumulate(np.where(starts_group, place, 0))
+    tie_start = np.maximum.accumulate(np.where(starts_tie, place, 0))
+    rank[order] = tie_start - group_start + 1
+    sizes = np.diff(np.append(np.flatnonzero(starts_group), len(order)))
+    counted[order] = np.repeat(sizes, sizes)
+    return rank, counted
 
 
 def _per_code(codes: NDArray[np.intp], values: list[float] | list[bool]) -> NDArray[np.float64]:
