@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import outcomes
 from outcomes import DatasetSpec, load_catalogue
 from tests.strategies import toml_document, valid_indicator, valid_items
 
@@ -61,3 +62,22 @@ def test_filtering_the_catalogue_shrinks_the_dataset() -> None:
     justice = DatasetSpec.from_catalogue(catalogue.filter(branch="criminal_justice"))
     assert 0 < len(justice) < len(DatasetSpec.from_catalogue(catalogue))
     assert set(justice.names) <= set(DatasetSpec.from_catalogue(catalogue).names)
+
+
+def test_a_read_dataset_computes_from_its_codes_as_from_its_text() -> None:
+    """A read dataset keeps its checked categoricals for compute and makes its text frame
+    only when asked: the text frame is plain text, and computing from the codes or from a
+    copy of the text frame gives the same table."""
+    from outcomes.core._resources import bundled_path
+
+    example = bundled_path("example")
+    catalogue, areas = outcomes.load_catalogue(), outcomes.read_areas(example / "areas.csv")
+    read = outcomes.read_dataset(example / "data.csv")
+    from_codes = outcomes.compute(read, catalogue, areas).frame
+    periods, listed = read.periods, read.areas  # from the codes: no text frame made yet
+    text = read.frame
+    assert all(text[column].dtype == object for column in ("area", "period", "item", "flag"))
+    rewrapped = outcomes.Dataset(frame=text.copy(), source="copy")
+    pd.testing.assert_frame_equal(outcomes.compute(rewrapped, catalogue, areas).frame, from_codes)
+    assert periods == rewrapped.periods
+    assert listed == rewrapped.areas

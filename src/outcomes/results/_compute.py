@@ -90,6 +90,7 @@ def compute(
     """
     from outcomes.results._results import Results
 
+    dataset = _coded(dataset)
     stats.wilson_ci(0, 1, confidence)  # rejects an impossible confidence before any work
     if (deflators is None) != (base_period is None):
         raise ValueError("give both deflators and base_period, or neither")
@@ -103,7 +104,6 @@ def compute(
                 ),
             )
         )
-    dataset = _coded(dataset)
     _refuse_negative_amounts(dataset, catalogue)
     cube = _Cube.build(dataset, catalogue, areas)
     base = None if base_period is None else as_period(base_period)  # a bad label fails here

@@ -52,12 +52,25 @@ class Dataset:
     read-only: change a copy of the frame and wrap it again (:meth:`from_frame`).
     """
 
-    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+    _frame: pd.DataFrame | None = attrs.field(alias="frame", eq=False, repr=False)
     source: str = ""
     #: The same rows with the text columns as categoricals, when checking made them (a
     #: read or checked dataset): :func:`outcomes.compute` works on their codes rather than
-    #: looking up millions of texts again.
+    #: looking up millions of texts again, and the text frame is made only when asked for.
     _coded: pd.DataFrame | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows, text columns as text (made from the checked categoricals on first use)."""
+        if self._frame is None:
+            if self._coded is None:
+                raise ValueError("a Dataset needs a frame")
+            frame = self._coded.copy(deep=False)
+            for column in ("area", "period", "item", "flag"):
+                frame[column] = as_text(self._coded[column])
+            object.__setattr__(self, "_frame", frame)
+            return frame
+        return self._frame
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, source: str = "<frame>") -> Dataset:
@@ -66,25 +79,26 @@ class Dataset:
 
     @classmethod
     def _checked(cls, coded: pd.DataFrame, source: str) -> Dataset:
-        """A dataset of checked rows whose text columns are categoricals: the frame holds
-        them as text, and the categoricals are kept for computing."""
-        frame = coded.copy(deep=False)
-        for column in ("area", "period", "item", "flag"):
-            frame[column] = as_text(coded[column])
-        dataset = cls(frame=frame, source=source)
+        """A dataset of checked rows whose text columns are categoricals: they are kept for
+        computing, and :attr:`frame` gives them as text when first asked for."""
+        dataset = cls(frame=None, source=source)
         object.__setattr__(dataset, "_coded", coded)
         return dataset
 
     @property
     def periods(self) -> list[str]:
         """Period labels present, in time order."""
-        labels = self.frame["period"].unique().tolist()
+        labels = self._text_columns()["period"].unique().tolist()
         return sorted(labels, key=lambda label: parse_period(label).start)
 
     @property
     def areas(self) -> list[str]:
         """Areas present, sorted."""
-        return sorted(self.frame["area"].unique().tolist())
+        return sorted(self._text_columns()["area"].unique().tolist())
+
+    def _text_columns(self) -> pd.DataFrame:
+        """The frame, or the checked categoricals when the frame is not made yet."""
+        return self._coded if self._frame is None and self._coded is not None else self.frame
 
 
 @attrs.frozen(kw_only=True)
