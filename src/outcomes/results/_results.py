@@ -318,17 +318,22 @@ def _min_ranks(
     if not len(present):
         return rank, counted
     order = present[np.lexsort((values[present], group[present]))]
+    del present
     in_group, in_value = group[order], values[order]
-    place = np.arange(len(order))
     starts_group = np.ones(len(order), dtype=bool)
     starts_group[1:] = in_group[1:] != in_group[:-1]
     starts_tie = starts_group.copy()
     starts_tie[1:] |= in_value[1:] != in_value[:-1]
-    group_start = np.maximum.accumulate(np.where(starts_group, place, 0))
-    tie_start = np.maximum.accumulate(np.where(starts_tie, place, 0))
-    rank[order] = tie_start - group_start + 1
-    sizes = np.diff(np.append(np.flatnonzero(starts_group), len(order)))
-    counted[order] = np.repeat(sizes, sizes)
+    del in_group, in_value
+    # Positions (in sorted order) where each group and each run of equal values begins.
+    group_starts = np.flatnonzero(starts_group)
+    tie_starts = np.flatnonzero(starts_tie)
+    del starts_group, starts_tie
+    own_group = group_starts[np.searchsorted(group_starts, tie_starts, side="right") - 1]
+    tie_sizes = np.diff(np.append(tie_starts, len(order)))
+    rank[order] = np.repeat(tie_starts - own_group + 1, tie_sizes)
+    group_sizes = np.diff(np.append(group_starts, len(order)))
+    counted[order] = np.repeat(group_sizes, group_sizes)
     return rank, counted
 
 
@@ -364,7 +369,9 @@ def _secondary(
     hidden = hidden.copy()
     names = [str(name) for name in areas]
     is_area = np.array([name != SCOTLAND and ":" not in name for name in names] + [False])
-    members = np.flatnonzero(is_area[area] & counted & ~np.isnan(numerator))
+    members = np.flatnonzero(
+        is_area[area] & counted & ~np.isnan(numerator) & (indicator_period >= 0)
+    )
     if not len(members):
         return hidden
     group_names = sorted({family_groups[name] for name in names if name in family_groups})
@@ -373,27 +380,29 @@ def _secondary(
     # Each area's place in name order, for the tie-break.
     name_rank = np.zeros(len(names) + 1, dtype=np.intp)
     name_rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+    # Each member's total, numbered densely (a tally per total, not a sort); the family
+    # total of an area with no family group is the spare last number, never counted.
     scotland_total = indicator_period[members]
+    spare = (int(scotland_total.max()) + 1) * (len(group_names) + 1)
     family = group_of[area[members]]
-    family_total = np.where(family >= 0, scotland_total * (len(group_names) + 1) + family, -1)
-    member_numerator = numerator[members]
-    member_rank = name_rank[area[members]]
+    family_total = np.where(family >= 0, scotland_total * (len(group_names) + 1) + family, spare)
+    del family
+    totals = [(scotland_total, spare), (family_total, spare)]
     changed = True
     while changed:
         changed = False
-        for total in (scotland_total, family_total):
-            counted_in = total >= 0
-            _, key = np.unique(total, return_inverse=True)
+        for key, uncounted in totals:
             shown_hidden = hidden[members]
-            per_total = np.bincount(key, weights=shown_hidden & counted_in)
-            lonely = (per_total[key] == 1) & counted_in & ~shown_hidden
-            candidates = np.flatnonzero(lonely)
+            per_total = np.bincount(key, weights=shown_hidden, minlength=uncounted + 1)
+            per_total[uncounted] = 0
+            candidates = np.flatnonzero((per_total[key] == 1) & ~shown_hidden)
             if not len(candidates):
                 continue
-            by = (member_rank[candidates], member_numerator[candidates], key[candidates])
-            order = candidates[np.lexsort(by)]
+            chosen = members[candidates]
+            by = (name_rank[area[chosen]], numerator[chosen], key[candidates])
+            order = np.lexsort(by)
             first = np.ones(len(order), dtype=bool)
-            first[1:] = key[order][1:] != key[order][:-1]
-            hidden[members[order[first]]] = True
+            first[1:] = key[candidates][order][1:] != key[candidates][order][:-1]
+            hidden[chosen[order[first]]] = True
             changed = True
     return hidden
