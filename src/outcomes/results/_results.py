@@ -39,6 +39,7 @@ RESULT_COLUMNS = (
 #: Counts from 1 up to (not including) this are suppressed when published; zero is shown.
 DEFAULT_SUPPRESS_BELOW = 5
 _FIGURES = ("numerator", "denominator", "value", "lower", "upper", "rank", "rank_of", "quartile")
+_RANKS = ("rank", "rank_of", "quartile")
 _CHANGE = ("previous_value", "change", "change_lower", "change_upper", "change_significant")
 
 
@@ -203,25 +204,31 @@ class Results:
             hidden = counted & (numerator >= 1) & (numerator < threshold)
         area, areas = _factorized(frame["area"])
         period, periods = _factorized(frame["period"])
-        hidden = _secondary(hidden, counted=counted, numerator=numerator,
-                            indicator_period=indicator * len(periods) + period, area=area,
-                            areas=areas, family_groups=self.family_groups)  # fmt: skip
+        group = indicator * len(periods) + period  # each row's indicator and period
+        hidden = _secondary(hidden, counted=counted, numerator=numerator, indicator_period=group,
+                            area=area, areas=areas, family_groups=self.family_groups)  # fmt: skip
+        del threshold, counted, numerator
         frame["suppressed"] = hidden
-        if hidden.any():
-            frame.loc[hidden, list(_FIGURES)] = np.nan
-            frame.loc[hidden, list(_CHANGE)] = np.nan
-            frame.loc[hidden, ["direction"]] = "suppressed"
-            frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
-            # The next period's row must not reveal a hidden value as its previous value.
-            previous = _codes_in(frame["previous_period"], periods)
-            cell = (indicator * len(areas) + area) * (len(periods) + 1)
-            follows = np.isin(cell + previous, (cell + period)[hidden]) & (previous >= 0)
-            follows_hidden = follows & ~hidden
-            frame.loc[follows_hidden, list(_CHANGE)] = np.nan
-            frame.loc[follows_hidden, "direction"] = "not_comparable"
-            frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
-                                                        "previous value suppressed")  # fmt: skip
-            self._rerank(frame, indicator * len(periods) + period, indicator, listed)
+        if not hidden.any():
+            return attrs.evolve(self, frame=frame)
+        # The next period's row must not reveal a hidden value as its previous value.
+        previous = _codes_in(frame["previous_period"], periods)
+        cell = (indicator * len(areas) + area) * (len(periods) + 1)
+        follows = np.isin(cell + previous, (cell + period)[hidden]) & (previous >= 0)
+        follows_hidden = follows & ~hidden
+        del previous, cell, follows, area, period
+        # The ranks are made again whole (so not blanked first), then the other figures are
+        # blanked: each changed column is copied once, with the codes above already freed.
+        self._rerank(frame, group, indicator, listed, hidden)
+        del group
+        frame.loc[hidden, [c for c in _FIGURES if c not in _RANKS]] = np.nan
+        frame.loc[hidden, list(_CHANGE)] = np.nan
+        frame.loc[hidden, ["direction"]] = "suppressed"
+        frame.loc[hidden, ["vs_scotland", "vs_family_group", "trend"]] = None
+        frame.loc[follows_hidden, list(_CHANGE)] = np.nan
+        frame.loc[follows_hidden, "direction"] = "not_comparable"
+        frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
+                                                    "previous value suppressed")  # fmt: skip
         return attrs.evolve(self, frame=frame)
 
     def _rerank(
@@ -230,13 +237,16 @@ class Results:
         group: NDArray[np.intp],
         indicator: NDArray[np.intp],
         listed: list[Indicator | None],
+        hidden: NDArray[np.bool_],
     ) -> None:
         """Rank again among the areas still shown, in place: a rank counted among all areas
         would leave gaps where the hidden ones sit ("29 of 15"), and so place them. Ties
         share the lowest rank, as in :func:`outcomes.compute`; ``rank_of`` and ``quartile``
-        follow. ``group`` numbers each row's indicator and period."""
-        ranked = frame["rank"].notna().to_numpy()
+        follow, and a hidden row has none. ``group`` numbers each row's indicator and
+        period."""
+        ranked = frame["rank"].notna().to_numpy() & ~hidden
         if not ranked.any():
+            frame.loc[hidden, list(_RANKS)] = np.nan
             return
         sign = _per_code(indicator, [
             -1.0 if i is not None and i.polarity is Polarity.HIGHER_IS_BETTER else 1.0
