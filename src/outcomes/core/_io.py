@@ -3,6 +3,7 @@ CSV or XLSX cell through one formula guard."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import functools
@@ -12,7 +13,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -284,16 +285,49 @@ def csv_chunks(
     if not frame.shape[1]:
         yield memoryview(b"\n" * len(frame))
         return
-    for start in range(0, len(frame), rows):
+
+    def lines(start: int) -> memoryview:
         part = frame.iloc[start : start + rows]
         columns = [_csv_column(part.iloc[:, position], float_format)
                    for position in range(part.shape[1])]  # fmt: skip
         if len(columns) == 1:
             # A row of one empty cell is written "" so that it is not read as no row at all.
             columns = [_pc().if_else(_pc().equal(columns[0], ""), '""', columns[0])]
-        lines = _pc().binary_join_element_wise(*columns, ",")
-        lines = _pc().binary_join_element_wise(lines, "", "\n")
-        yield _string_bytes(pa.array(lines, pa.string()))
+        joined = _pc().binary_join_element_wise(*columns, ",")
+        joined = _pc().binary_join_element_wise(joined, "", "\n")
+        return _string_bytes(pa.array(joined, pa.string()))
+
+    starts = range(0, len(frame), rows)
+    if len(starts) < 2:  # one chunk: nothing to overlap
+        yield from map(lines, starts)
+        return
+    yield from _in_order(lines, starts, workers=CSV_WORKERS)
+
+
+#: Threads formatting chunks of a large CSV while the one before is written: Arrow and
+#: numpy do most of the work without holding the interpreter, so two cores share it.
+CSV_WORKERS = min(2, os.cpu_count() or 1)
+
+
+def _in_order(
+    work: Callable[[int], memoryview], items: Iterable[int], *, workers: int
+) -> Iterator[memoryview]:
+    """``map(work, items)`` with up to ``workers`` items worked on ahead in threads, results
+    in order; at most ``workers + 1`` results are held at once."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    pending: collections.deque[Future[memoryview]] = collections.deque()
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="csv") as pool:
+        try:
+            for item in items:
+                pending.append(pool.submit(work, item))
+                if len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _pc() -> Any:
