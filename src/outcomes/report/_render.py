@@ -219,23 +219,9 @@ def render_annex(
 
 def _workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
     """The tables as an ``.xlsx`` workbook, one sheet each, header row bold and frozen."""
-    import openpyxl
-    from openpyxl.styles import Font
+    from outcomes.core._xlsx import table_workbook
 
-    from outcomes.core._io import sheet_cell
-    from outcomes.returns._returns import _reproducible
-
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    for name, frame in tables.items():
-        sheet = workbook.create_sheet(name)
-        sheet.append([sheet_cell(str(column)) for column in frame.columns])
-        for row in frame.itertuples(index=False):
-            sheet.append([sheet_cell(value) for value in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    return _reproducible(workbook)
+    return table_workbook(tables)
 
 
 @attrs.frozen(kw_only=True)
