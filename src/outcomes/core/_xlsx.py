@@ -136,7 +136,8 @@ def _cell(reference: str, value: object, style: str) -> str:
         return f'<c r="{reference}"{style}><v>{value!r}</v></c>'
     text = str(value)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{escape(text, _KEEP)}</t></is></c>'
+    shown = escape(text, _KEEP)
+    return f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{shown}</t></is></c>'
 
 
 def _sheet(frame: pd.DataFrame) -> str:
