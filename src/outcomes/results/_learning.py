@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -173,10 +173,15 @@ def learn_from(
     candidates = _candidates(others, group_of.get(area, ""), group_of)
     candidates = candidates[_better(candidates, flagged, polarity)]
     chosen = candidates.groupby("indicator", sort=False).head(limit)
+    # The reasons of the chosen few only (a report asks one area per indicator).
+    worded = chosen[["significant", "previous_period", "top", "rank", "rank_of", "match", "group"]]
+    chosen = chosen.assign(reason=[_reason(row) for row in worded.to_dict("records")])
     by_indicator = dict(list(chosen.groupby("indicator", sort=False)))
 
     records: list[dict[str, object]] = []
-    for _, target in flagged.iterrows():  # one row per flagged indicator: a few dozen at most
+    # One row per flagged indicator, a few dozen at most; read as plain records (a pandas
+    # row of mixed columns costs a copy of every column).
+    for target in flagged[["indicator", "why", "value"]].to_dict("records"):
         indicator = str(target["indicator"])
         base = {
             "indicator": indicator,
@@ -194,7 +199,7 @@ def learn_from(
             {**base, "learn_from_area": row["area"], "learn_from_family_group": row["group"],
              "family_group_match": bool(row["match"]), "learn_from_value": float(row["value"]),
              "learn_from_reason": row["reason"]}
-            for _, row in suggested.iterrows()
+            for row in suggested[["area", "group", "match", "value", "reason"]].to_dict("records")
         ]  # fmt: skip
     suggestions = pd.DataFrame.from_records(records, columns=list(LEARNING_COLUMNS))
     suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,
@@ -235,7 +240,7 @@ def _quartile(rows: pd.DataFrame) -> pd.Series:
 
 def _candidates(others: pd.DataFrame, own_group: str, group_of: Mapping[str, str]) -> pd.DataFrame:
     """The rows of areas to learn from, best first within each indicator, with the columns
-    ``group, match, reason`` added."""
+    ``group, match`` (and the flags :func:`_reason` words) added."""
     improved = (_text(others["direction"]) == "improved").to_numpy()
     significant = improved & others["change_significant"].eq(True).to_numpy()
     top = (_quartile(others) == TOP_QUARTILE).to_numpy()
@@ -251,10 +256,10 @@ def _candidates(others: pd.DataFrame, own_group: str, group_of: Mapping[str, str
         ascending=[True, False, False, False, False, True, True],
         kind="stable",
     )
-    return picked.assign(reason=[_reason(row) for _, row in picked.iterrows()])
+    return picked
 
 
-def _reason(row: pd.Series) -> str:
+def _reason(row: Mapping[Any, Any]) -> str:
     """Plain words for why an area is suggested."""
     parts = []
     if row["significant"]:
