@@ -263,6 +263,50 @@ def test_report_all_fails_only_the_area_with_bad_input(
     assert EXAMPLE.exists()
 
 
+def test_report_all_in_two_processes_writes_the_same_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--jobs 2`` renders the second half of the areas in a process started afresh (run
+    here as the real command, ``python -m outcomes``): the same files, byte for byte, and
+    the same failures, an area that fails in either process named."""
+    import subprocess
+    import sys
+
+    inputs = _inputs(tmp_path)
+    for name in ("dundee-city.toml", "west-lothian.toml"):  # one in each half
+        broken = inputs / "assessments" / name
+        text = re.sub(r'status = "[a-z]+"', 'status = "maybe"', broken.read_text(), count=1)
+        broken.write_text(text)
+    arguments = ["report", "--data", str(inputs / "data.csv"), "--areas",
+                 str(inputs / "areas.csv"), "--all", "--assessments",
+                 str(inputs / "assessments"), "--period", PERIOD, "--format", "md"]  # fmt: skip
+    one = tmp_path / "one"
+    assert main([*arguments, "--out", str(one)]) == 1
+    alone = capsys.readouterr().err
+    two = tmp_path / "two"
+    run = subprocess.run([sys.executable, "-m", "outcomes", *arguments, "--out", str(two),
+                          "--jobs", "2"], capture_output=True, text=True, check=False)  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    for area in ("Dundee City", "West Lothian"):
+        assert f"{area}: " in run.stderr
+        assert f"{area}: " in alone
+    said = run.stderr.splitlines()[-1].replace(str(two), str(one))
+    assert said == alone.splitlines()[-1]  # "wrote N file(s) for M area(s) ...; 2 failed"
+    files = sorted(path.name for path in one.iterdir())
+    assert files == sorted(path.name for path in two.iterdir())
+    assert len(files) == 4 * (len(example().areas.names) - 2)
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_report_jobs_must_be_one_or_more(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["report", "--data", "d.csv", "--areas", "a.csv", "--all", "--period", PERIOD,
+              "--out", "o", "--jobs", "0"])  # fmt: skip
+    assert caught.value.code == 2
+    assert "--jobs: must be a whole number 1 or more, not '0'" in capsys.readouterr().err
+
+
 # --- what a newcomer tripped over ---------------------------------------------------------
 
 

@@ -2,4 +2,5 @@
 
 from outcomes._cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a report process started afresh imports this module
+    raise SystemExit(main())

@@ -13,13 +13,16 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from outcomes.catalogue._catalogue import BUNDLED, Catalogue, load_catalogue
 from outcomes.catalogue._spec import DatasetSpec
 from outcomes.core._io import write_text_atomic
 from outcomes.errors import DataProblemRow, OutcomesError, Severity, ValidationError
 from outcomes.vocabulary import RECOMMENDATIONS, Branch, OutcomeGroup
+
+if TYPE_CHECKING:
+    from outcomes.report._render import ReportBatch
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 
@@ -197,6 +200,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--deflators", metavar="FILE", help="CSV: period, deflator")
     report.add_argument("--base-period", metavar="P", help="prices of this period for costs")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
+    report.add_argument(
+        "--jobs", type=_jobs, default=1, metavar="N",
+        help="with --all: render in N processes, one per core (same files; default 1)",
+    )  # fmt: skip
     report.set_defaults(command=_report)
     importer = verb(
         "import",
@@ -513,6 +520,17 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
             if arguments.assessments
             else {}
         )
+        if arguments.jobs > 1:
+
+            def own_share(share: list[str], progress: Callable[[int, int, str], None]) -> Any:
+                return write_reports(
+                    results, arguments.period, arguments.out, areas=share,
+                    assessments=assessments, formats=arguments.format or ["html", "md"],
+                    templates=arguments.templates, burden=burden(data, catalogue),
+                    area_list=areas, progress=progress,
+                )  # fmt: skip
+
+            return _report_in_processes(arguments, chosen, own_share)
     else:
         chosen = [arguments.area]
         assessments = {}
@@ -531,6 +549,77 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
         burden=burden(data, catalogue), area_list=areas, progress=bar.update,
     )  # fmt: skip
     bar.close()
+    return _reported(arguments, batch)
+
+
+def _report_in_processes(
+    arguments: argparse.Namespace,
+    chosen: list[str],
+    own_share: Callable[[list[str], Callable[[int, int, str], None]], ReportBatch],
+) -> int:
+    """``report --all --jobs N``: the areas cut into N contiguous shares, the first rendered
+    here by ``own_share`` and each other by a process started afresh ("spawn", never a fork
+    of this one's threads) that reads the same inputs and renders its share: the same files
+    as one process writes. File names are checked across all the areas first."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from outcomes.core._periods import parse_period
+    from outcomes.report._render import ReportBatch, _unique_output_names
+
+    formats = arguments.format or ["html", "md"]
+    _unique_output_names(chosen, parse_period(arguments.period), formats)  # before any file
+    size, extra = divmod(len(chosen), arguments.jobs)
+    cuts = [k * size + min(k, extra) for k in range(arguments.jobs + 1)]
+    shares = [chosen[cuts[k] : cuts[k + 1]] for k in range(arguments.jobs)
+              if cuts[k] < cuts[k + 1]]  # fmt: skip
+    options = {**vars(arguments), "jobs": 1, "quiet": True}
+    bar = _ProgressBar(sys.stderr, enabled=not arguments.quiet)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(len(shares) - 1, 1), mp_context=context) as pool:
+        others = [pool.submit(_report_share, options, share) for share in shares[1:]]
+        batches = [own_share(shares[0], lambda done, _, area: bar.update(done, len(chosen), area))]
+        done = len(shares[0])
+        for share, future in zip(shares[1:], others, strict=True):
+            batches.append(future.result())
+            for area in share:
+                done += 1
+                bar.update(done, len(chosen), area)
+    bar.close()
+    written = {area: paths for batch in batches for area, paths in batch.written.items()}
+    failed = {area: text for batch in batches for area, text in batch.failed.items()}
+    return _reported(arguments, ReportBatch(written=written, failed=failed))
+
+
+def _report_share(options: dict[str, Any], share: list[str]) -> ReportBatch:
+    """One process's share of ``report --all --jobs N``: the inputs read as ``report``
+    reads them, then the reports of ``share`` written."""
+    from outcomes.assessment._io import read_assessments
+    from outcomes.report._render import write_reports
+    from outcomes.results._compute import compute
+    from outcomes.returns._burden import burden
+    from outcomes.returns._tidy import read_areas, read_dataset
+
+    arguments = argparse.Namespace(**options)
+    catalogue = _load(arguments)
+    areas = read_areas(arguments.areas)
+    data = read_dataset(arguments.data)
+    results = compute(data, catalogue, areas, deflators=_deflators(arguments),
+                      base_period=arguments.base_period)  # fmt: skip
+    assessments = (
+        read_assessments(arguments.assessments, catalogue=catalogue, areas=areas.names)
+        if arguments.assessments
+        else {}
+    )
+    return write_reports(
+        results, arguments.period, arguments.out, areas=share, assessments=assessments,
+        formats=arguments.format or ["html", "md"], templates=arguments.templates,
+        burden=burden(data, catalogue), area_list=areas,
+    )  # fmt: skip
+
+
+def _reported(arguments: argparse.Namespace, batch: ReportBatch) -> int:
+    """Say what a batch of reports wrote and which areas failed; the exit code."""
     for area, message in sorted(batch.failed.items()):
         _error(f"{area}: {message}")
     if not arguments.quiet:
@@ -894,6 +983,16 @@ def _pair_verb(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) ->
     pair.add_argument("--out", required=True, metavar="FILE",
                       help="pairs CSV ('-' for standard output)")  # fmt: skip
     pair.set_defaults(command=_pair)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number 1 or more, not {text!r}")
+    return value
 
 
 def _seed(text: str) -> int:
