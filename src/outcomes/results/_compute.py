@@ -26,6 +26,7 @@ from scipy import stats as scipy_stats
 
 from outcomes import stats
 from outcomes.catalogue._catalogue import Catalogue
+from outcomes.core._codes import codes_in, factorized
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import DataProblem, DataProblemRow, ValidationError
@@ -135,7 +136,7 @@ def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
     below = (frame["value"] < 0).to_numpy(dtype=bool)
     if not below.any():
         return
-    codes, names = _factorized(frame["item"])
+    codes, names = factorized(frame["item"])
     counted = np.array([kinds.get(str(name)) in NON_NEGATIVE_KINDS for name in names] + [False])
     negative = frame[below & counted[codes]]
     if negative.empty:
@@ -169,28 +170,9 @@ def _coded(dataset: Dataset) -> Dataset:
         return dataset
     frame = dataset.frame.copy(deep=False)
     for column in text:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        frame[column] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques))
+        codes, uniques = factorized(frame[column])
+        frame[column] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
     return Dataset(frame=frame, source=dataset.source)
-
-
-def _factorized(column: pd.Series) -> tuple[IntArray, list[object]]:
-    """Each cell's code and the distinct values (a missing cell: code -1), from a
-    categorical's own codes without looking at a cell."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), list(column.cat.categories)
-    codes, uniques = pd.factorize(column)
-    return codes.astype(np.intp), list(uniques)
-
-
-def _codes(column: pd.Series, labels: Sequence[str]) -> IntArray:
-    """Position of each cell of ``column`` in ``labels`` (-1 when absent), cheaply for
-    categorical columns."""
-    index = pd.Index(list(labels), dtype=object)
-    codes, uniques = _factorized(column)
-    where = np.append(index.get_indexer(pd.Index(uniques, dtype=object)), -1)
-    # A code of -1 (a missing cell) picks the appended -1.
-    return where[codes]
 
 
 def _aligned(dataset: Dataset, areas: Areas) -> Dataset:
@@ -201,7 +183,7 @@ def _aligned(dataset: Dataset, areas: Areas) -> Dataset:
     renamed = {name: areas.area_for(name) for name in present}
     renamed = {name: area for name, area in renamed.items() if area != name}
     if renamed:
-        codes, names = _factorized(dataset.frame["area"])
+        codes, names = factorized(dataset.frame["area"])
         texts = np.array([renamed.get(str(name), name) for name in names] + [None], dtype=object)
         area = pd.Series(texts[codes], index=dataset.frame.index, dtype=object)
         frame = dataset.frame.assign(area=area.astype("category"))
@@ -307,13 +289,13 @@ class _Cube:
 
         items = sorted({getattr(i, role) for i in indicators for role in _ROLES} - {None})
         n_items, n_areas, n_periods = len(items) + 1, len(cube.area_names), len(parsed)
-        item = _codes(data["item"], items)
+        item = codes_in(data["item"], items)
         keep = (item >= 0) & ~national_rows
         item = item[keep]
-        area = _codes(data["area"], cube.area_names)[keep]
-        period = _codes(data["period"], cube.period_labels)[keep]
+        area = codes_in(data["area"], cube.area_names)[keep]
+        period = codes_in(data["period"], cube.period_labels)[keep]
         flags = data["flag"]
-        flag = (_codes(flags, _NOTED_FLAGS) + 1).astype(np.int8)[keep]
+        flag = (codes_in(flags, _NOTED_FLAGS) + 1).astype(np.int8)[keep]
         values = data["value"].to_numpy(dtype=np.float64)[keep]
         cell = (item * n_periods + period) * n_areas + area
         present = np.zeros(n_items * n_periods * n_areas, dtype=bool)
@@ -510,8 +492,8 @@ def _national(
     n_items = len(items) + 1
     dense = np.full((n_items, len(periods)), np.nan)
     if len(rows):
-        item = _codes(rows["item"], items)
-        period = _codes(rows["period"], periods)
+        item = codes_in(rows["item"], items)
+        period = codes_in(rows["period"], periods)
         keep = (item >= 0) & (period >= 0)
         cell = item[keep] * len(periods) + period[keep]
         _, first = np.unique(cell, return_index=True)
@@ -923,9 +905,9 @@ def _add_national_notes(cube: _Cube, value: FloatArray) -> None:
 def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame) -> None:
     n_rows = value.shape[2]
     n_periods = len(cube.period_labels)
-    indicator = _codes(published["indicator"], cube.indicators)
-    area = _codes(published["area"], cube.row_names)
-    period = _codes(published["period"], cube.period_labels)
+    indicator = codes_in(published["indicator"], cube.indicators)
+    area = codes_in(published["area"], cube.row_names)
+    period = codes_in(published["period"], cube.period_labels)
     given = published["value"].to_numpy(dtype=np.float64)
     known = (indicator >= 0) & (area >= 0) & (period >= 0)
     known[known] = cube.grid[indicator[known], period[known]]

@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from outcomes.core._codes import codes_in, factorized
 from outcomes.core._io import (
     csv_chunks,
     csv_text,
@@ -188,7 +189,7 @@ class Results:
         # Copy on write: only the columns changed below are copied, not the whole table.
         frame = self.frame.copy(deep=False)
         default = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
-        indicator, indicators = _factorized(frame["indicator"])
+        indicator, indicators = factorized(frame["indicator"])
         by_id = {i.id: i for i in self.catalogue}
         listed = [by_id.get(str(i)) for i in indicators]
         threshold = _per_code(indicator, [
@@ -202,8 +203,8 @@ class Results:
         numerator = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
         with np.errstate(invalid="ignore"):
             hidden = counted & (numerator >= 1) & (numerator < threshold)
-        area, areas = _factorized(frame["area"])
-        period, periods = _factorized(frame["period"])
+        area, areas = factorized(frame["area"])
+        period, periods = factorized(frame["period"])
         group = indicator * len(periods) + period  # each row's indicator and period
         hidden = _secondary(hidden, counted=counted, numerator=numerator, indicator_period=group,
                             area=area, areas=areas, family_groups=self.family_groups)  # fmt: skip
@@ -212,7 +213,7 @@ class Results:
         if not hidden.any():
             return attrs.evolve(self, frame=frame)
         # The next period's row must not reveal a hidden value as its previous value.
-        previous = _codes_in(frame["previous_period"], periods)
+        previous = codes_in(frame["previous_period"], periods)
         cell = (indicator * len(areas) + area) * (len(periods) + 1)
         follows = np.isin(cell + previous, (cell + period)[hidden]) & (previous >= 0)
         follows_hidden = follows & ~hidden
@@ -307,14 +308,6 @@ def _append(notes: pd.Series, text: str) -> pd.Series:
     return notes.where(notes == "", notes + "; ") + text
 
 
-def _factorized(column: pd.Series) -> tuple[NDArray[np.intp], list[object]]:
-    """Each cell's code and the distinct values (a missing cell: -1)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), list(column.cat.categories)
-    codes, uniques = pd.factorize(column)
-    return codes.astype(np.intp), list(uniques)
-
-
 def _min_ranks(
     values: NDArray[np.float64], group: NDArray[np.intp]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -350,13 +343,6 @@ def _min_ranks(
 def _per_code(codes: NDArray[np.intp], values: list[float] | list[bool]) -> NDArray[np.float64]:
     """``values[code]`` for each code, NaN (false) for a missing cell's -1."""
     return np.append(np.asarray(values, dtype=np.float64), np.nan)[codes]
-
-
-def _codes_in(column: pd.Series, labels: list[object]) -> NDArray[np.intp]:
-    """Position of each cell of ``column`` in ``labels``; -1 when absent or missing."""
-    codes, uniques = _factorized(column)
-    where = pd.Index(labels, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
-    return np.append(where, -1)[codes].astype(np.intp)
 
 
 def _secondary(
