@@ -7,6 +7,7 @@ error. Errors a user can cause never show a traceback unless ``--debug`` is give
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -23,6 +24,8 @@ from outcomes.vocabulary import RECOMMENDATIONS, Branch, OutcomeGroup
 
 if TYPE_CHECKING:
     from outcomes.report._render import ReportBatch
+    from outcomes.results._results import Results
+    from outcomes.returns._tidy import Areas, Dataset
 
 Command = Callable[[argparse.Namespace, TextIO], int]
 
@@ -486,11 +489,8 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
-    from outcomes.assessment._io import read_assessment, read_assessments
-    from outcomes.report._render import write_reports
-    from outcomes.results._compute import compute
-    from outcomes.returns._burden import burden
-    from outcomes.returns._tidy import read_areas, read_dataset
+    from outcomes.assessment._io import read_assessment
+    from outcomes.returns._tidy import read_areas
 
     deflators = _deflators(arguments)
     if arguments.assessments and not arguments.all:
@@ -509,56 +509,84 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
         _error(f"--area {arguments.area!r} is not in {arguments.areas}; "
                f"{did_you_mean(arguments.area, areas.names)}")  # fmt: skip
         return 1
-    data = read_dataset(arguments.data)
-    results = compute(
-        data, catalogue, areas, deflators=deflators, base_period=arguments.base_period,
-    )  # fmt: skip
+    inputs = _ReportInputs.read(arguments, catalogue, areas, deflators)
     if arguments.all:
         chosen = list(areas.names)
-        assessments = (
-            read_assessments(arguments.assessments, catalogue=catalogue, areas=areas.names)
-            if arguments.assessments
-            else {}
-        )
         if arguments.jobs > 1:
-
-            def own_share(share: list[str], progress: Callable[[int, int, str], None]) -> Any:
-                return write_reports(
-                    results, arguments.period, arguments.out, areas=share,
-                    assessments=assessments, formats=arguments.format or ["html", "md"],
-                    templates=arguments.templates, burden=burden(data, catalogue),
-                    area_list=areas, progress=progress,
-                )  # fmt: skip
-
-            return _report_in_processes(arguments, chosen, own_share)
+            return _report_in_processes(arguments, chosen, inputs)
     else:
         chosen = [arguments.area]
-        assessments = {}
         if arguments.assessment:
             given = read_assessment(arguments.assessment, catalogue=catalogue, areas=areas.names)
-            assessments[given.area] = given
+            inputs.assessments[given.area] = given
             if given.area != arguments.area:
                 _error(
                     f"{arguments.assessment} is {given.area}'s assessment, not {arguments.area}'s"
                 )
                 return 1
     bar = _ProgressBar(sys.stderr, enabled=arguments.all and not arguments.quiet)
-    batch = write_reports(
-        results, arguments.period, arguments.out, areas=chosen, assessments=assessments,
-        formats=arguments.format or ["html", "md"], templates=arguments.templates,
-        burden=burden(data, catalogue), area_list=areas, progress=bar.update,
-    )  # fmt: skip
+    batch = inputs.write(arguments, chosen, bar.update)
     bar.close()
     return _reported(arguments, batch)
 
 
+@dataclasses.dataclass(frozen=True)
+class _ReportInputs:
+    """What ``report`` renders from: the catalogue and areas, the dataset and its results,
+    and the assessments by area (with ``--all``, those of ``--assessments``)."""
+
+    catalogue: Catalogue
+    areas: Areas
+    data: Dataset
+    results: Results
+    assessments: dict[str, Any]
+
+    @classmethod
+    def read(
+        cls,
+        arguments: argparse.Namespace,
+        catalogue: Catalogue,
+        areas: Areas,
+        deflators: dict[str, float] | None,
+    ) -> _ReportInputs:
+        from outcomes.assessment._io import read_assessments
+        from outcomes.results._compute import compute
+        from outcomes.returns._tidy import read_dataset
+
+        data = read_dataset(arguments.data)
+        results = compute(
+            data, catalogue, areas, deflators=deflators, base_period=arguments.base_period,
+        )  # fmt: skip
+        assessments: dict[str, Any] = (
+            dict(read_assessments(arguments.assessments, catalogue=catalogue, areas=areas.names))
+            if arguments.all and arguments.assessments
+            else {}
+        )
+        return cls(catalogue, areas, data, results, assessments)
+
+    def write(
+        self,
+        arguments: argparse.Namespace,
+        chosen: list[str],
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> ReportBatch:
+        """The reports of ``chosen`` (and their annexes) written to ``--out``."""
+        from outcomes.report._render import write_reports
+        from outcomes.returns._burden import burden
+
+        return write_reports(
+            self.results, arguments.period, arguments.out, areas=chosen,
+            assessments=self.assessments, formats=arguments.format or ["html", "md"],
+            templates=arguments.templates, burden=burden(self.data, self.catalogue),
+            area_list=self.areas, progress=progress,
+        )  # fmt: skip
+
+
 def _report_in_processes(
-    arguments: argparse.Namespace,
-    chosen: list[str],
-    own_share: Callable[[list[str], Callable[[int, int, str], None]], ReportBatch],
+    arguments: argparse.Namespace, chosen: list[str], inputs: _ReportInputs
 ) -> int:
     """``report --all --jobs N``: the areas cut into N contiguous shares, the first rendered
-    here by ``own_share`` and each other by a process started afresh ("spawn", never a fork
+    here from ``inputs`` and each other by a process started afresh ("spawn", never a fork
     of this one's threads) that reads the same inputs and renders its share: the same files
     as one process writes. File names are checked across all the areas first."""
     import multiprocessing
@@ -578,7 +606,11 @@ def _report_in_processes(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(len(shares) - 1, 1), mp_context=context) as pool:
         others = [pool.submit(_report_share, options, share) for share in shares[1:]]
-        batches = [own_share(shares[0], lambda done, _, area: bar.update(done, len(chosen), area))]
+
+        def told(done: int, _: int, area: str) -> None:  # counted among all the areas
+            bar.update(done, len(chosen), area)
+
+        batches = [inputs.write(arguments, shares[0], told)]
         done = len(shares[0])
         for share, future in zip(shares[1:], others, strict=True):
             batches.append(future.result())
@@ -594,28 +626,13 @@ def _report_in_processes(
 def _report_share(options: dict[str, Any], share: list[str]) -> ReportBatch:
     """One process's share of ``report --all --jobs N``: the inputs read as ``report``
     reads them, then the reports of ``share`` written."""
-    from outcomes.assessment._io import read_assessments
-    from outcomes.report._render import write_reports
-    from outcomes.results._compute import compute
-    from outcomes.returns._burden import burden
-    from outcomes.returns._tidy import read_areas, read_dataset
+    from outcomes.returns._tidy import read_areas
 
     arguments = argparse.Namespace(**options)
     catalogue = _load(arguments)
     areas = read_areas(arguments.areas)
-    data = read_dataset(arguments.data)
-    results = compute(data, catalogue, areas, deflators=_deflators(arguments),
-                      base_period=arguments.base_period)  # fmt: skip
-    assessments = (
-        read_assessments(arguments.assessments, catalogue=catalogue, areas=areas.names)
-        if arguments.assessments
-        else {}
-    )
-    return write_reports(
-        results, arguments.period, arguments.out, areas=share, assessments=assessments,
-        formats=arguments.format or ["html", "md"], templates=arguments.templates,
-        burden=burden(data, catalogue), area_list=areas,
-    )  # fmt: skip
+    inputs = _ReportInputs.read(arguments, catalogue, areas, _deflators(arguments))
+    return inputs.write(arguments, share)
 
 
 def _reported(arguments: argparse.Namespace, batch: ReportBatch) -> int:
