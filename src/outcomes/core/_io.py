@@ -630,18 +630,17 @@ def _arrow_column(series: pd.Series) -> Any:
     import pyarrow as pa
     from pandas.api.types import infer_dtype
 
-    if isinstance(series.dtype, pd.CategoricalDtype) and infer_dtype(
-        series.cat.categories, skipna=True
-    ) in ("string", "empty"):
-        codes = series.cat.codes.to_numpy()
-        uniques = [str(value) for value in series.cat.categories]
-    elif series.dtype == object and infer_dtype(series, skipna=True) in ("string", "empty"):
-        codes, found = pd.factorize(series.to_numpy())
-        uniques = [str(value) for value in found]
-    else:
+    from outcomes.core._codes import factorized
+
+    categorical = isinstance(series.dtype, pd.CategoricalDtype)
+    texts = series.cat.categories if categorical else series
+    if not (categorical or series.dtype == object) or infer_dtype(texts, skipna=True) not in (
+        "string", "empty",
+    ):  # fmt: skip
         return pa.array(series, from_pandas=True)
+    codes, uniques = factorized(series)
     indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques, pa.string()))
+    return pa.DictionaryArray.from_arrays(indices, pa.array([str(u) for u in uniques], pa.string()))
 
 
 def sheet_cell(value: object) -> object:

@@ -383,14 +383,13 @@ def _secondary(
     family = group_of[area[members]]
     family_total = np.where(family >= 0, scotland_total * (len(group_names) + 1) + family, spare)
     del family
-    totals = [(scotland_total, spare), (family_total, spare)]
     changed = True
     while changed:
         changed = False
-        for key, uncounted in totals:
+        for key in (scotland_total, family_total):
             shown_hidden = hidden[members]
-            per_total = np.bincount(key, weights=shown_hidden, minlength=uncounted + 1)
-            per_total[uncounted] = 0
+            per_total = np.bincount(key, weights=shown_hidden, minlength=spare + 1)
+            per_total[spare] = 0
             candidates = np.flatnonzero((per_total[key] == 1) & ~shown_hidden)
             if not len(candidates):
                 continue
