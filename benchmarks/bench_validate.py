@@ -7,10 +7,11 @@ Run from the repository root::
     python benchmarks/bench_validate.py --quick         # 4 returns; one return of about 1,000 rows
 
 The 32 returns are those ``outcomes.write_example`` writes (``returns/*.xlsx``: the
-template of ``outcomes template``, filled in from the example data, 105 rows each). The
+template of ``outcomes template``, filled in from the example data, 33 rows each: the items
+a council returns). The
 large return is the template of ``outcomes template --format csv`` (with its title, unit
 and guidance columns) for as many synthetic areas ("Zone 0001", ...) as it takes to reach
-``--rows`` rows at 105 rows an area: 953 areas, 100,065 rows. Each zone's values are those
+``--rows`` rows at 33 rows an area: 3,031 areas, 100,023 rows. Each zone's values are those
 of one example council (zone *i* takes council *i* mod 32), so they pass every check; an
 areas file lists the zones, and the previous year's values (for the check of implausible
 changes) are the example's 2023-24 values, copied the same way.
@@ -164,7 +165,8 @@ def render_table(records: dict[str, dict[str, Any]], large: dict[str, Any]) -> s
         "<!-- bench validate -->",
         "",
         f"`outcomes.validate_returns` with the bundled catalogue; the large return is "
-        f"{large.get('areas', 0):,} synthetic areas × 105 rows of the CSV template, each "
+        f"{large.get('areas', 0):,} synthetic areas × the CSV template's rows (one per item a "
+        "council returns), each "
         "area's values copied from an example council (README.md). Time is wall-clock and CPU "
         "time user + system, each the best of the runs; load is the 1-minute load average "
         "before the case; extra peak is the growth of resident memory while validating "
