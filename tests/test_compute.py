@@ -10,6 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
+from numpy.typing import NDArray
+from scipy.stats import rankdata
 
 import outcomes
 import outcomes.errors
@@ -26,6 +30,7 @@ from outcomes import (
 from outcomes.catalogue import DataItem
 from outcomes.core._resources import bundled_path
 from outcomes.results import RESULT_COLUMNS
+from outcomes.results._compute import min_ranks
 from tests.strategies import proportion_panels
 
 DATA = Path(__file__).parent / "data"
@@ -357,3 +362,18 @@ def test_deflator_problems_name_the_row_a_person_sees(tmp_path: Path) -> None:
         read_deflators(path)
     found = {(row.row, row.column, row.problem.name) for row in caught.value.problems}
     assert found == {(4, "deflator", "NOT_A_NUMBER"), (5, "period", "BAD_PERIOD")}
+
+
+@given(
+    arrays(
+        np.float64,
+        array_shapes(min_dims=1, max_dims=3, max_side=12),
+        elements=st.sampled_from([np.nan, -1.5, -0.0, 0.0, 2.0, 3.25, 1e300]),
+    )
+)
+def test_ranks_are_scipys_min_ranks_with_missing_values_left_out(
+    values: NDArray[np.float64],
+) -> None:
+    """Ties share the lowest rank and NaN stays unranked, as scipy's ``rankdata`` does."""
+    expected = rankdata(values, method="min", axis=-1, nan_policy="omit")
+    np.testing.assert_array_equal(min_ranks(values), expected)

@@ -507,3 +507,26 @@ def test_poisson_limits_of_an_array_are_each_counts_own(counts: list[float]) -> 
             continue
         expected = exact_poisson(count) if count < 10 else byar_poisson(count)  # type: ignore[arg-type]
         assert_allclose((lower[position], upper[position]), expected, rtol=1e-12, atol=1e-12)
+
+
+@given(
+    st.floats(min_value=1e-12, max_value=0.999),
+    st.lists(st.one_of(st.floats(min_value=-2, max_value=1e7), st.just(math.nan)), max_size=20),
+)
+def test_quantiles_are_the_bits_scipy_stats_gives(
+    alpha: float, degrees_of_freedom: list[float]
+) -> None:
+    """The normal, t and chi-square quantiles are taken from scipy.special (scipy.stats is
+    slow to import) and equal what scipy.stats' distributions return, bit for bit."""
+    from scipy import special
+
+    from outcomes.stats import _normal_isf, _t_isf
+
+    freedom = np.array(degrees_of_freedom, dtype=np.float64)
+    assert _normal_isf(alpha / 2) == scipy_stats.norm.isf(alpha / 2)
+    assert_array_equal(_t_isf(alpha / 2, freedom), scipy_stats.t.isf(alpha / 2, freedom))
+    counts = np.arange(0.0, 12.0)
+    assert_array_equal(special.chdtri(2 * counts + 2, alpha / 2),
+                       scipy_stats.chi2.isf(alpha / 2, 2 * counts + 2))  # fmt: skip
+    assert_array_equal(2 * special.gammaincinv(counts + 1, alpha / 2),
+                       scipy_stats.chi2.ppf(alpha / 2, 2 * counts + 2))  # fmt: skip
