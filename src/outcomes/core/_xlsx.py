@@ -10,7 +10,9 @@ no character XML cannot hold), and the bytes are the same on every run (fixed zi
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import zipfile
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -126,33 +128,53 @@ _STYLES = (
 )
 
 
-def _cell(reference: str, value: object, style: str) -> str:
-    """One cell's XML; empty (nothing) for a missing value."""
+def _cell(value: object) -> str:
+    """One cell's XML after its reference (``<c r="A2"`` and the style come first); empty
+    (no cell) for a missing value."""
+    value = sheet_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):
-        return f'<c r="{reference}"{style} t="b"><v>{int(value)}</v></c>'
+        return f' t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        return f'<c r="{reference}"{style}><v>{value!r}</v></c>'
+        return f"><v>{value!r}</v></c>"
     text = str(value)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    shown = escape(text, _KEEP)
-    return f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{shown}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{escape(text, _KEEP)}</t></is></c>'
+
+
+#: typed: 1, 1.0 and True are one dictionary key otherwise.
+_known_cell = functools.lru_cache(maxsize=1 << 16, typed=True)(_cell)
 
 
 def _sheet(frame: pd.DataFrame) -> str:
     letters = [column_letter(number) for number in range(1, frame.shape[1] + 1)]
     header = "".join(
-        _cell(f"{letter}1", sheet_cell(str(name)), ' s="1"')
+        f'<c r="{letter}1" s="1"{cell}'
         for letter, name in zip(letters, frame.columns, strict=True)
+        if (cell := _cell(str(name)))
     )
     rows = [f'<row r="1">{header}</row>']
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
-        cells = "".join(
-            _cell(f"{letter}{number}", sheet_cell(value), "")
-            for letter, value in zip(letters, row, strict=True)
+    # Column by column, each distinct value's XML made once (_known_cell): the annex's
+    # tables repeat area names, indicator ids and figures thousands of times, and every
+    # council's annex the same ones.
+
+    def xml_of(value: object) -> str:
+        if isinstance(value, float) and math.isnan(value):  # never equal to itself as a key
+            return ""
+        try:
+            return _known_cell(value)
+        except TypeError:  # unhashable
+            return _cell(value)
+
+    columns = [[xml_of(value) for value in frame.iloc[:, k].tolist()] for k in range(len(letters))]
+    for number, cells in enumerate(zip(*columns, strict=True), start=2):
+        shown = "".join(
+            f'<c r="{letter}{number}"{xml}'
+            for letter, xml in zip(letters, cells, strict=True)
+            if xml
         )
-        rows.append(f'<row r="{number}">{cells}</row>')
+        rows.append(f'<row r="{number}">{shown}</row>')
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'

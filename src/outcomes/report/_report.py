@@ -468,6 +468,21 @@ def _number(row: ResultRow | None) -> float | None:
     return None if row is None else row.value
 
 
+def _ranked_figures(
+    entries: Sequence[ResultRow], indicator: Indicator
+) -> tuple[tuple[str, str, str], ...]:
+    """Rank, value and interval of each ranked area as the report prints them: the same in
+    every area's report, so made once per batch (:meth:`ResultLookup.shared`)."""
+    return tuple(
+        (
+            str(row.rank) if row.rank is not None else str(position),
+            format_value(row.value, indicator),
+            format_interval(row.lower, row.upper, indicator),
+        )
+        for position, row in enumerate(entries, start=1)
+    )
+
+
 @attrs.define
 class _AreaFigures:
     """What the report shows of one indicator for one area: headline, trend and ranks.
@@ -659,15 +674,14 @@ class _AreaFigures:
         entries = self.lookup.ranked(indicator, period)
         scotland = _number(self.lookup.row(indicator.id, SCOTLAND, period))
         ranks = tuple(
-            RankRow(
-                rank=str(row.rank) if row.rank is not None else str(position),
-                area=self.name(row.area),
-                value=format_value(row.value, indicator),
-                interval=format_interval(row.lower, row.upper, indicator),
-                highlighted=row.area == self.area,
+            RankRow(rank=rank, area=self.name(row.area), value=value, interval=interval,
+                    highlighted=row.area == self.area)
+            for row, (rank, value, interval) in zip(
+                entries, self.lookup.shared(("ranks", indicator, period),
+                                            lambda: _ranked_figures(entries, indicator)),
+                strict=True,
             )
-            for position, row in enumerate(entries, start=1)
-        )
+        )  # fmt: skip
         this = next((r for r in ranks if r.highlighted), None)
         neutral = indicator.polarity is Polarity.NEUTRAL
         if this is None:

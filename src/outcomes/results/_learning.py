@@ -16,7 +16,7 @@ improved, so they are never flagged.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -30,7 +30,6 @@ from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
 from outcomes.returns._tidy import Areas
-from outcomes.vocabulary import FAMILY_GROUP_PREFIX, SCOTLAND
 
 if TYPE_CHECKING:
     from outcomes.results._results import Results
@@ -141,15 +140,11 @@ def learn_from(
     if limit < 1:
         raise ValueError(f"limit must be 1 or more, not {limit}")
     frame = results.frame
-    in_period = frame[frame["period"] == label]
-    if in_period.empty:
+    in_period = results._areas_in(label)
+    if in_period.empty and not (frame["period"] == label).any():
         known = sorted(set(frame["period"]), key=lambda text: parse_period(text).start)
         raise NoResultsError(f"the results hold no period {label}; they hold "
                              f"{', '.join(known) or 'none'}")  # fmt: skip
-    is_area = (in_period["area"] != SCOTLAND) & ~in_period["area"].str.startswith(
-        FAMILY_GROUP_PREFIX
-    )
-    in_period = in_period[is_area]
     own = in_period[in_period["area"] == area]
     if own.empty:
         hint = did_you_mean(area, in_period["area"].unique().tolist())
@@ -176,7 +171,11 @@ def learn_from(
     # The reasons of the chosen few only (a report asks one area per indicator).
     worded = chosen[["significant", "previous_period", "top", "rank", "rank_of", "match", "group"]]
     chosen = chosen.assign(reason=[_reason(row) for row in worded.to_dict("records")])
-    by_indicator = dict(list(chosen.groupby("indicator", sort=False)))
+    by_indicator: dict[str, list[dict[Hashable, Any]]] = {}
+    for row in chosen[["indicator", "area", "group", "match", "value", "reason"]].to_dict(
+        "records"
+    ):
+        by_indicator.setdefault(str(row["indicator"]), []).append(row)
 
     records: list[dict[str, object]] = []
     # One row per flagged indicator, a few dozen at most; read as plain records (a pandas
@@ -199,7 +198,7 @@ def learn_from(
             {**base, "learn_from_area": row["area"], "learn_from_family_group": row["group"],
              "family_group_match": bool(row["match"]), "learn_from_value": float(row["value"]),
              "learn_from_reason": row["reason"]}
-            for row in suggested[["area", "group", "match", "value", "reason"]].to_dict("records")
+            for row in suggested
         ]  # fmt: skip
     suggestions = pd.DataFrame.from_records(records, columns=list(LEARNING_COLUMNS))
     suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,

@@ -10,8 +10,8 @@ converted here, once, column by column; nothing downstream tests for NaN or pars
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 import pandas as pd
@@ -89,6 +89,7 @@ class ResultLookup:
     _ranked: dict[tuple[str, Period], tuple[ResultRow, ...]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
+    _shared: dict[Hashable, object] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @classmethod
     def of(cls, frame: pd.DataFrame, catalogue: Catalogue) -> ResultLookup:
@@ -165,6 +166,15 @@ class ResultLookup:
             shown.sort(key=lambda row: (sign * (row.value or 0.0), row.area))
             self._ranked[key] = tuple(shown)
         return self._ranked[key]
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made once per lookup and ``key``: for what follows from the rows
+        alone and is the same in every area's report (an indicator's formatted ranking, say),
+        so that a batch of 32 reports makes it once. ``key`` must name everything ``make``
+        reads besides the rows."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        return cast("T", self._shared[key])
 
 
 def _period(label: str, kind: PeriodType) -> Period:

@@ -21,7 +21,7 @@ from outcomes.core._io import (
 )
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.results._lookup import ResultLookup
-from outcomes.vocabulary import SCOTLAND, ItemKind, Polarity
+from outcomes.vocabulary import FAMILY_GROUP_PREFIX, SCOTLAND, ItemKind, Polarity
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -77,6 +77,23 @@ class Results:
     )
     _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
     _with_values: dict[str, list[int]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _in_period: dict[str, pd.DataFrame] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def _areas_in(self, period: str | Period) -> pd.DataFrame:
+        """The rows of the reported areas (not Scotland, not a family group) in ``period``,
+        made once per object (``learn_from`` asks for them once per area of a batch)."""
+        label = str(period)
+        if label not in self._in_period:
+            frame = self.frame
+            area = frame["area"].astype(str)
+            self._in_period[label] = frame[
+                (frame["period"] == label)
+                & (area != SCOTLAND)
+                & ~area.str.startswith(FAMILY_GROUP_PREFIX)
+            ]
+        return self._in_period[label]
 
     def lookup(self) -> ResultLookup:
         """The table as typed rows by indicator, area and period (made once)."""
