@@ -205,9 +205,21 @@ def render_annex(
 
     >>> html = render_annex(report, "html")  # doctest: +SKIP
     """
+    return _annex(report, format, templates=templates)
+
+
+def _annex(
+    report: AnnualReport,
+    format: str,
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+) -> str | bytes:
+    """:func:`render_annex`, given the annex's tables when they are made already (the CSV
+    and the workbook of one report share them)."""
     if format == "html":
         return render(report, "html", template="annex.html.j2", templates=templates)
-    tables = annex_tables(report)
+    tables = annex_tables(report) if tables is None else tables
     if format == "csv":
         from outcomes.core._io import csv_text
 
@@ -284,8 +296,9 @@ def write_reports(
                     paths.append(write_bytes_atomic(target, output))
                 else:
                     paths.append(write_text_atomic(target, output))
+            tables = annex_tables(report) if annex else {}
             for kind in ANNEX_FORMATS if annex else ():
-                output = render_annex(report, kind, templates=templates)
+                output = _annex(report, kind, templates=templates, tables=tables)
                 target = Path(directory) / report.annex.replace(".html", f".{kind}")
                 if isinstance(output, bytes):
                     paths.append(write_bytes_atomic(target, output))

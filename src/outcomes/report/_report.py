@@ -504,6 +504,7 @@ class _AreaFigures:
     #: a two-yearly survey's last survey year, a lagged figure's year.
     latest: Mapping[str, Period | None] = attrs.field(factory=dict)
     details: dict[str, IndicatorDetail] = attrs.field(factory=dict)
+    shown_periods: dict[str, tuple[Period, ...]] = attrs.field(factory=dict)
 
     def name(self, area: str | None = None) -> str:
         """The name of ``area`` (default: the report's), as the overview prints it."""
@@ -517,11 +518,15 @@ class _AreaFigures:
 
         A calendar-year indicator reports the calendar year in which the year starts.
         """
-        last = self.latest.get(indicator.id) or self.year.in_type(indicator.period_type).shifted(
-            -indicator.lag
-        )
-        step = indicator.frequency.step
-        return tuple(last.shifted(step * k) for k in range(1 - YEARS, 1))
+        if indicator.id not in self.shown_periods:
+            last = self.latest.get(indicator.id) or self.year.in_type(
+                indicator.period_type
+            ).shifted(-indicator.lag)
+            step = indicator.frequency.step
+            self.shown_periods[indicator.id] = tuple(
+                last.shifted(step * k) for k in range(1 - YEARS, 1)
+            )
+        return self.shown_periods[indicator.id]
 
     def latest_note(self, indicator: Indicator) -> str:
         """``latest published: 2023-24`` when the indicator's latest period is not the
@@ -634,6 +639,19 @@ class _AreaFigures:
         upper = self.series(indicator, self.area, _upper)
         periods = self.periods(indicator)
         rows = self.lookup.series(indicator.id, self.area, periods)
+        # Scotland's and the family group's figures are the same in every member's report.
+        scotland_shown = self.lookup.shared(
+            ("shown", indicator, SCOTLAND, periods),
+            lambda: [format_value(value, indicator) for value in scotland],
+        )
+        family_shown = (
+            self.lookup.shared(
+                ("shown", indicator, group_area, periods),
+                lambda: [format_value(value, indicator) for value in family or ()],
+            )
+            if family
+            else [""] * len(periods)
+        )
         years = tuple(
             YearRow(
                 period=period,
@@ -641,8 +659,8 @@ class _AreaFigures:
                     values[k], indicator, suppressed=row is not None and row.suppressed
                 ),
                 interval=format_interval(lower[k], upper[k], indicator),
-                scotland=format_value(scotland[k], indicator),
-                family_group=format_value(family[k], indicator) if family else "",
+                scotland=scotland_shown[k],
+                family_group=family_shown[k],
                 note="" if row is None else row.note,
             )
             for k, (period, row) in enumerate(zip(periods, rows, strict=True))
@@ -721,15 +739,15 @@ class _AreaFigures:
             row = self.row(indicator)
             period = self.periods(indicator)[-1]
             scotland_row = self.lookup.row(indicator.id, SCOTLAND, period)
-            present = [r.value for r in self.lookup.ranked(indicator, period)
-                       if r.value is not None and not r.suppressed]  # fmt: skip
             comparison = Comparison.NOT_COMPARED if row is None else row.vs_scotland
             compared[comparison] = compared.get(comparison, 0) + 1
             labels.append(f"{indicator.id} {indicator.title}")
             values.append(None if row is None or row.suppressed else row.value)
             # A count's Scotland figure is the national total, not on the areas' scale.
             scotland.append(None if indicator.measure is Measure.COUNT else _number(scotland_row))
-            ranges.append(_quartiles(present))
+            ranked = self.lookup.ranked(indicator, period)
+            ranges.append(self.lookup.shared(("quartiles", indicator, period),
+                                             functools.partial(_quartiles, ranked)))  # fmt: skip
             better.append(None if indicator.polarity is Polarity.NEUTRAL
                           else indicator.polarity is Polarity.HIGHER_IS_BETTER)  # fmt: skip
             texts.append(_shown(row, indicator))
@@ -894,8 +912,10 @@ def notable_reasons(row: ResultRow | None, commentary: str = "") -> tuple[str, .
 GLANCE_LIST = 3
 
 
-def _quartiles(values: Sequence[float]) -> tuple[float, float, float, float] | None:
-    """Lowest, lower quartile, upper quartile and highest (numpy's linear rule)."""
+def _quartiles(ranked: Sequence[ResultRow]) -> tuple[float, float, float, float] | None:
+    """Lowest, lower quartile, upper quartile and highest of the areas' published values
+    (numpy's linear rule)."""
+    values = [row.value for row in ranked if row.value is not None and not row.suppressed]
     if not values:
         return None
     import numpy as np

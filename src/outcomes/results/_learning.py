@@ -140,7 +140,7 @@ def learn_from(
     if limit < 1:
         raise ValueError(f"limit must be 1 or more, not {limit}")
     frame = results.frame
-    in_period = results._areas_in(label)
+    in_period = results._areas_in(label, _READ)
     if in_period.empty and not (frame["period"] == label).any():
         known = sorted(set(frame["period"]), key=lambda text: parse_period(text).start)
         raise NoResultsError(f"the results hold no period {label}; they hold "
@@ -204,6 +204,11 @@ def learn_from(
     suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,
                                       "learn_from_value": float})  # fmt: skip
     return LearningSuggestions(area=area, period=year, frame=suggestions)
+
+
+#: The columns of the results that the suggestions read.
+_READ = ("indicator", "area", "value", "lower", "upper", "rank", "rank_of", "quartile",
+         "direction", "vs_scotland", "change_significant", "previous_period")  # fmt: skip
 
 
 def _better(candidates: pd.DataFrame, own: pd.DataFrame, polarity: Mapping[str, str]) -> pd.Series:

@@ -145,8 +145,12 @@ class ResultLookup:
 
     def periods(self) -> tuple[Period, ...]:
         """Every period the results hold, oldest first."""
-        found = {period for by_period in self.rows.values() for period in by_period}
-        return tuple(sorted(found, key=lambda p: (p.start, p.type.value)))
+
+        def every() -> tuple[Period, ...]:
+            found = {period for by_period in self.rows.values() for period in by_period}
+            return tuple(sorted(found, key=lambda p: (p.start, p.type.value)))
+
+        return self.shared("periods", every)
 
     def ranked(self, indicator: Indicator, period: Period) -> tuple[ResultRow, ...]:
         """The reported areas with a value for ``period``, best first.

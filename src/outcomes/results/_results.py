@@ -77,23 +77,25 @@ class Results:
     )
     _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
     _with_values: dict[str, list[int]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
-    _in_period: dict[str, pd.DataFrame] = attrs.field(
+    _in_period: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
 
-    def _areas_in(self, period: str | Period) -> pd.DataFrame:
-        """The rows of the reported areas (not Scotland, not a family group) in ``period``,
-        made once per object (``learn_from`` asks for them once per area of a batch)."""
-        label = str(period)
-        if label not in self._in_period:
+    def _areas_in(self, period: str | Period, columns: tuple[str, ...]) -> pd.DataFrame:
+        """``columns`` of the reported areas' rows (not Scotland, not a family group) in
+        ``period``, made once per object (``learn_from`` asks for them once per area of a
+        batch)."""
+        key = (str(period), columns)
+        if key not in self._in_period:
             frame = self.frame
             area = frame["area"].astype(str)
-            self._in_period[label] = frame[
-                (frame["period"] == label)
+            self._in_period[key] = frame.loc[
+                (frame["period"] == key[0])
                 & (area != SCOTLAND)
-                & ~area.str.startswith(FAMILY_GROUP_PREFIX)
+                & ~area.str.startswith(FAMILY_GROUP_PREFIX),
+                list(columns),
             ]
-        return self._in_period[label]
+        return self._in_period[key]
 
     def lookup(self) -> ResultLookup:
         """The table as typed rows by indicator, area and period (made once)."""
