@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import io
 import re
+from pathlib import Path
 
 import pytest
 
 import outcomes
+from outcomes.report._render import render_pdf
 from tests.report_examples import example_report, small_report
 
 weasyprint = pytest.importorskip("weasyprint", reason="PDF output needs the 'pdf' extra")
@@ -92,3 +94,77 @@ def test_the_pdf_is_tagged_and_numbers_its_pages() -> None:
     pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page.extract_text()
+
+
+# --- issue 20: the charts' text drawn as whole runs ----------------------------------------
+
+#: Labels as the charts write them, at each text-anchor, bold and not; ``per_character``
+#: adds ``dx="0"`` (no shift), which sends a label to WeasyPrint's own letter-by-letter way.
+_LABELS = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100" '
+    'font-family="sans-serif" font-size="11">'
+    '<text x="10" y="20"{extra}>Start label: 2024-25</text>'
+    '<text x="150" y="50" text-anchor="middle"{extra}>Middle label, 12.5%</text>'
+    '<text x="290" y="80" text-anchor="end" font-weight="bold"{extra}>End: 3.9% worse</text></svg>'
+)
+
+
+def pdftoppm() -> str:
+    """poppler's rasteriser; skips the test without it locally, fails it in CI."""
+    import os
+    import shutil
+
+    found = shutil.which("pdftoppm")
+    if found is not None:
+        return found
+    reason = "comparing printed charts needs pdftoppm (apt-get install poppler-utils)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: never skipped in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _label_boxes(svg: str, tmp_path: Path, name: str) -> list[tuple[int, int, int, int]]:
+    """The SVG printed by the report's PDF renderer and rasterised (150 dpi): the inked box
+    (left, top, right, bottom, in pixels) of each line of text, top to bottom."""
+    import subprocess
+
+    pdf = tmp_path / f"{name}.pdf"
+    pdf.write_bytes(render_pdf(f"<!DOCTYPE html><html lang='en'><body>{svg}</body></html>"))
+    subprocess.run([pdftoppm(), "-r", "150", "-gray", "-singlefile", str(pdf),
+                    str(tmp_path / name)], check=True)  # fmt: skip
+    # A binary PGM: "P5", width, height, maximum value, then one byte a pixel.
+    _, width, _, _, pixels = (tmp_path / f"{name}.pgm").read_bytes().split(maxsplit=4)
+    columns = int(width)
+    rows = [pixels[k : k + columns] for k in range(0, len(pixels), columns)]
+    boxes: list[tuple[int, int, int, int]] = []
+    inked_before = False
+    for y, row in enumerate(rows):
+        inked = [x for x, grey in enumerate(row) if grey < 128]
+        if inked and not inked_before:
+            boxes.append((inked[0], y, inked[-1], y))
+        elif inked:
+            left, top, right, _ = boxes[-1]
+            boxes[-1] = (min(left, inked[0]), top, max(right, inked[-1]), y)
+        inked_before = bool(inked)
+    return boxes
+
+
+def test_chart_text_is_drawn_where_weasyprint_draws_it_letter_by_letter(tmp_path: Path) -> None:
+    whole = _label_boxes(_LABELS.format(extra=""), tmp_path, "whole")
+    letters = _label_boxes(_LABELS.format(extra=' dx="0"'), tmp_path, "letters")
+    assert len(letters) == 3  # one box a label: there is something to compare
+    assert len(whole) == len(letters)
+    for run, by_letter in zip(whole, letters, strict=True):
+        # Within a pixel or two (at 150 dpi, under a point): rounding of glyph advances.
+        assert all(abs(a - b) <= 2 for a, b in zip(run, by_letter, strict=True)), (
+            run, by_letter,
+        )  # fmt: skip
+
+
+def test_chart_text_is_whole_in_the_pdf_text() -> None:
+    pdf = render_pdf(
+        f"<!DOCTYPE html><html lang='en'><body>{_LABELS.format(extra='')}</body></html>"
+    )
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    for label in ("Start label: 2024-25", "Middle label, 12.5%", "End: 3.9% worse"):
+        assert label in text

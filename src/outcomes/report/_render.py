@@ -118,6 +118,9 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             "PDF output needs WeasyPrint: pip install 'outcomes[pdf]' (and, on Debian, "
             "the packages libpango-1.0-0 and libpangoft2-1.0-0)"
         ) from error
+    from outcomes.report._weasyprint import install
+
+    install(weasyprint)  # the charts' text drawn as whole runs (a third of the time)
     document = weasyprint.HTML(string=html, base_url=base_url)
     # PDF/UA-1: a tagged PDF (headings, tables, figures as structure) that screen readers
     # and reflow can use; the same HTML gives the same bytes (no timestamps are written).
