@@ -281,7 +281,7 @@ def test_report_all_in_two_processes_writes_the_same_files(
                  str(inputs / "areas.csv"), "--all", "--assessments",
                  str(inputs / "assessments"), "--period", PERIOD, "--format", "md"]  # fmt: skip
     one = tmp_path / "one"
-    assert main([*arguments, "--out", str(one)]) == 1
+    assert main([*arguments, "--out", str(one), "--jobs", "1"]) == 1
     alone = capsys.readouterr().err
     two = tmp_path / "two"
     run = subprocess.run([sys.executable, "-m", "outcomes", *arguments, "--out", str(two),
@@ -304,7 +304,21 @@ def test_report_jobs_must_be_one_or_more(capsys: pytest.CaptureFixture[str]) -> 
         main(["report", "--data", "d.csv", "--areas", "a.csv", "--all", "--period", PERIOD,
               "--out", "o", "--jobs", "0"])  # fmt: skip
     assert caught.value.code == 2
-    assert "--jobs: must be a whole number 1 or more, not '0'" in capsys.readouterr().err
+    assert "--jobs: must be a whole number 1 or more, or auto, not '0'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("cores", "areas", "jobs"), [(2, 32, 2), (8, 32, 4), (2, 12, 1),
+                                                       (1, 32, 1), (4, 3, 1)])  # fmt: skip
+def test_report_jobs_auto_is_one_process_per_core_with_enough_areas_each(
+    monkeypatch: pytest.MonkeyPatch, cores: int, areas: int, jobs: int
+) -> None:
+    import os
+
+    from outcomes._cli import AREAS_PER_JOB, _auto_jobs
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
+    assert _auto_jobs(areas) == jobs
+    assert _auto_jobs(areas) * AREAS_PER_JOB <= max(areas, AREAS_PER_JOB)
 
 
 # --- what a newcomer tripped over ---------------------------------------------------------

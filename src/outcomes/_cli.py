@@ -204,8 +204,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--base-period", metavar="P", help="prices of this period for costs")
     report.add_argument("--out", required=True, metavar="DIR", help="folder for the reports")
     report.add_argument(
-        "--jobs", type=_jobs, default=1, metavar="N",
-        help="with --all: render in N processes, one per core (same files; default 1)",
+        "--jobs", type=_jobs, default="auto", metavar="N",
+        help="with --all: render in N processes (same files); default auto: one per core, "
+        f"each with {AREAS_PER_JOB} areas or more",
     )  # fmt: skip
     report.set_defaults(command=_report)
     importer = verb(
@@ -512,6 +513,7 @@ def _report(arguments: argparse.Namespace, stdout: TextIO) -> int:
     inputs = _ReportInputs.read(arguments, catalogue, areas, deflators)
     if arguments.all:
         chosen = list(areas.names)
+        arguments.jobs = arguments.jobs or _auto_jobs(len(chosen))
         if arguments.jobs > 1:
             return _report_in_processes(arguments, chosen, inputs)
     else:
@@ -1002,14 +1004,30 @@ def _pair_verb(verb: Callable[[str, str, str, str], argparse.ArgumentParser]) ->
     pair.set_defaults(command=_pair)
 
 
+#: ``report --all --jobs auto`` starts a process for every this many areas, at most one per
+#: core: a process costs about a second to start, import and read the inputs, which ten
+#: reports repay.
+AREAS_PER_JOB = 8
+
+
 def _jobs(text: str) -> int:
+    """A number of processes, 1 or more; 0 for ``auto``."""
+    if text == "auto":
+        return 0
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number 1 or more, not {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a whole number 1 or more, or auto, not {text!r}")
     return value
+
+
+def _auto_jobs(areas: int) -> int:
+    """``--jobs auto``: one process per core this process may use, each with at least
+    :data:`AREAS_PER_JOB` areas."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, areas // AREAS_PER_JOB))
 
 
 def _seed(text: str) -> int:
