@@ -104,6 +104,17 @@ def summary(figures: dict[str, dict[str, Any]], date: str, runs: int, *, quick: 
                 _load(api),
             ),
         ]
+        pdf = reports.get("records", {}).get("pdf", {})
+        command = reports.get("printed", {}).get("pdf one", {})
+        if pdf:
+            rows.append((
+                f"The PDF of one council ({pdf.get('area', '')}): `render_report`",
+                f"{seconds_text(pdf)} s (CPU {cpu_text(pdf)} s); the command "
+                f"(`report --area --format pdf`, end to end) {seconds_text(command)} s",
+                f"≤ {target:g} s",
+                _met(pdf.get("seconds"), target),
+                _load(pdf),
+            ))  # fmt: skip
     compute = figures.get("compute", {})
     if compute:
         records = compute.get("records", {})
