@@ -15,9 +15,10 @@ improved, so they are never flagged.
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -30,6 +31,7 @@ from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.core._suggest import did_you_mean
 from outcomes.errors import NoResultsError
 from outcomes.returns._tidy import Areas
+from outcomes.vocabulary import FAMILY_GROUP_PREFIX, SCOTLAND
 
 if TYPE_CHECKING:
     from outcomes.results._results import Results
@@ -139,66 +141,56 @@ def learn_from(
     label = year.label
     if limit < 1:
         raise ValueError(f"limit must be 1 or more, not {limit}")
-    frame = results.frame
-    in_period = results._areas_in(label, _READ)
-    if in_period.empty and not (frame["period"] == label).any():
+    # The period's rows, read once per results object: a batch of reports asks per area.
+    rows = results._shared(("learn_from", label), lambda: _PeriodRows.of(results.frame, label))
+    if not rows.present:
+        frame = results.frame
         known = sorted(set(frame["period"]), key=lambda text: parse_period(text).start)
         raise NoResultsError(f"the results hold no period {label}; they hold "
                              f"{', '.join(known) or 'none'}")  # fmt: skip
-    own = in_period[in_period["area"] == area]
-    if own.empty:
-        hint = did_you_mean(area, in_period["area"].unique().tolist())
+    own = rows.by_area.get(area, ())
+    if not own:
+        hint = did_you_mean(area, list(rows.by_area))
         raise NoResultsError(f"the results hold no area {area!r} in {label}; {hint}")
     group_of: Mapping[str, str] = areas.family_group_of if areas is not None else (
         results.family_groups)  # fmt: skip
+    own_group = group_of.get(area, "")
     order = {indicator: position for position, indicator in enumerate(results.catalogue.ids)}
-
-    worsened = _text(own["direction"]) == "worsened"
-    bottom = _quartile(own) == BOTTOM_QUARTILE
-    worse = _text(own["vs_scotland"]) == "worse"
-    why = np.select([worsened & bottom, worsened, bottom, worse],
-                    [BOTH, WORSENED, BOTTOM, WORSE_THAN_SCOTLAND], default="")  # fmt: skip
-    flagged = own.assign(why=why)[why != ""]
-    flagged = flagged.assign(order=flagged["indicator"].map(order).fillna(len(order)))
-    flagged = flagged.sort_values(["order", "indicator"])
-
-    others = in_period[(in_period["area"] != area)
-                       & in_period["indicator"].isin(flagged["indicator"])]  # fmt: skip
-    polarity = {i.id: i.polarity.value for i in results.catalogue}
-    candidates = _candidates(others, group_of.get(area, ""), group_of)
-    candidates = candidates[_better(candidates, flagged, polarity)]
-    chosen = candidates.groupby("indicator", sort=False).head(limit)
-    # The reasons of the chosen few only (a report asks one area per indicator).
-    worded = chosen[["significant", "previous_period", "top", "rank", "rank_of", "match", "group"]]
-    chosen = chosen.assign(reason=[_reason(row) for row in worded.to_dict("records")])
-    by_indicator: dict[str, list[dict[Hashable, Any]]] = {}
-    for row in chosen[["indicator", "area", "group", "match", "value", "reason"]].to_dict(
-        "records"
-    ):
-        by_indicator.setdefault(str(row["indicator"]), []).append(row)
-
+    higher = {i.id for i in results.catalogue if i.polarity.value == "higher_is_better"}
+    flagged = sorted(
+        ((row, why) for row in own if (why := _why(row))),
+        key=lambda pair: (order.get(pair[0].indicator, len(order)), pair[0].indicator),
+    )
     records: list[dict[str, object]] = []
-    # One row per flagged indicator, a few dozen at most; read as plain records (a pandas
-    # row of mixed columns costs a copy of every column).
-    for target in flagged[["indicator", "why", "value"]].to_dict("records"):
-        indicator = str(target["indicator"])
+    for mine, why in flagged:
+        indicator = mine.indicator
         base = {
             "indicator": indicator,
             "title": results.catalogue[indicator].title if indicator in results.catalogue else "",
-            "why": target["why"],
-            "area_value": float(target["value"]),
+            "why": why,
+            "area_value": mine.value,
         }
-        suggested = by_indicator.get(indicator)
-        if suggested is None:
+        candidates = [
+            (row, group, bool(own_group) and group == own_group)
+            for row in rows.by_indicator[indicator]
+            if row.area != area and (row.significant or row.top)
+            and _better(row, mine, higher=indicator in higher)
+            for group in (group_of.get(row.area, ""),)
+        ]  # fmt: skip
+        candidates.sort(key=lambda found: (
+            not found[2], not found[0].significant, not found[0].improved, not found[0].top,
+            math.inf if math.isnan(found[0].rank) else found[0].rank, found[0].area,
+        ))  # fmt: skip
+        if not candidates:
             records.append({**base, "learn_from_area": "", "learn_from_family_group": "",
                             "family_group_match": False, "learn_from_value": np.nan,
                             "learn_from_reason": NO_ONE})  # fmt: skip
             continue
         records += [
-            {**base, "learn_from_area": row["area"], "learn_from_family_group": row["group"],
-             "family_group_match": bool(row["match"]), "learn_from_value": float(row["value"]),
-             "learn_from_reason": row["reason"]}
-            for row in suggested
+            {**base, "learn_from_area": row.area, "learn_from_family_group": group,
+             "family_group_match": match, "learn_from_value": row.value,
+             "learn_from_reason": _reason(row, group, match)}
+            for row, group, match in candidates[:limit]
         ]  # fmt: skip
     suggestions = pd.DataFrame.from_records(records, columns=list(LEARNING_COLUMNS))
     suggestions = suggestions.astype({"family_group_match": bool, "area_value": float,
@@ -206,69 +198,107 @@ def learn_from(
     return LearningSuggestions(area=area, period=year, frame=suggestions)
 
 
-#: The columns of the results that the suggestions read.
-_READ = ("indicator", "area", "value", "lower", "upper", "rank", "rank_of", "quartile",
-         "direction", "vs_scotland", "change_significant", "previous_period")  # fmt: skip
+@attrs.frozen(kw_only=True, slots=True)
+class _Row:
+    """What the suggestions read of one area's row (numbers NaN when missing)."""
+
+    indicator: str
+    area: str
+    value: float
+    lower: float
+    upper: float
+    rank: float
+    rank_of: float
+    quartile: float
+    direction: str
+    vs_scotland: str
+    improved: bool
+    #: Improved, significantly.
+    significant: bool
+    top: bool
+    previous_period: object
 
 
-def _better(candidates: pd.DataFrame, own: pd.DataFrame, polarity: Mapping[str, str]) -> pd.Series:
-    """Which candidates do clearly better than the asking area on their indicator: a better
-    rank (or, unranked, a better value) and, where both have intervals, no overlap."""
-    mine = own.set_index("indicator")
-    theirs = candidates["indicator"]
-    higher = theirs.map(polarity).eq("higher_is_better").to_numpy()
-    value = candidates["value"].to_numpy(dtype=np.float64)
-    own_value = theirs.map(mine["value"]).to_numpy(dtype=np.float64)
-    rank = pd.to_numeric(candidates["rank"], errors="coerce").to_numpy(dtype=np.float64)
-    own_rank = pd.to_numeric(theirs.map(mine["rank"]), errors="coerce").to_numpy(dtype=np.float64)
-    better_value = np.where(higher, value > own_value, value < own_value)
-    ranked = ~np.isnan(rank) & ~np.isnan(own_rank)
-    better_rank = np.where(ranked, rank < own_rank, True)
-    lower = candidates["lower"].to_numpy(dtype=np.float64)
-    upper = candidates["upper"].to_numpy(dtype=np.float64)
-    own_lower = theirs.map(mine["lower"]).to_numpy(dtype=np.float64)
-    own_upper = theirs.map(mine["upper"]).to_numpy(dtype=np.float64)
-    tested = ~np.isnan(lower) & ~np.isnan(upper) & ~np.isnan(own_lower) & ~np.isnan(own_upper)
-    apart = np.where(higher, lower > own_upper, upper < own_lower)
-    clear = np.where(tested, apart, True)
-    return pd.Series(better_value & better_rank & clear, index=candidates.index)
+@attrs.frozen(kw_only=True)
+class _PeriodRows:
+    """The reported areas' rows (not Scotland, not a family group) of one period, by area and
+    by indicator; ``present`` when the results hold the period at all."""
+
+    present: bool
+    by_area: Mapping[str, tuple[_Row, ...]]
+    by_indicator: Mapping[str, tuple[_Row, ...]]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, label: str) -> _PeriodRows:
+        in_period = frame["period"] == label
+        area = frame["area"].astype(str)
+        reported = frame[in_period & (area != SCOTLAND) & ~area.str.startswith(
+            FAMILY_GROUP_PREFIX)]  # fmt: skip
+        improved = (_text(reported["direction"]) == "improved").to_numpy()
+
+        def numbers(column: str) -> list[float]:
+            found = pd.to_numeric(reported[column], errors="coerce")
+            return found.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
+
+        quartile = numbers("quartile")
+        columns = zip(
+            reported["indicator"].astype(str).tolist(), reported["area"].astype(str).tolist(),
+            numbers("value"), numbers("lower"), numbers("upper"), numbers("rank"),
+            numbers("rank_of"), quartile, _text(reported["direction"]).tolist(),
+            _text(reported["vs_scotland"]).tolist(), improved.tolist(),
+            (improved & reported["change_significant"].eq(True).to_numpy()).tolist(),
+            [q == TOP_QUARTILE for q in quartile], reported["previous_period"].tolist(),
+            strict=True,
+        )  # fmt: skip
+        names = [field.name for field in attrs.fields(_Row)]
+        by_area: dict[str, list[_Row]] = {}
+        by_indicator: dict[str, list[_Row]] = {}
+        for values in columns:
+            row = _Row(**dict(zip(names, values, strict=True)))
+            by_area.setdefault(row.area, []).append(row)
+            by_indicator.setdefault(row.indicator, []).append(row)
+        return cls(
+            present=bool(in_period.any()),
+            by_area={key: tuple(found) for key, found in by_area.items()},
+            by_indicator={key: tuple(found) for key, found in by_indicator.items()},
+        )
+
+
+def _why(row: _Row) -> str:
+    """Why an indicator of the asking area is flagged, or empty."""
+    worsened = row.direction == "worsened"
+    bottom = row.quartile == BOTTOM_QUARTILE
+    if worsened:
+        return BOTH if bottom else WORSENED
+    if bottom:
+        return BOTTOM
+    return WORSE_THAN_SCOTLAND if row.vs_scotland == "worse" else ""
+
+
+def _better(theirs: _Row, mine: _Row, *, higher: bool) -> bool:
+    """Whether ``theirs`` does clearly better than ``mine``: a better value, a better rank
+    (when both are ranked) and, where both have intervals, no overlap."""
+    if not (theirs.value > mine.value if higher else theirs.value < mine.value):
+        return False
+    ranked = not (math.isnan(theirs.rank) or math.isnan(mine.rank))
+    if ranked and theirs.rank >= mine.rank:
+        return False
+    limits = (theirs.lower, theirs.upper, mine.lower, mine.upper)
+    if any(math.isnan(limit) for limit in limits):  # no interval to compare
+        return True
+    return theirs.lower > mine.upper if higher else theirs.upper < mine.lower
 
 
 def _text(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), "")
 
 
-def _quartile(rows: pd.DataFrame) -> pd.Series:
-    return pd.to_numeric(rows["quartile"], errors="coerce").astype(float)
-
-
-def _candidates(others: pd.DataFrame, own_group: str, group_of: Mapping[str, str]) -> pd.DataFrame:
-    """The rows of areas to learn from, best first within each indicator, with the columns
-    ``group, match`` (and the flags :func:`_reason` words) added."""
-    improved = (_text(others["direction"]) == "improved").to_numpy()
-    significant = improved & others["change_significant"].eq(True).to_numpy()
-    top = (_quartile(others) == TOP_QUARTILE).to_numpy()
-    group = others["area"].map(lambda name: group_of.get(name, "")).astype(object)
-    match = (group == own_group).to_numpy() & bool(own_group)
-    rank = pd.to_numeric(others["rank"], errors="coerce").astype(float)
-    picked = others.assign(
-        group=group, match=match, significant=significant, improved=improved, top=top,
-        rank_order=rank.fillna(np.inf),
-    )[significant | top]  # fmt: skip
-    picked = picked.sort_values(
-        ["indicator", "match", "significant", "improved", "top", "rank_order", "area"],
-        ascending=[True, False, False, False, False, True, True],
-        kind="stable",
-    )
-    return picked
-
-
-def _reason(row: Mapping[Any, Any]) -> str:
+def _reason(row: _Row, group: str, match: bool) -> str:
     """Plain words for why an area is suggested."""
     parts = []
-    if row["significant"]:
-        parts.append(f"improved significantly since {row['previous_period']}")
-    if row["top"]:
-        parts.append(f"top quartile (rank {int(row['rank'])} of {int(row['rank_of'])})")
+    if row.significant:
+        parts.append(f"improved significantly since {row.previous_period}")
+    if row.top:
+        parts.append(f"top quartile (rank {int(row.rank)} of {int(row.rank_of)})")
     evidence = "; ".join(parts)
-    return f"same family group ({row['group']}): {evidence}" if row["match"] else evidence
+    return f"same family group ({group}): {evidence}" if match else evidence

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -21,7 +21,9 @@ from outcomes.core._io import (
 )
 from outcomes.core._periods import Period, as_period, parse_period
 from outcomes.results._lookup import ResultLookup
-from outcomes.vocabulary import FAMILY_GROUP_PREFIX, SCOTLAND, ItemKind, Polarity
+from outcomes.vocabulary import SCOTLAND, ItemKind, Polarity
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -77,25 +79,15 @@ class Results:
     )
     _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
     _with_values: dict[str, list[int]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
-    _in_period: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
-    )
+    _memo: dict[Hashable, object] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
-    def _areas_in(self, period: str | Period, columns: tuple[str, ...]) -> pd.DataFrame:
-        """``columns`` of the reported areas' rows (not Scotland, not a family group) in
-        ``period``, made once per object (``learn_from`` asks for them once per area of a
-        batch)."""
-        key = (str(period), columns)
-        if key not in self._in_period:
-            frame = self.frame
-            area = frame["area"].astype(str)
-            self._in_period[key] = frame.loc[
-                (frame["period"] == key[0])
-                & (area != SCOTLAND)
-                & ~area.str.startswith(FAMILY_GROUP_PREFIX),
-                list(columns),
-            ]
-        return self._in_period[key]
+    def _shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made once per object and ``key``: a view of the frame asked for again
+        and again (``learn_from``'s rows of a period, once per area of a batch of reports).
+        ``key`` must name everything ``make`` reads besides the frame."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast("T", self._memo[key])
 
     def lookup(self) -> ResultLookup:
         """The table as typed rows by indicator, area and period (made once)."""
