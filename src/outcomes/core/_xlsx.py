@@ -65,7 +65,8 @@ def table_workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
         for name, text in parts.items():
             entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, text.encode("utf-8"))
+            # Level 1: a sixth larger than the default 6 (about 110 KB an annex), twice as fast.
+            archive.writestr(entry, text.encode("utf-8"), compresslevel=1)
     return out.getvalue()
 
 
@@ -143,12 +144,29 @@ def _cell(value: object) -> str:
     return f' t="inlineStr"><is><t{space}>{escape(text, _KEEP)}</t></is></c>'
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _row(number: int, cells: tuple[str, ...]) -> str:
+    """Row ``number``'s XML from its cells' (empty for none): made once for the same row of
+    every council's annex (the ranks of all areas differ only where the council is)."""
+    shown = "".join(
+        f'<c r="{letter}{number}"{xml}'
+        for letter, xml in zip(_letters(len(cells)), cells, strict=True)
+        if xml
+    )
+    return f'<row r="{number}">{shown}</row>'
+
+
+@functools.cache
+def _letters(count: int) -> tuple[str, ...]:
+    return tuple(column_letter(number) for number in range(1, count + 1))
+
+
 #: typed: 1, 1.0 and True are one dictionary key otherwise.
 _known_cell = functools.lru_cache(maxsize=1 << 16, typed=True)(_cell)
 
 
 def _sheet(frame: pd.DataFrame) -> str:
-    letters = [column_letter(number) for number in range(1, frame.shape[1] + 1)]
+    letters = _letters(frame.shape[1])
     header = "".join(
         f'<c r="{letter}1" s="1"{cell}'
         for letter, name in zip(letters, frame.columns, strict=True)
@@ -168,13 +186,9 @@ def _sheet(frame: pd.DataFrame) -> str:
             return _cell(value)
 
     columns = [[xml_of(value) for value in frame.iloc[:, k].tolist()] for k in range(len(letters))]
-    for number, cells in enumerate(zip(*columns, strict=True), start=2):
-        shown = "".join(
-            f'<c r="{letter}{number}"{xml}'
-            for letter, xml in zip(letters, cells, strict=True)
-            if xml
-        )
-        rows.append(f'<row r="{number}">{shown}</row>')
+    rows += [
+        _row(number, cells) for number, cells in enumerate(zip(*columns, strict=True), start=2)
+    ]
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
