@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import outcomes
+import outcomes._cli
 import outcomes.errors
 import outcomes.vocabulary
 from outcomes._cli import main
@@ -248,7 +249,7 @@ def test_report_all_fails_only_the_area_with_bad_input(
     code = main(["report", "--data", str(inputs / "data.csv"), "--areas",
                  str(inputs / "areas.csv"), "--all", "--assessments",
                  str(inputs / "assessments"), "--period", PERIOD, "--format", "md",
-                 "--out", str(tmp_path / "reports")])  # fmt: skip
+                 "--out", str(tmp_path / "reports"), "--jobs", "1"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 1
     assert "Dundee City" in err
@@ -317,8 +318,24 @@ def test_report_jobs_auto_is_one_process_per_core_with_enough_areas_each(
     from outcomes._cli import AREAS_PER_JOB, _auto_jobs
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
+    monkeypatch.setattr(outcomes._cli, "CPU_LIMIT", Path("/nonexistent/cpu.max"))
     assert _auto_jobs(areas) == jobs
     assert _auto_jobs(areas) * AREAS_PER_JOB <= max(areas, AREAS_PER_JOB)
+
+
+@pytest.mark.parametrize(("limit", "jobs"), [("max 100000", 4), ("100000 100000", 1),
+                                             ("250000 100000", 2), ("nonsense", 4)])  # fmt: skip
+def test_report_jobs_auto_keeps_to_a_containers_cpu_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, limit: str, jobs: int
+) -> None:
+    import os
+
+    from outcomes._cli import _auto_jobs
+
+    (tmp_path / "cpu.max").write_text(limit + "\n")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(4)), raising=False)
+    monkeypatch.setattr(outcomes._cli, "CPU_LIMIT", tmp_path / "cpu.max")
+    assert _auto_jobs(32) == jobs
 
 
 # --- what a newcomer tripped over ---------------------------------------------------------

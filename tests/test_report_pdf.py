@@ -101,11 +101,13 @@ def test_the_pdf_is_tagged_and_numbers_its_pages() -> None:
 #: Labels as the charts write them, at each text-anchor, bold and not; ``per_character``
 #: adds ``dx="0"`` (no shift), which sends a label to WeasyPrint's own letter-by-letter way.
 _LABELS = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100" '
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="110" viewBox="0 0 300 110" '
     'font-family="sans-serif" font-size="11">'
     '<text x="10" y="20"{extra}>Start label: 2024-25</text>'
     '<text x="150" y="50" text-anchor="middle"{extra}>Middle label, 12.5%</text>'
-    '<text x="290" y="80" text-anchor="end" font-weight="bold"{extra}>End: 3.9% worse</text></svg>'
+    '<text x="290" y="80" text-anchor="end" font-weight="bold"{extra}>End: 3.9% worse</text>'
+    # A line separator (from an area's name, say) ends Pango's first line: not one run.
+    '<text x="10" y="96"{extra}>Before\u2028after</text></svg>'
 )
 
 
@@ -152,7 +154,7 @@ def _label_boxes(svg: str, tmp_path: Path, name: str) -> list[tuple[int, int, in
 def test_chart_text_is_drawn_where_weasyprint_draws_it_letter_by_letter(tmp_path: Path) -> None:
     whole = _label_boxes(_LABELS.format(extra=""), tmp_path, "whole")
     letters = _label_boxes(_LABELS.format(extra=' dx="0"'), tmp_path, "letters")
-    assert len(letters) == 3  # one box a label: there is something to compare
+    assert len(letters) == 4  # one box a label: there is something to compare
     assert len(whole) == len(letters)
     for run, by_letter in zip(whole, letters, strict=True):
         # Within a pixel or two (at 150 dpi, under a point): rounding of glyph advances.
@@ -166,5 +168,5 @@ def test_chart_text_is_whole_in_the_pdf_text() -> None:
         f"<!DOCTYPE html><html lang='en'><body>{_LABELS.format(extra='')}</body></html>"
     )
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    for label in ("Start label: 2024-25", "Middle label, 12.5%", "End: 3.9% worse"):
+    for label in ("Start label: 2024-25", "Middle label, 12.5%", "End: 3.9% worse", "after"):
         assert label in text

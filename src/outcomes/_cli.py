@@ -1023,11 +1023,22 @@ def _jobs(text: str) -> int:
     return value
 
 
+#: A container's CPU limit (cgroup v2): "max 100000", or "200000 100000" for two cores.
+CPU_LIMIT = Path("/sys/fs/cgroup/cpu.max")
+
+
 def _auto_jobs(areas: int) -> int:
-    """``--jobs auto``: one process per core this process may use, each with at least
-    :data:`AREAS_PER_JOB` areas."""
+    """``--jobs auto``: one process per core this process may use (its CPU affinity, and a
+    container's CPU limit), each with at least :data:`AREAS_PER_JOB` areas."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, areas // AREAS_PER_JOB))
+    cores = cores or 1
+    try:
+        quota, period = CPU_LIMIT.read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):  # no cgroup v2 limit to read
+        pass
+    return max(1, min(cores, areas // AREAS_PER_JOB))
 
 
 def _seed(text: str) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 import zipfile
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -161,8 +160,7 @@ def _letters(count: int) -> tuple[str, ...]:
     return tuple(column_letter(number) for number in range(1, count + 1))
 
 
-#: typed: 1, 1.0 and True are one dictionary key otherwise.
-_known_cell = functools.lru_cache(maxsize=1 << 16, typed=True)(_cell)
+_known_text = functools.lru_cache(maxsize=1 << 16)(_cell)
 
 
 def _sheet(frame: pd.DataFrame) -> str:
@@ -173,17 +171,13 @@ def _sheet(frame: pd.DataFrame) -> str:
         if (cell := _cell(str(name)))
     )
     rows = [f'<row r="1">{header}</row>']
-    # Column by column, each distinct value's XML made once (_known_cell): the annex's
+    # Column by column, each distinct text's XML made once (_known_text): the annex's
     # tables repeat area names, indicator ids and figures thousands of times, and every
     # council's annex the same ones.
 
     def xml_of(value: object) -> str:
-        if isinstance(value, float) and math.isnan(value):  # never equal to itself as a key
-            return ""
-        try:
-            return _known_cell(value)
-        except TypeError:  # unhashable
-            return _cell(value)
+        # Text only: equal numbers may be written differently (0.0 and -0.0, Decimals).
+        return _known_text(value) if type(value) is str else _cell(value)
 
     columns = [[xml_of(value) for value in frame.iloc[:, k].tolist()] for k in range(len(letters))]
     rows += [

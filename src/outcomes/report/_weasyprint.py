@@ -4,71 +4,84 @@ WeasyPrint (70) lays out and draws every character of an SVG ``<text>`` on its o
 honour per-character ``x``, ``dx`` or ``rotate`` lists. The report's charts never use
 those, and their 10,000-odd characters took a third of the time of a council's PDF. Here a
 plain ``<text>`` (one ``x``, one ``y``, no ``dx``, ``dy``, ``rotate``, ``textLength`` or
-``letter-spacing``, no child elements) is shaped once, as one run, and drawn at the same
-place with the same bounding box, so ``text-anchor`` still centres or ends it; anything
-else goes to WeasyPrint's own drawing. Shaping the run whole also keeps kerning, ligatures
-and combining accents together, as browsers do (the same approach as WeasyPrint's
-pull request 2754).
+``letter-spacing``, no child elements, one line, left-to-right text only) is shaped once,
+as one run, and drawn at the same place with the same bounding box, so ``text-anchor``
+still centres or ends it; anything else goes to WeasyPrint's own drawing. Shaping the run
+whole also applies the font's kerning and ligatures and keeps combining accents on their
+letters, as browsers do (a label may come out a pixel or two narrower; WeasyPrint's pull
+request 2754 takes the same approach).
 
-Installed only on the WeasyPrint versions it was written against (:data:`VERSIONS`);
-tests/test_report_pdf.py checks the text of a chart and where it lands.
+The change is to WeasyPrint's SVG drawing in this process, made once (under a lock) on the
+exact WeasyPrint version it was written and tested against (:data:`VERSIONS`); other
+versions draw as they always do. tests/test_report_pdf.py compares where the text lands
+with WeasyPrint's own drawing.
 """
 
 from __future__ import annotations
 
+import threading
+import unicodedata
 from math import inf
 from types import ModuleType
 from typing import Any
 
 __all__ = ["VERSIONS", "install"]
 
-#: WeasyPrint major versions whose SVG text drawing this replaces.
-VERSIONS = ("70",)
+#: WeasyPrint versions whose SVG text drawing this replaces (tested on each).
+VERSIONS = ("70.0",)
 _PER_CHARACTER = ("dx", "dy", "rotate", "textLength", "letter-spacing")
+#: Characters that end a line (Pango breaks the run there) or need the bidi algorithm.
+_NOT_ONE_RUN = frozenset("\n\r\x85\u2028\u2029")
+_RIGHT_TO_LEFT = frozenset(("R", "AL", "RLE", "RLO", "RLI"))
+_INSTALLING = threading.Lock()
 
 
 def install(weasyprint: ModuleType) -> bool:
     """Draw plain SVG text as whole runs in this process; False (nothing changed) on a
-    WeasyPrint version it does not know. Calling it again changes nothing."""
+    WeasyPrint version not in :data:`VERSIONS`. Calling it again changes nothing."""
     from weasyprint import svg  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
-    if str(weasyprint.__version__).split(".")[0] not in VERSIONS:
+    if str(weasyprint.__version__) not in VERSIONS:
         return False
-    original = svg.TAGS["text"]
-    if getattr(original, "whole_runs", False):
-        return True
+    with _INSTALLING:
+        original = svg.TAGS["text"]
+        if getattr(original, "whole_runs", False):
+            return True
 
-    def text(drawing: Any, node: Any, font_size: float) -> None:
-        if not _plain(node):
-            original(drawing, node, font_size)
-            return
-        _draw_run(drawing, node, font_size)
+        def text(drawing: Any, node: Any, font_size: float) -> None:
+            if not (_plain(node) and _draw_run(drawing, node, font_size)):
+                original(drawing, node, font_size)
 
-    text.whole_runs = True  # type: ignore[attr-defined]
-    # draw_node recognises text by comparing with the module's ``text``: replace both.
-    for tag, draw in list(svg.TAGS.items()):
-        if draw is original:
-            svg.TAGS[tag] = text
-    svg.text = text
-    return True
+        text.whole_runs = True  # type: ignore[attr-defined]
+        # draw_node recognises text by comparing with the module's ``text``: replace both.
+        svg.TAGS.update({tag: text for tag, draw in svg.TAGS.items() if draw is original})
+        svg.text = text
+        return svg.TAGS["text"] is svg.text
 
 
 def _plain(node: Any) -> bool:
     """A ``<text>`` with one position and nothing placed per character."""
     from weasyprint.svg.utils import normalize  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
+    text = node.text
     return (
         node.tag == "text"
-        and bool(node.text)
+        and bool(text)
+        and node.get("direction", "ltr") == "ltr"
         and next(iter(node), None) is None
         and all(node.get(name) is None for name in _PER_CHARACTER)
         and all(len(normalize(node.attrib.get(axis, "")).split()) <= 1 for axis in ("x", "y"))
+        and not any(
+            character in _NOT_ONE_RUN or unicodedata.bidirectional(character) in _RIGHT_TO_LEFT
+            for character in text
+        )
     )
 
 
-def _draw_run(drawing: Any, node: Any, font_size: float) -> None:
+def _draw_run(drawing: Any, node: Any, font_size: float) -> bool:
     """WeasyPrint's ``svg.text.text`` for one run: the same style, position, baseline
-    alignment and bounding box, one layout instead of one per character."""
+    alignment and bounding box, one layout instead of one per character. False, having
+    drawn nothing, when the text does not fit one line after all."""
     from weasyprint.draw.text import draw_emojis, draw_first_line  # type: ignore[import-not-found, import-untyped, unused-ignore]
     from weasyprint.matrix import Matrix  # type: ignore[import-not-found, import-untyped, unused-ignore]
     from weasyprint.svg.bounding_box import extend_bounding_box  # type: ignore[import-not-found, import-untyped, unused-ignore]
@@ -77,9 +90,11 @@ def _draw_run(drawing: Any, node: Any, font_size: float) -> None:
     from weasyprint.text.line_break import split_first_line  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     style = _style(drawing, node, font_size)
-    layout, _, _, width, height, baseline = split_first_line(
+    layout, _, resume_at, width, height, baseline = split_first_line(
         node.text, style, drawing.context, inf, 0
     )
+    if resume_at is not None:  # a line break Pango found: WeasyPrint's own way
+        return False
     given = {
         axis: size(normalize(node.attrib[axis]).strip(), font_size, extent)
         for axis, extent in (("x", drawing.inner_width), ("y", drawing.inner_height))
@@ -112,6 +127,7 @@ def _draw_run(drawing: Any, node: Any, font_size: float) -> None:
     drawing.stream.end_text()
     drawing.stream.pop_state()
     draw_emojis(drawing.stream, style, x, y, emojis)
+    return True
 
 
 def _style(drawing: Any, node: Any, font_size: float) -> Any:
