@@ -117,14 +117,16 @@ def compute(
     _add_national_notes(cube, figures.value)
     if published is not None:
         _add_published_notes(cube, figures.value, published)
-    frame = _assemble(cube, figures, trend)
+    frame, coded = _assemble(cube, figures, trend)
     family_groups = {} if areas is None else areas.family_group_of
     used = {name for i in catalogue for name in i.items}
     unused = tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
-    return Results(
+    results = Results(
         frame=frame, catalogue=catalogue, family_groups=family_groups, unused_items=unused,
         base_period=base,
     )  # fmt: skip
+    results._coded.update(coded)
+    return results
 
 
 def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
@@ -936,8 +938,11 @@ def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame
     }  # fmt: skip
 
 
-def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.DataFrame:
-    """The results frame, columns in :data:`~outcomes.results._results.RESULT_COLUMNS` order."""
+def _assemble(
+    cube: _Cube, figures: _Figures, trend: NDArray[np.int8]
+) -> tuple[pd.DataFrame, dict[str, pd.Categorical]]:
+    """The results frame, columns in :data:`~outcomes.results._results.RESULT_COLUMNS`
+    order, and its name columns as categoricals (``Results._coded``)."""
     from outcomes.results._results import RESULT_COLUMNS
 
     grid = cube.grid
@@ -953,9 +958,17 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
         categories = pd.Index([member.value for member in vocabulary])
         return pd.Series(pd.Categorical.from_codes(flat(codes), categories=categories))
 
-    def labels(names: Sequence[str], codes: IntArray) -> pd.Series:
-        # Plain text (one shared string object per name): the publication step maps and
-        # compares these columns, which a categorical would refuse.
+    coded: dict[str, pd.Categorical] = {}
+
+    def labels(names: Sequence[str], codes: IntArray, column: str) -> pd.Series:
+        # Plain text (one shared string object per name): users of the frame map and
+        # compare these columns, which a categorical would refuse. The codes are kept too.
+        distinct: dict[str, int] = {}  # a name may repeat (previous periods of two steps)
+        renumbered = np.array([distinct.setdefault(name, len(distinct)) for name in names],
+                              dtype=np.intp)  # fmt: skip
+        coded[column] = pd.Categorical.from_codes(
+            renumbered[codes], categories=pd.Index(list(distinct), dtype=object)
+        )
         return pd.Series(np.array(names, dtype=object)[codes], dtype=object)
 
     # The period each indicator's change is taken against: one step of its frequency back.
@@ -1029,10 +1042,12 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
         block[k] = flat(values)
     frame = pd.DataFrame(block.T, columns=list(figure_columns), copy=False)
     other_columns: dict[str, pd.Series] = {
-        "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows)),
-        "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of))),
-        "period": labels(cube.period_labels, np.repeat(period_of, n_rows)),
-        "previous_period": labels(previous_labels, np.repeat(previous_code, n_rows)),
+        "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows), "indicator"),
+        "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of)), "area"),
+        "period": labels(cube.period_labels, np.repeat(period_of, n_rows), "period"),
+        "previous_period": labels(
+            previous_labels, np.repeat(previous_code, n_rows), "previous_period"
+        ),
         "change_significant": pd.Series(change_significant, dtype=object),
         "direction": words(figures.direction, Direction),
         "vs_scotland": words(figures.vs_scotland, Comparison),
@@ -1047,4 +1062,4 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
     for position, name in enumerate(RESULT_COLUMNS):
         if name in other_columns:
             frame.insert(position, name, other_columns[name])
-    return frame
+    return frame, coded
