@@ -268,13 +268,18 @@ class Results:
         if not ranked.any():
             frame.loc[hidden, list(_RANKS)] = np.nan
             return
-        sign = _per_code(indicator, [
-            -1.0 if i is not None and i.polarity is Polarity.HIGHER_IS_BETTER else 1.0
-            for i in listed
-        ])  # fmt: skip
-        value = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
-        oriented = np.where(ranked, value * sign, np.nan)
-        rank, rank_of = _min_ranks(oriented, group)
+        # Results of outcomes.compute (which keeps their codes) have ranks that are min
+        # ranks of the values: they are counted again from those, with no sort.
+        counted = _ranks_among_shown(frame["rank"], group, hidden) if self._coded else None
+        if counted is None:
+            sign = _per_code(indicator, [
+                -1.0 if i is not None and i.polarity is Polarity.HIGHER_IS_BETTER else 1.0
+                for i in listed
+            ])  # fmt: skip
+            value = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+            oriented = np.where(ranked, value * sign, np.nan)
+            counted = _min_ranks(oriented, group)
+        rank, rank_of = counted
         with np.errstate(invalid="ignore"):
             quartile = np.ceil(4 * rank / rank_of)
         for column, values in (("rank", rank), ("rank_of", rank_of), ("quartile", quartile)):
@@ -379,6 +384,32 @@ def _min_ranks(
     group_sizes = np.diff(np.append(group_starts, len(order)))
     counted[order] = np.repeat(group_sizes, group_sizes)
     return rank, counted
+
+
+def _ranks_among_shown(
+    ranks: pd.Series, group: NDArray[np.intp], hidden: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """What :func:`_min_ranks` gives the rows still shown, from ``ranks``, min ranks of
+    the values within each ``group`` among all rows ranked: a shown row's rank less the
+    hidden rows ranked above it (by a lower rank: a tie shares one), and the number of
+    shown rows ranked in its group. None when the count of hidden rows by group and rank
+    would be larger than the table."""
+    rank = ranks.to_numpy(dtype=np.float64, na_value=np.nan)
+    was_ranked = ~np.isnan(rank)
+    if not was_ranked.any() or group.min() < 0:
+        return None
+    size = int(rank[was_ranked].max()) + 1
+    groups = int(group.max()) + 1
+    if groups * size > 2 * len(rank) + 1024:
+        return None
+    shown = was_ranked & ~hidden
+    place = group * size + np.where(was_ranked, rank, 0).astype(np.intp)
+    # Hidden rows ranked at each rank of each group, then how many rank above each rank.
+    hidden_at = np.bincount(place[was_ranked & hidden], minlength=groups * size)
+    above = np.cumsum(hidden_at.reshape(groups, size), axis=1).reshape(-1)
+    new_rank = np.where(shown, rank - above[np.maximum(place - 1, 0)], np.nan)
+    ranked_in = np.bincount(group[shown], minlength=groups).astype(np.float64)
+    return new_rank, np.where(shown, ranked_in[group], np.nan)
 
 
 def _per_code(codes: NDArray[np.intp], values: list[float] | list[bool]) -> NDArray[np.float64]:
