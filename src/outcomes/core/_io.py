@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -396,7 +397,7 @@ def _run_lines(run: list[_Cells], *, newline: bool) -> Any:
     count = run[0].count
     slots = [cells.slots for cells in run]
     used = sum(slots) + newline
-    rows = np.zeros((count, used + used % 2), dtype=np.uint32)  # a multiple of 8 bytes
+    rows = _zeroed_rows(count, used + used % 2)  # a multiple of 8 bytes
     start = 0
     for cells in run:
         cells.write(rows[:, start : start + cells.slots])
@@ -407,6 +408,25 @@ def _run_lines(run: list[_Cells], *, newline: bool) -> Any:
     if newline:
         characters[:, 4 * start] = ord("\n")
     return _without_nul(characters)
+
+
+#: Each thread's memory for the rows of :func:`_run_lines`, reused from chunk to chunk.
+_ROWS = threading.local()
+
+
+def _zeroed_rows(count: int, slots: int) -> NDArray[np.uint32]:
+    """Zeros, ``count`` rows by ``slots``, in this thread's memory for rows: an array of
+    tens of megabytes made afresh for every chunk is zeroed page by page by the system as
+    it is first written, which took longer than writing the characters."""
+    import numpy as np
+
+    held: NDArray[np.uint32] | None = getattr(_ROWS, "memory", None)
+    if held is None or held.size < count * slots:
+        held = np.empty(count * slots, dtype=np.uint32)
+        _ROWS.memory = held
+    rows = held[: count * slots].reshape(count, slots)
+    rows.fill(0)
+    return rows
 
 
 class _Cells:
@@ -754,9 +774,12 @@ def _without_nul(rows: NDArray[np.uint8]) -> Any:
     import pyarrow as pa
 
     count, width = rows.shape
-    bits = np.packbits(rows.reshape(-1) != 0, bitorder="little")
-    present = pa.BooleanArray.from_buffers(pa.bool_(), count * width, [None, pa.py_buffer(bits)])
-    data = _pc().filter(pa.array(rows.reshape(-1)), present)
+    characters = pa.Array.from_buffers(
+        pa.uint8(), count * width, [None, pa.py_buffer(np.ascontiguousarray(rows))]
+    )
+    present = _pc().not_equal(characters, pa.scalar(0, pa.uint8()))  # a bitmap, in Arrow's pool
+    data = _pc().filter(characters, present)
+    bits = np.frombuffer(present.buffers()[1], dtype=np.uint8, count=count * width // 8)
     per_byte = _bits_set()[bits].reshape(count, width // 8)
     lengths = per_byte[:, 0].astype(np.int32)
     for column in range(1, width // 8):
