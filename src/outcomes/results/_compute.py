@@ -899,6 +899,24 @@ def _trend_block(
     years = cube.first_year[used.any(axis=0)]
     if years.max() - years.min() < (stats.TREND_PERIODS - 1) * step:
         return
+    # A few indicators at a time, as the figures are (_Figures.compute).
+    size = max(1, _BLOCK_CELLS // max(1, codes.shape[1] * codes.shape[2]))
+    for start in range(0, len(rows), size):
+        _trend_rows(cube, confidence=confidence, codes=codes, per_indicator=per_indicator,
+                    rows=rows[start : start + size], window=window, test=test)  # fmt: skip
+
+
+def _trend_rows(
+    cube: _Cube,
+    *,
+    confidence: float,
+    codes: NDArray[np.int8],
+    per_indicator: _IndicatorColumns,
+    rows: IntArray,
+    window: IntArray,
+    test: Callable[..., tuple[object, object, object, object]],
+) -> None:
+    """Fill ``codes`` for the indicators ``rows``, whose windows are ``window``."""
     x, n = cube.numerator[rows], cube.denominator[rows]
     # An impossible proportion (numerator above denominator) cannot be tested.
     testable = ~np.isnan(x) & ~np.isnan(n) & ~(x > n)
@@ -992,8 +1010,10 @@ def _assemble(
     indicator_of, period_of = np.nonzero(grid)
     n_out = len(indicator_of) * n_rows
 
+    every_period = bool(grid.all())  # the usual case: the cube is the table, no selection
+
     def flat(values: NDArray[ScalarT]) -> NDArray[ScalarT]:
-        return values[grid].reshape(n_out)
+        return values.reshape(n_out) if every_period else values[grid].reshape(n_out)
 
     def words(codes: NDArray[np.int8], vocabulary: type[enum.StrEnum]) -> pd.Series:
         categories = pd.Index([member.value for member in vocabulary])
