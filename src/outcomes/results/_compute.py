@@ -58,6 +58,9 @@ ScalarT = TypeVar("ScalarT", bound=np.generic)
 
 #: Cells (indicator x period x row) of the cube whose figures are computed at a time.
 _BLOCK_CELLS = 1 << 19
+#: The float columns of the results, in their order (:func:`_assemble`).
+_FIGURE_COLUMNS = ("numerator", "denominator", "value", "lower", "upper", "previous_value",
+                   "change", "change_lower", "change_upper")  # fmt: skip
 #: Flags that a note mentions, coded 1, 2, 3 (0: none).
 _NOTED_FLAGS = ("provisional", "estimated", "revised")
 _ROLES = ("numerator", "denominator", "sd", "lower", "upper")
@@ -253,6 +256,17 @@ class _Cube:
         self.published_notes: dict[int, str] = {}
         self.notes: dict[int, str] = {}  # flat (indicator, period, row) position -> note
         self.indicator_notes: list[tuple[BoolArray, str]] = []
+        # The float columns of the results (_FIGURE_COLUMNS), one row each, when every
+        # indicator has every period: numerator, denominator and the figures are made in
+        # it, which is then the results frame's block, neither copied nor held twice.
+        self.figure_block: FloatArray | None = None
+
+    def figure_row(self, column: str) -> FloatArray | None:
+        """The row of :attr:`figure_block` for ``column``, shaped as the cube; None without."""
+        if self.figure_block is None:
+            return None
+        row: FloatArray = self.figure_block[_FIGURE_COLUMNS.index(column)]
+        return row.reshape((*self.grid.shape, -1))
 
     @property
     def comparators(self) -> int:
@@ -439,8 +453,13 @@ class _Cube:
         comp_num[estimates, :, 0], comp_den[estimates, :, 0] = published[0], published[1]
         comp_lower[estimates, :, 0], comp_upper[estimates, :, 0] = published[3], published[4]
         self._comparator_notes(reported, groups, estimates)
-        self.numerator = np.concatenate([comp_num, numerator], axis=2)
-        self.denominator = np.concatenate([comp_den, denominator], axis=2)
+        if self.grid.all():
+            size = numerator.shape[0] * numerator.shape[1] * (numerator.shape[2] + len(groups))
+            self.figure_block = np.empty((len(_FIGURE_COLUMNS), size))
+        self.numerator = np.concatenate([comp_num, numerator], axis=2,
+                                        out=self.figure_row("numerator"))  # fmt: skip
+        self.denominator = np.concatenate([comp_den, denominator], axis=2,
+                                          out=self.figure_row("denominator"))  # fmt: skip
         self.sd = np.concatenate([comp_sd, sd], axis=2)
         self.lower = np.concatenate([comp_lower, self.lower], axis=2)
         self.upper = np.concatenate([comp_upper, self.upper], axis=2)
@@ -604,7 +623,9 @@ class _Figures:
             part = cls._compute_block(cube, per_indicator, block, confidence)
             for name, values in vars(part).items():
                 if name not in vars(figures):
-                    setattr(figures, name, np.empty(shape, dtype=values.dtype))
+                    row = cube.figure_row(name) if name in _FIGURE_COLUMNS else None
+                    setattr(figures, name, np.empty(shape, dtype=values.dtype) if row is None
+                            else row)  # fmt: skip
                 getattr(figures, name)[block] = values
         return figures
 
@@ -997,6 +1018,26 @@ def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame
     }  # fmt: skip
 
 
+def _figure_block(
+    cube: _Cube,
+    figures: _Figures,
+    flat: Callable[[FloatArray], FloatArray],
+    block: FloatArray | None,
+) -> FloatArray:
+    """The float columns of the results (:data:`_FIGURE_COLUMNS`) as the rows of one
+    array: ``block`` (the cube's :attr:`~_Cube.figure_block`, where most were made in
+    place) with the others copied in, or a new one."""
+    given = {"numerator": cube.numerator, "denominator": cube.denominator}
+    values: list[FloatArray] = [given[name] if name in given else getattr(figures, name)
+                                for name in _FIGURE_COLUMNS]  # fmt: skip
+    if block is None:
+        block = np.empty((len(values), int(cube.grid.sum()) * cube.numerator.shape[2]))
+    for k, column in enumerate(values):
+        if not np.may_share_memory(block[k], column):  # else made in its row already
+            block[k] = flat(column)
+    return block
+
+
 def _assemble(
     cube: _Cube, figures: _Figures, trend: NDArray[np.int8]
 ) -> tuple[pd.DataFrame, dict[str, pd.Categorical]]:
@@ -1092,16 +1133,9 @@ def _assemble(
         note[out_position[i, p] + r] = text.strip("; ")
 
     # The figures go into one float block in place, so pandas need not copy them.
-    figure_columns = {
-        "numerator": cube.numerator, "denominator": cube.denominator,
-        "value": figures.value, "lower": figures.lower, "upper": figures.upper,
-        "previous_value": figures.previous_value, "change": figures.change,
-        "change_lower": figures.change_lower, "change_upper": figures.change_upper,
-    }  # fmt: skip
-    block = np.empty((len(figure_columns), n_out))
-    for k, values in enumerate(figure_columns.values()):
-        block[k] = flat(values)
-    frame = pd.DataFrame(block.T, columns=list(figure_columns), copy=False)
+    block = cube.figure_block if every_period else None
+    frame = pd.DataFrame(_figure_block(cube, figures, flat, block).T,
+                         columns=list(_FIGURE_COLUMNS), copy=False)  # fmt: skip
     other_columns: dict[str, pd.Series] = {
         "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows), "indicator"),
         "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of)), "area"),
