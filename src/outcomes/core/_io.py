@@ -319,11 +319,13 @@ def _in_order(
     work: Callable[[int], memoryview], items: Iterable[int], *, workers: int
 ) -> Iterator[memoryview]:
     """``map(work, items)`` with up to ``workers`` items worked on ahead in threads, results
-    in order; at most ``workers + 1`` results are held at once."""
+    in order; at most ``workers + 1`` results are held at once. The threads keep their
+    memory for rows of characters from one item to the next (:func:`_zeroed_rows`)."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     pending: collections.deque[Future[memoryview]] = collections.deque()
-    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="csv") as pool:
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="csv",
+                            initializer=_reuse_rows) as pool:  # fmt: skip
         try:
             for item in items:
                 pending.append(pool.submit(work, item))
@@ -410,16 +412,23 @@ def _run_lines(run: list[_Cells], *, newline: bool) -> Any:
     return _without_nul(characters)
 
 
-#: Each thread's memory for the rows of :func:`_run_lines`, reused from chunk to chunk.
+#: Each worker thread's memory for the rows of :func:`_run_lines`, reused from chunk to
+#: chunk (:func:`_in_order` marks its threads; the memory goes with the thread).
 _ROWS = threading.local()
 
 
+def _reuse_rows() -> None:
+    _ROWS.reuse = True
+
+
 def _zeroed_rows(count: int, slots: int) -> NDArray[np.uint32]:
-    """Zeros, ``count`` rows by ``slots``, in this thread's memory for rows: an array of
-    tens of megabytes made afresh for every chunk is zeroed page by page by the system as
-    it is first written, which took longer than writing the characters."""
+    """Zeros, ``count`` rows by ``slots``; in a worker thread, in its memory for rows: an
+    array of tens of megabytes made afresh for every chunk is zeroed page by page by the
+    system as it is first written, which took longer than writing the characters."""
     import numpy as np
 
+    if not getattr(_ROWS, "reuse", False):
+        return np.zeros((count, slots), dtype=np.uint32)
     held: NDArray[np.uint32] | None = getattr(_ROWS, "memory", None)
     if held is None or held.size < count * slots:
         held = np.empty(count * slots, dtype=np.uint32)
