@@ -1018,6 +1018,11 @@ def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame
     }  # fmt: skip
 
 
+def _narrowest(count: int) -> type[np.signedinteger]:
+    """The integers pandas keeps a categorical's codes in, for ``count`` categories."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
 def _figure_block(
     cube: _Cube,
     figures: _Figures,
@@ -1062,16 +1067,20 @@ def _assemble(
 
     coded: dict[str, pd.Categorical] = {}
 
-    def labels(names: Sequence[str], codes: IntArray, column: str) -> pd.Series:
+    def labels(names: Sequence[str], codes: NDArray[np.integer], column: str) -> pd.Series:
         # Plain text (one shared string object per name): users of the frame map and
-        # compare these columns, which a categorical would refuse. The codes are kept too.
+        # compare these columns, which a categorical would refuse. The codes are kept too,
+        # in the narrowest integers a categorical takes as they are (no copy to narrow).
         distinct: dict[str, int] = {}  # a name may repeat (previous periods of two steps)
         renumbered = np.array([distinct.setdefault(name, len(distinct)) for name in names],
-                              dtype=np.intp)  # fmt: skip
+                              dtype=_narrowest(len(names)))  # fmt: skip
         coded[column] = pd.Categorical.from_codes(
             renumbered[codes], categories=pd.Index(list(distinct), dtype=object)
         )
         return pd.Series(np.array(names, dtype=object)[codes], dtype=object)
+
+    def repeated(codes: IntArray, times: int) -> NDArray[np.integer]:
+        return np.repeat(codes.astype(np.int32), times)
 
     # The period each indicator's change is taken against: one step of its frequency back.
     steps = [i.frequency.step for i in cube.catalogue]
@@ -1137,11 +1146,13 @@ def _assemble(
     frame = pd.DataFrame(_figure_block(cube, figures, flat, block).T,
                          columns=list(_FIGURE_COLUMNS), copy=False)  # fmt: skip
     other_columns: dict[str, pd.Series] = {
-        "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows), "indicator"),
-        "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of)), "area"),
-        "period": labels(cube.period_labels, np.repeat(period_of, n_rows), "period"),
+        "indicator": labels(cube.indicators, repeated(indicator_of, n_rows), "indicator"),
+        "area": labels(
+            cube.row_names, np.tile(np.arange(n_rows, dtype=np.int32), len(indicator_of)), "area"
+        ),
+        "period": labels(cube.period_labels, repeated(period_of, n_rows), "period"),
         "previous_period": labels(
-            previous_labels, np.repeat(previous_code, n_rows), "previous_period"
+            previous_labels, repeated(previous_code, n_rows), "previous_period"
         ),
         "change_significant": pd.Series(change_significant, dtype=object),
         "direction": words(figures.direction, Direction),
