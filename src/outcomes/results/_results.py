@@ -460,9 +460,10 @@ def _secondary(
         changed = False
         for key in (scotland_total, family_total):
             shown_hidden = hidden[members]
-            per_total = np.bincount(key, weights=shown_hidden, minlength=spare + 1)
+            # Hidden members by total: a tally of the few hidden, then a flag per total.
+            per_total = np.bincount(key[shown_hidden], minlength=spare + 1)
             per_total[spare] = 0
-            candidates = np.flatnonzero((per_total[key] == 1) & ~shown_hidden)
+            candidates = np.flatnonzero((per_total == 1)[key] & ~shown_hidden)
             if not len(candidates):
                 continue
             chosen = members[candidates]
