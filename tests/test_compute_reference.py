@@ -213,3 +213,20 @@ def test_every_measure_with_gaps_flags_money_and_means(
         options["deflators"] = {label: 90.0 + 1.37 * k for k, label in enumerate(MIXED_PERIODS)}
         options["base_period"] = MIXED_PERIODS[3]
     assert_engines_agree(data, mixed_catalogue(), **options)
+
+
+# --- A few indicators at a time --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("inputs", ["example", "lgbf"])
+def test_figures_made_one_indicator_at_a_time(inputs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At national scale the figures are made a few indicators at a time, in the rows of the
+    results' block when every indicator has every period (the LGBF data; the example's do
+    not): one indicator at a time gives the pandas engine's results too."""
+    monkeypatch.setattr(_compute, "_BLOCK_CELLS", 1)
+    if inputs == "lgbf":
+        dataset, catalogue, _, _ = lgbf_inputs()
+        assert_engines_agree(dataset, catalogue)
+    else:
+        assert_engines_agree(read_dataset(EXAMPLE / "data.csv"), load_catalogue(),
+                             areas=read_areas(EXAMPLE / "areas.csv"))  # fmt: skip

@@ -159,3 +159,26 @@ def test_ranks_in_one_sort_are_pandas_min_ranks(cells: list[tuple[int, float]]) 
     expected_count = series.groupby(group).transform("count").where(series.notna()).to_numpy()
     assert np.array_equal(rank, expected, equal_nan=True)
     assert np.array_equal(counted, expected_count, equal_nan=True)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.one_of(st.sampled_from([1.0, 2.0, -0.0, 0.0]),
+                                                       st.floats(-5, 5), st.just(np.nan)),
+                          st.booleans()), max_size=60))  # fmt: skip
+def test_ranks_counted_again_from_the_ranks_are_those_of_one_sort(
+    cells: list[tuple[int, float, bool]],
+) -> None:
+    """Results of ``compute`` are ranked again among the shown rows from their ranks among
+    all (no sort): the same ranks and counts as sorting the shown values."""
+    from outcomes.results._results import _min_ranks, _ranks_among_shown
+
+    group = np.array([g for g, _, _ in cells], dtype=np.intp)
+    values = np.array([v for _, v, _ in cells], dtype=np.float64)
+    hidden = np.array([h for _, _, h in cells], dtype=bool)
+    among_all, _ = _min_ranks(values, group)
+    counted = _ranks_among_shown(pd.Series(among_all).astype("Int64"), group, hidden)
+    expected = _min_ranks(np.where(hidden, np.nan, values), group)
+    if counted is None:  # nothing ranked
+        assert np.isnan(among_all).all()
+        return
+    assert np.array_equal(counted[0], expected[0], equal_nan=True)
+    assert np.array_equal(counted[1], expected[1], equal_nan=True)

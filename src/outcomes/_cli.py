@@ -50,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = _parser()
     arguments = parser.parse_args(argv)
+    # Run as the command (not main([...]) from Python): process-wide settings are ours.
+    arguments.own_process = argv is None
     command: Command | None = getattr(arguments, "command", None)
     if command is None:
         parser.print_help(sys.stderr)
@@ -447,10 +449,31 @@ def _dataset(arguments: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
+def _keep_freed_memory() -> None:
+    """Have the C library (glibc) keep memory freed by this process for its next arrays
+    rather than hand it back to the system: a large array is otherwise fresh pages, which
+    the system zeroes as they are first written, and at national scale ``compute`` makes
+    and frees gigabytes of them (a tenth of its time, more on a virtual machine). The
+    peak is unchanged, give or take what is not reused. Elsewhere, nothing is done; and
+    only when run as the command, never in a program that calls :func:`main`."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, TypeError):  # not glibc (macOS, Windows, musl)
+        return
+    m_trim_threshold, m_mmap_max = -1, -4  # glibc's malloc.h
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt(m_mmap_max, 0)  # every block from the heap, which is reused...
+    mallopt(m_trim_threshold, 2**31 - 1)  # ...and not given back while the command runs
+
+
 def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.results._compute import compute
     from outcomes.returns._tidy import read_areas, read_dataset
 
+    if arguments.own_process:
+        _keep_freed_memory()
     deflators = _deflators(arguments)
     catalogue = _load(arguments)
     dataset = read_dataset(arguments.data)

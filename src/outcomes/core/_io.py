@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -265,17 +266,19 @@ def csv_text(frame: pd.DataFrame, *, float_format: str | None = None) -> str:
     return b"".join(csv_chunks(frame, float_format=float_format)).decode("utf-8")
 
 
-#: Rows formatted at a time by :func:`csv_chunks`: the text of one chunk is held at once.
-CSV_CHUNK_ROWS = 250_000
+#: Rows formatted at a time by :func:`csv_chunks`: the text of one chunk is held at once,
+#: and its rows of characters (:func:`_csv_lines`) stay within the processor's cache.
+CSV_CHUNK_ROWS = 1 << 16
 
 
 def csv_chunks(
     frame: pd.DataFrame, *, float_format: str | None = None, rows: int = CSV_CHUNK_ROWS
 ) -> Iterator[memoryview]:
     """:func:`csv_text` as UTF-8, the header then ``rows`` rows at a time, each column
-    formatted as a whole (Arrow): text cells once per distinct value, numbers with
-    ``"%.12g"`` vectorised (cells near a rounding tie or needing an exponent by Python's
-    own ``%``), so the bytes are those of formatting cell by cell."""
+    formatted as a whole: text cells once per distinct value, numbers with ``"%.12g"``
+    vectorised (cells near a rounding tie or needing an exponent by Python's own ``%``),
+    so the bytes are those of formatting cell by cell (:func:`_csv_lines`)."""
+    import pandas as pd
     import pyarrow as pa  # type: ignore[import-untyped]
 
     header = [_csv_field(neutralise_formula(str(column))) for column in frame.columns]
@@ -285,16 +288,19 @@ def csv_chunks(
     if not frame.shape[1]:
         yield memoryview(b"\n" * len(frame))
         return
+    # A categorical's texts are the same in every chunk: made into rows of characters once.
+    tables = {position: _text_table([*_text_cells(frame.dtypes.iloc[position].categories), ""])
+              for position in range(frame.shape[1])
+              if isinstance(frame.dtypes.iloc[position], pd.CategoricalDtype)}  # fmt: skip
 
     def lines(start: int) -> memoryview:
         part = frame.iloc[start : start + rows]
-        columns = [_csv_column(part.iloc[:, position], float_format)
-                   for position in range(part.shape[1])]  # fmt: skip
-        if len(columns) == 1:
-            # A row of one empty cell is written "" so that it is not read as no row at all.
-            columns = [_pc().if_else(_pc().equal(columns[0], ""), '""', columns[0])]
-        joined = _pc().binary_join_element_wise(*columns, ",")
-        joined = _pc().binary_join_element_wise(joined, "", "\n")
+        if part.shape[1] > 1:
+            return _string_bytes(_csv_lines(part, float_format, tables))
+        column = _csv_column(part.iloc[:, 0], float_format)
+        # A row of one empty cell is written "" so that it is not read as no row at all.
+        column = _pc().if_else(_pc().equal(column, ""), '""', column)
+        joined = _pc().binary_join_element_wise(column, "", "\n")
         return _string_bytes(pa.array(joined, pa.string()))
 
     starts = range(0, len(frame), rows)
@@ -313,11 +319,13 @@ def _in_order(
     work: Callable[[int], memoryview], items: Iterable[int], *, workers: int
 ) -> Iterator[memoryview]:
     """``map(work, items)`` with up to ``workers`` items worked on ahead in threads, results
-    in order; at most ``workers + 1`` results are held at once."""
+    in order; at most ``workers + 1`` results are held at once. The threads keep their
+    memory for rows of characters from one item to the next (:func:`_zeroed_rows`)."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
     pending: collections.deque[Future[memoryview]] = collections.deque()
-    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="csv") as pool:
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="csv",
+                            initializer=_reuse_rows) as pool:  # fmt: skip
         try:
             for item in items:
                 pending.append(pool.submit(work, item))
@@ -347,12 +355,202 @@ def _string_bytes(strings: Any) -> memoryview:
     return memoryview(strings.buffers()[2])[first:last]
 
 
+def _csv_lines(
+    part: pd.DataFrame, float_format: str | None, tables: dict[int, NDArray[np.uint32]]
+) -> Any:
+    """The rows of ``part`` (two columns or more) as CSV lines, an Arrow string array.
+
+    Most columns are written as rows of characters (:class:`_Cells`): every row of a run
+    of such columns is one row of a matrix, its cells side by side with a ``,`` before
+    each but the first, and the characters of all the lines are gathered at once
+    (:func:`_without_nul`). A column whose cells cannot be (long or mixed texts, numbers in
+    another format) is an Arrow array of its cells, joined to the runs beside it.
+    ``tables`` holds the texts of the categorical columns, by position.
+    """
+    import pyarrow as pa
+
+    pieces: list[Any] = []  # each an Arrow array of cells, or a list of _Cells (a run)
+    for position in range(part.shape[1]):
+        series = part.iloc[:, position]
+        cells = _fixed_cells(series, float_format, tables.get(position))
+        if cells is None:
+            pieces.append(_csv_column(series, float_format))
+        elif pieces and isinstance(pieces[-1], list):
+            pieces[-1].append(cells)
+        else:
+            pieces.append([cells])
+    ends_fixed = isinstance(pieces[-1], list)
+    strings = [_run_lines(piece, newline=ends_fixed and index == len(pieces) - 1)
+               if isinstance(piece, list) else piece
+               for index, piece in enumerate(pieces)]  # fmt: skip
+    if len(strings) == 1 and ends_fixed:
+        return strings[0]
+    joined = _pc().binary_join_element_wise(*strings, ",")
+    if not ends_fixed:
+        joined = _pc().binary_join_element_wise(joined, "", "\n")
+    return pa.array(joined, pa.string())
+
+
+def _run_lines(run: list[_Cells], *, newline: bool) -> Any:
+    """A run of columns written side by side as rows of characters, ``,`` between cells
+    (and ``\\n`` at the end when ``newline``), gathered into one string a row."""
+    import numpy as np
+
+    count = run[0].count
+    slots = [cells.slots for cells in run]
+    used = sum(slots) + newline
+    rows = _zeroed_rows(count, used + used % 2)  # a multiple of 8 bytes
+    start = 0
+    for cells in run:
+        cells.write(rows[:, start : start + cells.slots])
+        start += cells.slots
+    characters = rows.view(np.uint8)
+    # The first byte of each column's cells is left NUL for the ',' before it.
+    characters[:, 4 * np.cumsum(slots[:-1], dtype=np.intp)] = ord(",")
+    if newline:
+        characters[:, 4 * start] = ord("\n")
+    return _without_nul(characters)
+
+
+#: Each worker thread's memory for the rows of :func:`_run_lines`, reused from chunk to
+#: chunk (:func:`_in_order` marks its threads; the memory goes with the thread).
+_ROWS = threading.local()
+
+
+def _reuse_rows() -> None:
+    _ROWS.reuse = True
+
+
+def _zeroed_rows(count: int, slots: int) -> NDArray[np.uint32]:
+    """Zeros, ``count`` rows by ``slots``; in a worker thread, in its memory for rows: an
+    array of tens of megabytes made afresh for every chunk is zeroed page by page by the
+    system as it is first written, which took longer than writing the characters."""
+    import numpy as np
+
+    if not getattr(_ROWS, "reuse", False):
+        return np.zeros((count, slots), dtype=np.uint32)
+    held: NDArray[np.uint32] | None = getattr(_ROWS, "memory", None)
+    if held is None or held.size < count * slots:
+        held = np.empty(count * slots, dtype=np.uint32)
+        _ROWS.memory = held
+    rows = held[: count * slots].reshape(count, slots)
+    rows.fill(0)
+    return rows
+
+
+class _Cells:
+    """A column's cells as rows of characters to be written: ``slots`` groups of four
+    bytes a row, a NUL byte being no character. The first byte of a row is always NUL,
+    left for the separator before the cell (:func:`_run_lines`)."""
+
+    __slots__ = ("count", "slots", "write")
+
+    def __init__(self, count: int, slots: int, write: Callable[[NDArray[np.uint32]], None]) -> None:
+        self.count = count
+        self.slots = slots
+        #: Writes the rows into an array of ``count`` rows by ``slots`` (zeros before).
+        self.write = write
+
+
+#: Longest text cell (bytes) written by rows of characters; a column with a longer one is
+#: joined as an Arrow array (a note that names many areas), not padded to it on every row.
+_TEXT_ROW_BYTES = 63
+
+
+def _fixed_cells(
+    series: pd.Series, float_format: str | None, table: NDArray[np.uint32] | None
+) -> _Cells | None:
+    """The cells of ``series`` as :class:`_Cells` (the same text as :func:`_csv_column`),
+    or None when they are not written that way. ``table``: a categorical's texts as
+    :func:`_text_table` rows."""
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    if is_bool_dtype(series) or is_numeric_dtype(series):
+        return _fixed_number_cells(series, float_format)
+    if table is not None and isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        return _table_cells(table, np.where(codes < 0, len(table) - 1, codes))
+    coded = _text_codes(series)
+    if coded is None:
+        return None
+    codes, texts = coded
+    return _table_cells(_text_table([*texts, ""]), np.where(codes < 0, len(texts), codes))
+
+
+def _fixed_number_cells(series: pd.Series, float_format: str | None) -> _Cells | None:
+    """:func:`_fixed_cells` of booleans, whole numbers and other numbers."""
+    import numpy as np
+    from pandas.api.types import is_bool_dtype, is_integer_dtype
+
+    missing = series.isna().to_numpy()
+    if is_bool_dtype(series):
+        codes = np.where(missing, 2, series.fillna(False).to_numpy(dtype=bool).astype(np.int8))
+        return _table_cells(_text_table([b"false", b"true", b""]), codes)
+    if is_integer_dtype(series):
+        whole = series.to_numpy(dtype=np.int64, na_value=0)
+        if not ((whole > -(10**12)) & (whole < 10**12)).all():
+            return None  # beyond the twelve digits _digit_cells writes
+        return _digit_cells(np.abs(whole), None, 0, whole < 0, blank=missing)
+    if float_format != "%.12g":
+        return None
+    return _number_cells(series.to_numpy(dtype=np.float64, na_value=np.nan))
+
+
+def _text_codes(series: pd.Series) -> tuple[NDArray[np.intp], list[str]] | None:
+    """Each cell's code (-1 when missing) and the CSV cell of each distinct text, for a
+    column of texts (categorical or not); None for a column of anything else."""
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import infer_dtype
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = list(series.cat.categories)
+    elif infer_dtype(series, skipna=True) in ("string", "empty"):
+        codes, uniques_index = pd.factorize(series.astype(object).to_numpy())
+        uniques = list(uniques_index)
+    else:
+        return None
+    return codes.astype(np.intp, copy=False), _text_cells(uniques)
+
+
+def _text_cells(uniques: Iterable[object]) -> list[str]:
+    return [_csv_field(_text_cell(value)) for value in uniques]
+
+
+def _text_table(texts: list[str] | list[bytes]) -> NDArray[np.uint32]:
+    """Rows of characters for ``texts`` (the last one: a missing cell's), each after a NUL
+    byte left for the separator, as :class:`_Cells` rows; one row of no text when a text
+    holds a NUL character or is longer than :data:`_TEXT_ROW_BYTES` (then unused)."""
+    import numpy as np
+
+    encoded = [text.encode("utf-8") if isinstance(text, str) else text for text in texts]
+    width = 4 * -(-(1 + max(map(len, encoded), default=0)) // 4)
+    if width > 1 + _TEXT_ROW_BYTES + 3 or any(b"\0" in text for text in encoded):
+        return np.zeros((0, 1), dtype=np.uint32)
+    table = b"".join(b"\0" + text.ljust(width - 1, b"\0") for text in encoded)
+    return np.frombuffer(table, dtype=np.uint8).reshape(len(encoded), width).view(np.uint32)
+
+
+def _table_cells(table: NDArray[np.uint32], codes: NDArray[Any]) -> _Cells | None:
+    """Cells that are rows of ``table``, ``codes`` picking one a cell."""
+    if not len(table):
+        return None
+
+    def write(out: NDArray[np.uint32]) -> None:
+        for slot in range(table.shape[1]):
+            out[:, slot] = table[:, slot][codes]
+
+    return _Cells(len(codes), table.shape[1], write)
+
+
 def _csv_column(series: pd.Series, float_format: str | None) -> Any:
     """One column's cells as an Arrow string array, formatted as :func:`csv_text` says."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
-    from pandas.api.types import infer_dtype, is_bool_dtype, is_integer_dtype, is_numeric_dtype
+    from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
 
     missing = series.isna().to_numpy()
     if is_bool_dtype(series):
@@ -372,46 +570,51 @@ def _csv_column(series: pd.Series, float_format: str | None) -> Any:
                      for number in numbers.tolist()]  # fmt: skip
         return pa.array([_csv_field(_number_cell(cell)) if cell else cell for cell in cells],
                         pa.string())  # fmt: skip
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
-        uniques = list(series.cat.categories)
-    elif infer_dtype(series, skipna=True) in ("string", "empty"):
-        codes, uniques_index = pd.factorize(series.astype(object).to_numpy())
-        uniques = list(uniques_index)
-    else:  # mixed cells: looked up as they always were (1 and 1.0 are one key)
+    coded = _text_codes(series)
+    if coded is None:  # mixed cells: looked up as they always were (1 and 1.0 are one key)
         known = {value: _csv_field(_text_cell(value)) for value in series.dropna().unique()}
         return pa.array([known.get(value, "") for value in series], pa.string())
-    texts = [_csv_field(_text_cell(value)) for value in uniques]
+    codes, texts = coded
     return _pc().take(pa.array([*texts, ""], pa.string()),
                       pa.array(np.where(codes < 0, len(texts), codes)))  # fmt: skip
 
 
 def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
-    """``"%.12g" % number`` of every number (empty for NaN), as a CSV cell, vectorised.
-
-    Numbers go :data:`_DIGITS_BLOCK` at a time. A block of whole numbers below 1e12 (counts
-    kept as floats), whose ``%g`` is the integer's decimal text, is written as such.
-    Otherwise a number is scaled to twelve digits left of the point and rounded; as the
-    scaling rounds once, by at most 1e-4 of the last digit, a number whose twelfth digit
-    could round either way (within 1e-3 of a tie), or that ``%g`` writes with an exponent
-    (below 1e-4 or from 1e12), or that is not finite, is formatted by Python instead. The
-    twelve digits of the rest are cut at the point, exactly (all below 2**53), into a whole
-    part and a fraction, which :func:`_digit_rows` writes as characters and
-    :func:`_without_nul` gathers into strings.
-    """
+    """``"%.12g" % number`` of every number (empty for NaN), as an Arrow array of CSV
+    cells (:func:`_number_cells`), :data:`_DIGITS_BLOCK` numbers at a time."""
     import numpy as np
     import pyarrow as pa
 
     if len(numbers) > _DIGITS_BLOCK:
         return pa.concat_arrays([_twelve_digits(numbers[start : start + _DIGITS_BLOCK])
                                  for start in range(0, len(numbers), _DIGITS_BLOCK)])  # fmt: skip
+    cells = _number_cells(numbers)
+    rows = np.zeros((len(numbers), cells.slots + cells.slots % 2), dtype=np.uint32)
+    cells.write(rows[:, : cells.slots])
+    return _without_nul(rows.view(np.uint8))
+
+
+def _number_cells(numbers: NDArray[np.float64]) -> _Cells:
+    """``"%.12g" % number`` of every number (empty for NaN), as CSV cells, vectorised.
+
+    Whole numbers below 1e12 only (counts kept as floats), whose ``%g`` is the integer's
+    decimal text, are written as such. Otherwise a number is scaled to twelve digits left
+    of the point and rounded; as the scaling rounds once, by at most 1e-4 of the last
+    digit, a number whose twelfth digit could round either way (within 1e-3 of a tie), or
+    that ``%g`` writes with an exponent (below 1e-4 or from 1e12), or that is not finite,
+    is formatted by Python instead. The twelve digits of the rest are cut at the point,
+    exactly (all below 2**53), into a whole part and a fraction, which
+    :func:`_digit_cells` writes as characters.
+    """
+    import numpy as np
+
     size = np.abs(numbers)
     negative = np.signbit(numbers)
     with np.errstate(invalid="ignore"):
         whole = (size == np.rint(size)) & (size < 1e12)
     if (whole | np.isnan(numbers)).all():
         units = np.where(whole, size, 0).astype(np.int64)
-        return _without_nul(_digit_rows(units, None, 0, negative & whole, blank=~whole))
+        return _digit_cells(units, None, 0, negative & whole, blank=~whole)
     powers = _powers_of_ten()
     finite = np.fmin(size, 1e300)
     finite *= size < np.inf  # NaN and infinities as 0, never written here
@@ -443,21 +646,15 @@ def _twelve_digits(numbers: NDArray[np.float64]) -> Any:
     python = "%.12g"  # what the cell would be, formatted alone
     texts = [_csv_field(_number_cell(python % number)).encode("ascii")
              for number in numbers[slow].tolist()]  # fmt: skip
-    rows = _digit_rows(units.astype(np.int64), fraction.astype(np.int64), places,
-                       negative & shown, blank=~shown,
-                       minimum=max(map(len, texts), default=0))  # fmt: skip
-    if texts:
-        width = rows.shape[1]
-        rows[slow] = np.frombuffer(b"".join(text.ljust(width, b"\0") for text in texts),
-                                   dtype=np.uint8).reshape(-1, width)  # fmt: skip
-    return _without_nul(rows)
+    return _digit_cells(units.astype(np.int64), fraction.astype(np.int64), places,
+                        negative & shown, blank=~shown, texts=(slow, texts))  # fmt: skip
 
 
 #: Numbers formatted at a time by :func:`_twelve_digits`: the arrays of a block stay in the
 #: processor's cache and are reused by the memory allocator, never handed back to the system
 #: and faulted in again (a chunk of 250,000 numbers at once took up to twice as long).
 _DIGITS_BLOCK = 1 << 16
-#: The digits :func:`_digit_rows` writes after the point, by how many there are at most:
+#: The digits :func:`_digit_cells` writes after the point, by how many there are at most:
 #: three, then groups of four.
 _FRACTION_PLACES = (3, 3, 3, 3, 7, 7, 7, 7, 11, 11, 11, 11, 15, 15, 15, 15)
 #: Where each kind of group starts in :func:`_digit_groups`.
@@ -477,7 +674,7 @@ def _powers_of_ten() -> NDArray[np.float64]:
 @functools.cache
 def _digit_groups() -> NDArray[np.uint32]:
     """The characters of every group of four digits, 0 to 9999, as one uint32 each (four
-    bytes of ASCII, a NUL byte being no character), in the kinds :func:`_digit_rows`
+    bytes of ASCII, a NUL byte being no character), in the kinds :func:`_digit_cells`
     needs, each kind twice over: at ``2 * group`` alone, at ``2 * group + 1`` with a digit
     other than 0 before it (whole part) or after it (fraction):
 
@@ -503,60 +700,68 @@ def _digit_groups() -> NDArray[np.uint32]:
     return np.frombuffer(table, dtype=np.uint32)
 
 
-def _digit_rows(
+def _digit_cells(
     units: NDArray[np.int64],
     fraction: NDArray[np.int64] | None,
     places: int,
     negative: NDArray[np.bool_],
     *,
     blank: NDArray[np.bool_],
-    minimum: int = 0,
-) -> NDArray[np.uint8]:
+    texts: tuple[NDArray[np.intp], list[bytes]] | None = None,
+) -> _Cells:
     """Numbers given as their whole part (below 1e12) and the ``places`` digits after the
     point (3, 7, 11 or 15; ``fraction`` ``None`` for none), as ``%g`` writes them without
     an exponent: no trailing zeros, no bare point, ``-`` where ``negative``; nothing where
-    ``blank`` (whose numbers must be 0).
+    ``blank`` (whose numbers must be 0). ``texts``: rows written as the bytes given
+    instead (positions, texts), which must be blank.
 
-    Every number gets a row of fixed places, a multiple of eight bytes and at least
-    ``minimum``, as uint32 of four characters: the sign, the whole part right-aligned in
-    groups of four digits, the point and three digits, then groups of four digits. Each
-    group's characters are looked up whole in :func:`_digit_groups`, leading zeros of the
-    whole part and trailing zeros of the fraction being NUL bytes, as is the point of a
-    whole number: a row's characters are its bytes other than NUL (:func:`_without_nul`).
+    Every number gets a row of fixed places as :class:`_Cells`, uint32 of four characters:
+    the separator's byte and the sign, the whole part right-aligned in groups of four
+    digits, the point and three digits, then groups of four digits. Each group's
+    characters are looked up whole in :func:`_digit_groups`, leading zeros of the whole
+    part and trailing zeros of the fraction being NUL bytes, as is the point of a whole
+    number: a row's characters are its bytes other than NUL.
     """
-    import numpy as np
-
-    table = _digit_groups()
     count = len(units)
     top = int(units.max()) if count else 0
     whole_groups = 1 if top < 10**4 else 2 if top < 10**8 else 3
     used = 1 + whole_groups + (0 if fraction is None else 1 + (places - 3) // 4)
-    rows = np.zeros((count, max(used + used % 2, -(-minimum // 8) * 2)), dtype=np.uint32)
-    characters = rows.view(np.uint8)
-    characters[:, 0] = negative.view(np.uint8) * np.uint8(ord("-"))
-    rest = units
-    for place in range(whole_groups, 0, -1):  # groups of four, from the units
-        kind = _UNITS if place == whole_groups else _LEADING
-        higher = rest // 10_000
-        index = (rest - higher * 10_000) * 2
-        if place > 1:  # a digit before the group: its zeros are shown
-            index += units >= 10 ** (4 * (whole_groups - place + 1))
-        rows[:, place] = table[kind:][index]
-        rest = higher
-    if blank.any():
-        rows[:, whole_groups] *= ~blank
-    if fraction is None:
-        return characters
-    rest = fraction
-    later = np.zeros(count, dtype=bool)  # a digit after the group: its zeros are shown
-    for place in range(used - 1, whole_groups + 1, -1):  # groups of four, from the last
-        higher = rest // 10_000
-        group = rest - higher * 10_000
-        rows[:, place] = table[_FRACTION:][group * 2 + later]
-        later |= group > 0
-        rest = higher
-    rows[:, whole_groups + 1] = table[_POINT:][rest * 2 + later]
-    return characters
+    given, given_texts = texts if texts is not None else (None, [])
+    slots = max(used, -(-(1 + max(map(len, given_texts), default=0)) // 4))
+
+    def write(rows: NDArray[np.uint32]) -> None:
+        import numpy as np
+
+        table = _digit_groups()
+        characters = rows.view(np.uint8)
+        characters[:, 1] = negative.view(np.uint8) * np.uint8(ord("-"))
+        rest = units
+        for place in range(whole_groups, 0, -1):  # groups of four, from the units
+            kind = _UNITS if place == whole_groups else _LEADING
+            higher = rest // 10_000
+            index = (rest - higher * 10_000) * 2
+            if place > 1:  # a digit before the group: its zeros are shown
+                index += units >= 10 ** (4 * (whole_groups - place + 1))
+            rows[:, place] = table[kind:][index]
+            rest = higher
+        if blank.any():
+            rows[:, whole_groups] *= ~blank
+        if fraction is not None:
+            rest = fraction
+            later = np.zeros(count, dtype=bool)  # a digit after the group: its zeros are shown
+            for place in range(used - 1, whole_groups + 1, -1):  # groups of four, from the last
+                higher = rest // 10_000
+                group = rest - higher * 10_000
+                rows[:, place] = table[_FRACTION:][group * 2 + later]
+                later |= group > 0
+                rest = higher
+            rows[:, whole_groups + 1] = table[_POINT:][rest * 2 + later]
+        if given is not None and len(given):
+            width = 4 * slots
+            written = b"".join(b"\0" + text.ljust(width - 1, b"\0") for text in given_texts)
+            characters[given] = np.frombuffer(written, dtype=np.uint8).reshape(-1, width)
+
+    return _Cells(count, slots, write)
 
 
 @functools.cache
@@ -578,9 +783,12 @@ def _without_nul(rows: NDArray[np.uint8]) -> Any:
     import pyarrow as pa
 
     count, width = rows.shape
-    bits = np.packbits(rows.reshape(-1) != 0, bitorder="little")
-    present = pa.BooleanArray.from_buffers(pa.bool_(), count * width, [None, pa.py_buffer(bits)])
-    data = _pc().filter(pa.array(rows.reshape(-1)), present)
+    characters = pa.Array.from_buffers(
+        pa.uint8(), count * width, [None, pa.py_buffer(np.ascontiguousarray(rows))]
+    )
+    present = _pc().not_equal(characters, pa.scalar(0, pa.uint8()))  # a bitmap, in Arrow's pool
+    data = _pc().filter(characters, present)
+    bits = np.frombuffer(present.buffers()[1], dtype=np.uint8, count=count * width // 8)
     per_byte = _bits_set()[bits].reshape(count, width // 8)
     lengths = per_byte[:, 0].astype(np.int32)
     for column in range(1, width // 8):

@@ -15,8 +15,10 @@ CSV byte for byte. Suppression is not done here but at publication (:meth:`Resul
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -54,6 +56,11 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.intp]
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 
+#: Cells (indicator x period x row) of the cube whose figures are computed at a time.
+_BLOCK_CELLS = 1 << 19
+#: The float columns of the results, in their order (:func:`_assemble`).
+_FIGURE_COLUMNS = ("numerator", "denominator", "value", "lower", "upper", "previous_value",
+                   "change", "change_lower", "change_upper")  # fmt: skip
 #: Flags that a note mentions, coded 1, 2, 3 (0: none).
 _NOTED_FLAGS = ("provisional", "estimated", "revised")
 _ROLES = ("numerator", "denominator", "sd", "lower", "upper")
@@ -112,19 +119,25 @@ def compute(
     cube.add_comparators()
     if base is not None:
         cube.add_indicator_note(cube.deflated, f"; real terms at {base} prices")
-    figures = _Figures.compute(cube, confidence)
-    trend = _trend_codes(cube, trend_confidence)
+    # The trend tests read the cube as the figures do and change nothing: a second core
+    # works through them meanwhile (numpy lets go of the interpreter in its loops).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trend") as pool:
+        trend_codes = pool.submit(_trend_codes, cube, trend_confidence)
+        figures = _Figures.compute(cube, confidence)
+        trend = trend_codes.result()
     _add_national_notes(cube, figures.value)
     if published is not None:
         _add_published_notes(cube, figures.value, published)
-    frame = _assemble(cube, figures, trend)
+    frame, coded = _assemble(cube, figures, trend)
     family_groups = {} if areas is None else areas.family_group_of
     used = {name for i in catalogue for name in i.items}
     unused = tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
-    return Results(
+    results = Results(
         frame=frame, catalogue=catalogue, family_groups=family_groups, unused_items=unused,
         base_period=base,
     )  # fmt: skip
+    results._coded.update(coded)
+    return results
 
 
 def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
@@ -243,6 +256,17 @@ class _Cube:
         self.published_notes: dict[int, str] = {}
         self.notes: dict[int, str] = {}  # flat (indicator, period, row) position -> note
         self.indicator_notes: list[tuple[BoolArray, str]] = []
+        # The float columns of the results (_FIGURE_COLUMNS), one row each, when every
+        # indicator has every period: numerator, denominator and the figures are made in
+        # it, which is then the results frame's block, neither copied nor held twice.
+        self.figure_block: FloatArray | None = None
+
+    def figure_row(self, column: str) -> FloatArray | None:
+        """The row of :attr:`figure_block` for ``column``, shaped as the cube; None without."""
+        if self.figure_block is None:
+            return None
+        row: FloatArray = self.figure_block[_FIGURE_COLUMNS.index(column)]
+        return row.reshape((*self.grid.shape, -1))
 
     @property
     def comparators(self) -> int:
@@ -429,8 +453,13 @@ class _Cube:
         comp_num[estimates, :, 0], comp_den[estimates, :, 0] = published[0], published[1]
         comp_lower[estimates, :, 0], comp_upper[estimates, :, 0] = published[3], published[4]
         self._comparator_notes(reported, groups, estimates)
-        self.numerator = np.concatenate([comp_num, numerator], axis=2)
-        self.denominator = np.concatenate([comp_den, denominator], axis=2)
+        if self.grid.all():
+            size = numerator.shape[0] * numerator.shape[1] * (numerator.shape[2] + len(groups))
+            self.figure_block = np.empty((len(_FIGURE_COLUMNS), size))
+        self.numerator = np.concatenate([comp_num, numerator], axis=2,
+                                        out=self.figure_row("numerator"))  # fmt: skip
+        self.denominator = np.concatenate([comp_den, denominator], axis=2,
+                                          out=self.figure_row("denominator"))  # fmt: skip
         self.sd = np.concatenate([comp_sd, sd], axis=2)
         self.lower = np.concatenate([comp_lower, self.lower], axis=2)
         self.upper = np.concatenate([comp_upper, self.upper], axis=2)
@@ -578,9 +607,36 @@ class _Figures:
 
     @classmethod
     def compute(cls, cube: _Cube, confidence: float) -> _Figures:
-        figures = cls()
+        """The figures of every indicator, a few indicators at a time (each indicator's
+        figures are its own): the arrays of a block, a few megabytes, are made and freed in
+        memory the allocator keeps, where arrays of the whole cube (56 MB at national
+        scale) were each fresh pages from the system, zeroed first: half of the time."""
         per_indicator = _IndicatorColumns(cube.catalogue)
-        num, den, sd = cube.numerator, cube.denominator, cube.sd
+        shape = cube.numerator.shape
+        cube.impossible = np.empty(shape, dtype=bool)
+        size = max(1, _BLOCK_CELLS // max(1, shape[1] * shape[2]))
+        if size >= shape[0]:
+            return cls._compute_block(cube, per_indicator, slice(None), confidence)
+        figures = cls()
+        for start in range(0, shape[0], size):
+            block = slice(start, start + size)
+            part = cls._compute_block(cube, per_indicator, block, confidence)
+            for name, values in vars(part).items():
+                if name not in vars(figures):
+                    row = cube.figure_row(name) if name in _FIGURE_COLUMNS else None
+                    setattr(figures, name, np.empty(shape, dtype=values.dtype) if row is None
+                            else row)  # fmt: skip
+                getattr(figures, name)[block] = values
+        return figures
+
+    @classmethod
+    def _compute_block(
+        cls, cube: _Cube, every_indicator: _IndicatorColumns, block: slice, confidence: float
+    ) -> _Figures:
+        """The figures of the indicators ``block`` picks (their rows of ``cube``)."""
+        figures = cls()
+        per_indicator = every_indicator.sliced(block)
+        num, den, sd = cube.numerator[block], cube.denominator[block], cube.sd[block]
         multiplier = np.broadcast_to(per_indicator.multiplier[:, None, None], num.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = num / np.where(den != 0, den, np.nan)
@@ -593,7 +649,7 @@ class _Figures:
         upper = np.full(num.shape, np.nan)
         usable = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
         impossible = per_indicator.is_proportion[:, None, None] & (num > den)
-        cube.impossible = impossible
+        cube.impossible[block] = impossible
         proportion_model = np.broadcast_to(per_indicator.proportion_model[:, None, None], num.shape)
         rate_model = np.broadcast_to(per_indicator.rate_model[:, None, None], num.shape)
         mean_model = per_indicator.is_mean[:, None, None] & ~np.isnan(sd)
@@ -616,8 +672,9 @@ class _Figures:
         lower[pick], upper[pick] = low * multiplier[pick], high * multiplier[pick]
         # An estimate's interval is the published one, where both bounds are given.
         estimate_model = np.broadcast_to(per_indicator.is_estimate[:, None, None], num.shape)
-        pick = estimate_model & ~np.isnan(num) & ~np.isnan(cube.lower) & ~np.isnan(cube.upper)
-        lower[pick], upper[pick] = cube.lower[pick], cube.upper[pick]
+        given_lower, given_upper = cube.lower[block], cube.upper[block]
+        pick = estimate_model & ~np.isnan(num) & ~np.isnan(given_lower) & ~np.isnan(given_upper)
+        lower[pick], upper[pick] = given_lower[pick], given_upper[pick]
         figures.lower, figures.upper = lower, upper
 
         # --- change against the indicator's previous period (one step of its frequency)
@@ -721,6 +778,13 @@ def min_ranks(values: FloatArray) -> FloatArray:
 
 class _IndicatorColumns:
     """What the engine needs to know of each indicator, as arrays over indicators."""
+
+    def sliced(self, block: slice) -> _IndicatorColumns:
+        """The same of the indicators ``block`` picks."""
+        part = copy.copy(self)
+        for name, values in vars(self).items():
+            setattr(part, name, values[block])
+        return part
 
     def __init__(self, catalogue: Catalogue) -> None:
         indicators = list(catalogue)
@@ -856,6 +920,24 @@ def _trend_block(
     years = cube.first_year[used.any(axis=0)]
     if years.max() - years.min() < (stats.TREND_PERIODS - 1) * step:
         return
+    # A few indicators at a time, as the figures are (_Figures.compute).
+    size = max(1, _BLOCK_CELLS // max(1, codes.shape[1] * codes.shape[2]))
+    for start in range(0, len(rows), size):
+        _trend_rows(cube, confidence=confidence, codes=codes, per_indicator=per_indicator,
+                    rows=rows[start : start + size], window=window, test=test)  # fmt: skip
+
+
+def _trend_rows(
+    cube: _Cube,
+    *,
+    confidence: float,
+    codes: NDArray[np.int8],
+    per_indicator: _IndicatorColumns,
+    rows: IntArray,
+    window: IntArray,
+    test: Callable[..., tuple[object, object, object, object]],
+) -> None:
+    """Fill ``codes`` for the indicators ``rows``, whose windows are ``window``."""
     x, n = cube.numerator[rows], cube.denominator[rows]
     # An impossible proportion (numerator above denominator) cannot be tested.
     testable = ~np.isnan(x) & ~np.isnan(n) & ~(x > n)
@@ -936,8 +1018,36 @@ def _add_published_notes(cube: _Cube, value: FloatArray, published: pd.DataFrame
     }  # fmt: skip
 
 
-def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.DataFrame:
-    """The results frame, columns in :data:`~outcomes.results._results.RESULT_COLUMNS` order."""
+def _narrowest(count: int) -> type[np.signedinteger]:
+    """The integers pandas keeps a categorical's codes in, for ``count`` categories."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
+def _figure_block(
+    cube: _Cube,
+    figures: _Figures,
+    flat: Callable[[FloatArray], FloatArray],
+    block: FloatArray | None,
+) -> FloatArray:
+    """The float columns of the results (:data:`_FIGURE_COLUMNS`) as the rows of one
+    array: ``block`` (the cube's :attr:`~_Cube.figure_block`, where most were made in
+    place) with the others copied in, or a new one."""
+    given = {"numerator": cube.numerator, "denominator": cube.denominator}
+    values: list[FloatArray] = [given[name] if name in given else getattr(figures, name)
+                                for name in _FIGURE_COLUMNS]  # fmt: skip
+    if block is None:
+        block = np.empty((len(values), int(cube.grid.sum()) * cube.numerator.shape[2]))
+    for k, column in enumerate(values):
+        if not np.may_share_memory(block[k], column):  # else made in its row already
+            block[k] = flat(column)
+    return block
+
+
+def _assemble(
+    cube: _Cube, figures: _Figures, trend: NDArray[np.int8]
+) -> tuple[pd.DataFrame, dict[str, pd.Categorical]]:
+    """The results frame, columns in :data:`~outcomes.results._results.RESULT_COLUMNS`
+    order, and its name columns as categoricals (``Results._coded``)."""
     from outcomes.results._results import RESULT_COLUMNS
 
     grid = cube.grid
@@ -946,17 +1056,31 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
     indicator_of, period_of = np.nonzero(grid)
     n_out = len(indicator_of) * n_rows
 
+    every_period = bool(grid.all())  # the usual case: the cube is the table, no selection
+
     def flat(values: NDArray[ScalarT]) -> NDArray[ScalarT]:
-        return values[grid].reshape(n_out)
+        return values.reshape(n_out) if every_period else values[grid].reshape(n_out)
 
     def words(codes: NDArray[np.int8], vocabulary: type[enum.StrEnum]) -> pd.Series:
         categories = pd.Index([member.value for member in vocabulary])
         return pd.Series(pd.Categorical.from_codes(flat(codes), categories=categories))
 
-    def labels(names: Sequence[str], codes: IntArray) -> pd.Series:
-        # Plain text (one shared string object per name): the publication step maps and
-        # compares these columns, which a categorical would refuse.
+    coded: dict[str, pd.Categorical] = {}
+
+    def labels(names: Sequence[str], codes: NDArray[np.integer], column: str) -> pd.Series:
+        # Plain text (one shared string object per name): users of the frame map and
+        # compare these columns, which a categorical would refuse. The codes are kept too,
+        # in the narrowest integers a categorical takes as they are (no copy to narrow).
+        distinct: dict[str, int] = {}  # a name may repeat (previous periods of two steps)
+        renumbered = np.array([distinct.setdefault(name, len(distinct)) for name in names],
+                              dtype=_narrowest(len(names)))  # fmt: skip
+        coded[column] = pd.Categorical.from_codes(
+            renumbered[codes], categories=pd.Index(list(distinct), dtype=object)
+        )
         return pd.Series(np.array(names, dtype=object)[codes], dtype=object)
+
+    def repeated(codes: IntArray, times: int) -> NDArray[np.integer]:
+        return np.repeat(codes.astype(np.int32), times)
 
     # The period each indicator's change is taken against: one step of its frequency back.
     steps = [i.frequency.step for i in cube.catalogue]
@@ -1018,21 +1142,18 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
         note[out_position[i, p] + r] = text.strip("; ")
 
     # The figures go into one float block in place, so pandas need not copy them.
-    figure_columns = {
-        "numerator": cube.numerator, "denominator": cube.denominator,
-        "value": figures.value, "lower": figures.lower, "upper": figures.upper,
-        "previous_value": figures.previous_value, "change": figures.change,
-        "change_lower": figures.change_lower, "change_upper": figures.change_upper,
-    }  # fmt: skip
-    block = np.empty((len(figure_columns), n_out))
-    for k, values in enumerate(figure_columns.values()):
-        block[k] = flat(values)
-    frame = pd.DataFrame(block.T, columns=list(figure_columns), copy=False)
+    block = cube.figure_block if every_period else None
+    frame = pd.DataFrame(_figure_block(cube, figures, flat, block).T,
+                         columns=list(_FIGURE_COLUMNS), copy=False)  # fmt: skip
     other_columns: dict[str, pd.Series] = {
-        "indicator": labels(cube.indicators, np.repeat(indicator_of, n_rows)),
-        "area": labels(cube.row_names, np.tile(np.arange(n_rows), len(indicator_of))),
-        "period": labels(cube.period_labels, np.repeat(period_of, n_rows)),
-        "previous_period": labels(previous_labels, np.repeat(previous_code, n_rows)),
+        "indicator": labels(cube.indicators, repeated(indicator_of, n_rows), "indicator"),
+        "area": labels(
+            cube.row_names, np.tile(np.arange(n_rows, dtype=np.int32), len(indicator_of)), "area"
+        ),
+        "period": labels(cube.period_labels, repeated(period_of, n_rows), "period"),
+        "previous_period": labels(
+            previous_labels, repeated(previous_code, n_rows), "previous_period"
+        ),
         "change_significant": pd.Series(change_significant, dtype=object),
         "direction": words(figures.direction, Direction),
         "vs_scotland": words(figures.vs_scotland, Comparison),
@@ -1047,4 +1168,4 @@ def _assemble(cube: _Cube, figures: _Figures, trend: NDArray[np.int8]) -> pd.Dat
     for position, name in enumerate(RESULT_COLUMNS):
         if name in other_columns:
             frame.insert(position, name, other_columns[name])
-    return frame
+    return frame, coded

@@ -79,6 +79,11 @@ class Results:
     )
     _lookup: list[ResultLookup] = attrs.field(factory=list, init=False, eq=False, repr=False)
     _with_values: dict[str, list[int]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    #: The name columns (indicator, area, period, previous_period) as categoricals, as
+    #: :func:`outcomes.compute` made them, which publication never changes: publishing
+    #: and writing read these codes, not millions of cells again. Empty for a table made
+    #: some other way.
+    _coded: dict[str, pd.Categorical] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     _memo: dict[Hashable, object] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def _shared(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -200,7 +205,7 @@ class Results:
         # Copy on write: only the columns changed below are copied, not the whole table.
         frame = self.frame.copy(deep=False)
         default = DEFAULT_SUPPRESS_BELOW if suppress_below is None else suppress_below
-        indicator, indicators = factorized(frame["indicator"])
+        indicator, indicators = factorized(self._coded_column("indicator"))
         by_id = {i.id: i for i in self.catalogue}
         listed = [by_id.get(str(i)) for i in indicators]
         threshold = _per_code(indicator, [
@@ -214,17 +219,17 @@ class Results:
         numerator = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
         with np.errstate(invalid="ignore"):
             hidden = counted & (numerator >= 1) & (numerator < threshold)
-        area, areas = factorized(frame["area"])
-        period, periods = factorized(frame["period"])
+        area, areas = factorized(self._coded_column("area"))
+        period, periods = factorized(self._coded_column("period"))
         group = indicator * len(periods) + period  # each row's indicator and period
         hidden = _secondary(hidden, counted=counted, numerator=numerator, indicator_period=group,
                             area=area, areas=areas, family_groups=self.family_groups)  # fmt: skip
         del threshold, counted, numerator
         frame["suppressed"] = hidden
         if not hidden.any():
-            return attrs.evolve(self, frame=frame)
+            return self._evolved(frame)
         # The next period's row must not reveal a hidden value as its previous value.
-        previous = codes_in(frame["previous_period"], periods)
+        previous = codes_in(self._coded_column("previous_period"), periods)
         cell = (indicator * len(areas) + area) * (len(periods) + 1)
         follows = np.isin(cell + previous, (cell + period)[hidden]) & (previous >= 0)
         follows_hidden = follows & ~hidden
@@ -241,7 +246,21 @@ class Results:
         frame.loc[follows_hidden, "direction"] = "not_comparable"
         frame.loc[follows_hidden, "note"] = _append(frame.loc[follows_hidden, "note"],
                                                     "previous value suppressed")  # fmt: skip
-        return attrs.evolve(self, frame=frame)
+        return self._evolved(frame)
+
+    def _coded_column(self, name: str) -> pd.Series:
+        """The column ``name`` of the frame, as its categorical when it is one of
+        :attr:`_coded` (the same cells)."""
+        coded = self._coded.get(name)
+        if coded is None or len(coded) != len(self.frame):
+            return self.frame[name]
+        return pd.Series(coded, index=self.frame.index, name=name, copy=False)
+
+    def _evolved(self, frame: pd.DataFrame) -> Results:
+        """These results with the published ``frame`` (the same rows, names unchanged)."""
+        published = attrs.evolve(self, frame=frame)
+        published._coded.update(self._coded)
+        return published
 
     def _rerank(
         self,
@@ -260,13 +279,18 @@ class Results:
         if not ranked.any():
             frame.loc[hidden, list(_RANKS)] = np.nan
             return
-        sign = _per_code(indicator, [
-            -1.0 if i is not None and i.polarity is Polarity.HIGHER_IS_BETTER else 1.0
-            for i in listed
-        ])  # fmt: skip
-        value = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
-        oriented = np.where(ranked, value * sign, np.nan)
-        rank, rank_of = _min_ranks(oriented, group)
+        # Results of outcomes.compute (which keeps their codes) have ranks that are min
+        # ranks of the values: they are counted again from those, with no sort.
+        counted = _ranks_among_shown(frame["rank"], group, hidden) if self._coded else None
+        if counted is None:
+            sign = _per_code(indicator, [
+                -1.0 if i is not None and i.polarity is Polarity.HIGHER_IS_BETTER else 1.0
+                for i in listed
+            ])  # fmt: skip
+            value = frame["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+            oriented = np.where(ranked, value * sign, np.nan)
+            counted = _min_ranks(oriented, group)
+        rank, rank_of = counted
         with np.errstate(invalid="ignore"):
             quartile = np.ceil(4 * rank / rank_of)
         for column, values in (("rank", rank), ("rank_of", rank_of), ("quartile", quartile)):
@@ -304,14 +328,36 @@ class Results:
         return write_chunks_atomic(path, csv_chunks(self._csv_frame(), float_format="%.12g"))
 
     def _csv_frame(self) -> pd.DataFrame:
-        frame = self.frame.copy(deep=False)
+        """The frame as the CSV writer takes it: names as categoricals (the writer then
+        formats each distinct name once), flags as ``true``, ``false`` or empty."""
+        frame = self._coded_frame()
         for column in ("change_significant", "suppressed"):
-            frame[column] = frame[column].map({True: "true", False: "false"}).fillna("")
+            if frame[column].dtype == bool:
+                continue  # written as true and false
+            # As a lookup in {True: "true", False: "false"} would: 1 and 1.0 are True.
+            flags = frame[column]
+            try:
+                cells = flags.to_numpy()
+                true, false = cells == True, cells == False  # noqa: E712
+            except TypeError:  # pd.NA, which is neither (pandas' comparison is slower)
+                true = flags.eq(True).to_numpy(dtype=bool, na_value=False)
+                false = flags.eq(False).to_numpy(dtype=bool, na_value=False)
+            codes = np.where(true, 1, np.where(false, 0, -1))
+            frame[column] = pd.Categorical.from_codes(
+                codes.astype(np.int8), categories=pd.Index(["false", "true"], dtype=object)
+            )
         return frame
 
     def _parquet_frame(self) -> pd.DataFrame:
-        frame = self.frame.copy(deep=False)
+        frame = self._coded_frame()
         frame["change_significant"] = frame["change_significant"].astype("boolean")
+        return frame
+
+    def _coded_frame(self) -> pd.DataFrame:
+        """A shallow copy of the frame with the columns of :attr:`_coded` as categoricals."""
+        frame = self.frame.copy(deep=False)
+        for name in self._coded:
+            frame[name] = self._coded_column(name)
         return frame
 
 
@@ -349,6 +395,32 @@ def _min_ranks(
     group_sizes = np.diff(np.append(group_starts, len(order)))
     counted[order] = np.repeat(group_sizes, group_sizes)
     return rank, counted
+
+
+def _ranks_among_shown(
+    ranks: pd.Series, group: NDArray[np.intp], hidden: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """What :func:`_min_ranks` gives the rows still shown, from ``ranks``, min ranks of
+    the values within each ``group`` among all rows ranked: a shown row's rank less the
+    hidden rows ranked above it (by a lower rank: a tie shares one), and the number of
+    shown rows ranked in its group. None when the count of hidden rows by group and rank
+    would be larger than the table."""
+    rank = ranks.to_numpy(dtype=np.float64, na_value=np.nan)
+    was_ranked = ~np.isnan(rank)
+    if not was_ranked.any() or group.min() < 0:
+        return None
+    size = int(rank[was_ranked].max()) + 1
+    groups = int(group.max()) + 1
+    if groups * size > 2 * len(rank) + 1024:
+        return None
+    shown = was_ranked & ~hidden
+    place = group * size + np.where(was_ranked, rank, 0).astype(np.intp)
+    # Hidden rows ranked at each rank of each group, then how many rank above each rank.
+    hidden_at = np.bincount(place[was_ranked & hidden], minlength=groups * size)
+    above = np.cumsum(hidden_at.reshape(groups, size), axis=1).reshape(-1)
+    new_rank = np.where(shown, rank - above[np.maximum(place - 1, 0)], np.nan)
+    ranked_in = np.bincount(group[shown], minlength=groups).astype(np.float64)
+    return new_rank, np.where(shown, ranked_in[group], np.nan)
 
 
 def _per_code(codes: NDArray[np.intp], values: list[float] | list[bool]) -> NDArray[np.float64]:
@@ -399,9 +471,10 @@ def _secondary(
         changed = False
         for key in (scotland_total, family_total):
             shown_hidden = hidden[members]
-            per_total = np.bincount(key, weights=shown_hidden, minlength=spare + 1)
+            # Hidden members by total: a tally of the few hidden, then a flag per total.
+            per_total = np.bincount(key[shown_hidden], minlength=spare + 1)
             per_total[spare] = 0
-            candidates = np.flatnonzero((per_total[key] == 1) & ~shown_hidden)
+            candidates = np.flatnonzero((per_total == 1)[key] & ~shown_hidden)
             if not len(candidates):
                 continue
             chosen = members[candidates]
