@@ -9,6 +9,8 @@ from pathlib import Path
 import attrs
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import outcomes
 import outcomes._cli
@@ -532,3 +534,21 @@ def test_an_assessment_without_the_new_fields_still_reads_and_reports() -> None:
     assert report.landscape.missing
     assert report.voice.missing
     assert all(not d.commentary for d in report.indicators)
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=80, unique=True),
+       st.integers(min_value=1, max_value=8))  # fmt: skip
+def test_report_shares_cover_every_area_once_in_order_this_process_the_largest(
+    areas: list[str], jobs: int
+) -> None:
+    from outcomes._cli import STARTUP_AREAS, _shares
+
+    shares = _shares(areas, jobs)
+    assert [area for share in shares for area in share] == areas
+    assert all(shares)
+    assert len(shares) <= jobs
+    others = {len(share) for share in shares[1:]}
+    assert len(others) <= 1  # the other processes' shares are the same size
+    if len(areas) >= STARTUP_AREAS + jobs:
+        assert len(shares) == jobs
+        assert len(shares[0]) >= STARTUP_AREAS + min(others, default=0)
