@@ -11,8 +11,6 @@ installs; without it that test skips locally and fails in CI.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
 import tempfile
 import time
@@ -59,6 +57,7 @@ from outcomes.core._resources import bundled_path
 from outcomes.core._tables import column_letter
 from outcomes.errors import AssessmentError, AssessmentProblem, AssessmentProblemRow
 from outcomes.vocabulary import ReportStatus, ReturnSection
+from tests.programs import program
 from tests.strategies import valid_assessments
 
 EXAMPLE = bundled_path("example")
@@ -767,14 +766,8 @@ def test_cli_refuses_another_years_assessment(
 
 def soffice() -> str:
     """The LibreOffice program; skips the test without it locally, fails it in CI."""
-    found = shutil.which("soffice")
-    if found is not None:
-        return found
-    reason = ("the LibreOffice round trip needs soffice (apt-get install "
-              "libreoffice-calc-nogui) — ./run test installs it")  # fmt: skip
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: never skipped in CI)", pytrace=False)
-    pytest.skip(reason)
+    return program("soffice", "the LibreOffice round trip needs soffice (apt-get install "
+                   "libreoffice-calc-nogui) — ./run test installs it")  # fmt: skip
 
 
 #: What a TOML author would write for what the person types into the blank workbook below.

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from html import unescape
@@ -25,6 +23,7 @@ import outcomes
 from outcomes._cli import main
 from outcomes.errors import OutcomesError
 from outcomes.report._render import render
+from tests.programs import program
 from tests.report_examples import AREA, PERIOD, example_report, small_report
 
 docx = pytest.importorskip("docx", reason="Word output needs the 'docx' extra")
@@ -390,14 +389,8 @@ def test_report_verb_writes_docx(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def soffice() -> str:
     """The LibreOffice program; skips the test without it locally, fails it in CI."""
-    found = shutil.which("soffice")
-    if found is not None:
-        return found
-    reason = ("the Word report's conversion needs soffice (apt-get install "
-              "libreoffice-writer-nogui) — ./run test installs it")  # fmt: skip
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: never skipped in CI)", pytrace=False)
-    pytest.skip(reason)
+    return program("soffice", "the Word report's conversion needs soffice (apt-get install "
+                   "libreoffice-writer-nogui) — ./run test installs it")  # fmt: skip
 
 
 def test_libreoffice_converts_it_to_pdf_with_every_section(tmp_path: Path) -> None:
