@@ -493,9 +493,13 @@ def _trend_sums(
     scores = np.arange(periods, dtype=np.float64)
     total_denominator = denominators.sum(axis=-1)
     total_events = events.sum(axis=-1)
-    score_denominator = denominators @ scores
-    score_statistic = total_denominator * (events @ scores) - total_events * score_denominator
-    score_spread = total_denominator * (denominators @ scores**2) - score_denominator**2
+    # Sums of products by einsum's own loop, not ``@``: a matrix product calls BLAS, whose
+    # threads then spin on every core for a while, slowing whatever runs next.
+    score_denominator = np.einsum("...k,k->...", denominators, scores)
+    score_events = np.einsum("...k,k->...", events, scores)
+    score_statistic = total_denominator * score_events - total_events * score_denominator
+    score_spread = total_denominator * np.einsum("...k,k->...", denominators, scores**2)
+    score_spread -= score_denominator**2
     return total_denominator, total_events, score_statistic, score_spread, usable
 
 
