@@ -470,6 +470,8 @@ def _keep_freed_memory() -> None:
 
 def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
     from outcomes.results._compute import compute
+    from outcomes.results._compute import unused_items as _unused_items
+    from outcomes.results._parts import write_published
     from outcomes.returns._tidy import read_areas, read_dataset
 
     if arguments.own_process:
@@ -485,24 +487,26 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
         from outcomes.returns._partnerships import by_partnership
 
         dataset, areas = by_partnership(dataset, areas, catalogue)
-    results = compute(
-        dataset,
-        catalogue,
-        areas,
-        arguments.confidence,
-        deflators=deflators,
-        base_period=arguments.base_period,
-    )
-    del dataset  # the rows are in the results now: at national scale, a gigabyte freed
-    published = results.published(arguments.suppress_below)
-    unused_items = results.unused_items
-    del results  # only the published table is written
-    if arguments.out is None or arguments.out == "-":
-        stdout.write(published.to_csv())
-    else:  # CSV or Parquet by the name, streamed
-        written = published.write(arguments.out)
-        if not arguments.quiet:
-            print(f"wrote {written}", file=sys.stderr)
+    unused_items = _unused_items(dataset, catalogue)
+    to_stdout = arguments.out is None or arguments.out == "-"
+    if to_stdout or Path(arguments.out).suffix.lower() == ".parquet":
+        results = compute(dataset, catalogue, areas, arguments.confidence, deflators=deflators,
+                          base_period=arguments.base_period)  # fmt: skip
+        del dataset  # the rows are in the results now: at national scale, a gigabyte freed
+        published = results.published(arguments.suppress_below)
+        del results  # only the published table is written
+        if to_stdout:
+            stdout.write(published.to_csv())
+            written = None
+        else:
+            written = published.write(arguments.out)
+    else:  # CSV, a part of the indicators at a time, each written as the next is computed
+        written = write_published(arguments.out, dataset, catalogue, areas,
+                                  arguments.confidence, deflators=deflators,
+                                  base_period=arguments.base_period,
+                                  suppress_below=arguments.suppress_below)  # fmt: skip
+    if written is not None and not arguments.quiet:
+        print(f"wrote {written}", file=sys.stderr)
     if unused_items and not arguments.quiet:
         shown = ", ".join(unused_items[:10])
         more = len(unused_items) - 10

@@ -16,9 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from outcomes.errors import OutputError
+
+ItemT = TypeVar("ItemT")
+ResultT = TypeVar("ResultT")
 
 if TYPE_CHECKING:
     import numpy as np
@@ -307,7 +310,7 @@ def csv_chunks(
     if len(starts) < 2:  # one chunk: nothing to overlap
         yield from map(lines, starts)
         return
-    yield from _in_order(lines, starts, workers=CSV_WORKERS)
+    yield from map_ahead(lines, starts, workers=CSV_WORKERS, initializer=_reuse_rows)
 
 
 #: Threads formatting chunks of a large CSV while the one before is written: Arrow and
@@ -315,17 +318,22 @@ def csv_chunks(
 CSV_WORKERS = min(2, os.cpu_count() or 1)
 
 
-def _in_order(
-    work: Callable[[int], memoryview], items: Iterable[int], *, workers: int
-) -> Iterator[memoryview]:
-    """``map(work, items)`` with up to ``workers`` items worked on ahead in threads, results
-    in order; at most ``workers + 1`` results are held at once. The threads keep their
-    memory for rows of characters from one item to the next (:func:`_zeroed_rows`)."""
+def map_ahead(
+    work: Callable[[ItemT], ResultT],
+    items: Iterable[ItemT],
+    *,
+    workers: int,
+    initializer: Callable[[], None] | None = None,
+) -> Iterator[ResultT]:
+    """``map(work, items)`` with up to ``workers`` items worked on ahead in threads
+    (``initializer`` run in each), results in order; at most ``workers + 1`` results are
+    held at once. An item's exception is raised when its result is reached; the items not
+    started then are never started."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    pending: collections.deque[Future[memoryview]] = collections.deque()
-    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="csv",
-                            initializer=_reuse_rows) as pool:  # fmt: skip
+    pending: collections.deque[Future[ResultT]] = collections.deque()
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="ahead",
+                            initializer=initializer) as pool:  # fmt: skip
         try:
             for item in items:
                 pending.append(pool.submit(work, item))
@@ -413,7 +421,7 @@ def _run_lines(run: list[_Cells], *, newline: bool) -> Any:
 
 
 #: Each worker thread's memory for the rows of :func:`_run_lines`, reused from chunk to
-#: chunk (:func:`_in_order` marks its threads; the memory goes with the thread).
+#: chunk (:func:`csv_chunks` marks its threads; the memory goes with the thread).
 _ROWS = threading.local()
 
 

@@ -130,14 +130,19 @@ def compute(
         _add_published_notes(cube, figures.value, published)
     frame, coded = _assemble(cube, figures, trend)
     family_groups = {} if areas is None else areas.family_group_of
-    used = {name for i in catalogue for name in i.items}
-    unused = tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
     results = Results(
-        frame=frame, catalogue=catalogue, family_groups=family_groups, unused_items=unused,
+        frame=frame, catalogue=catalogue, family_groups=family_groups,
+        unused_items=unused_items(dataset, catalogue),
         base_period=base,
     )  # fmt: skip
     results._coded.update(coded)
     return results
+
+
+def unused_items(dataset: Dataset, catalogue: Catalogue) -> tuple[str, ...]:
+    """The items of ``dataset`` that no indicator of ``catalogue`` uses, sorted."""
+    used = {name for i in catalogue for name in i.items}
+    return tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
 
 
 def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:

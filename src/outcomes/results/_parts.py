@@ -1,0 +1,131 @@
+"""``outcomes compute`` into a CSV file a part of the catalogue at a time.
+
+Every indicator is computed from its own items alone (docs/performance.md, "Beyond one
+machine"), so the indicators can be computed in parts, in catalogue order, and their
+published rows written one part after another: the file is the one run's, byte for byte.
+On one machine that lets the results of one part be formatted and written while the next
+part is computed, on the other core, and holds a part's results at a time rather than all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from outcomes.catalogue._catalogue import Catalogue
+from outcomes.core._io import csv_chunks, map_ahead, write_chunks_atomic
+from outcomes.core._periods import Period
+from outcomes.errors import OutcomesError, OutputError
+from outcomes.results._compute import _coded, compute
+from outcomes.returns._tidy import Areas, Dataset
+from outcomes.vocabulary import SCOTLAND
+
+#: Input rows of a part (counted by the items its indicators use): a dataset with fewer
+#: than two parts' worth is computed in one run. At 14M rows, about fourteen parts: few
+#: enough that each call's fixed costs do not add up, many enough that the first part's
+#: compute and the last part's write, which nothing overlaps, are short.
+PART_ROWS = 1 << 20
+
+
+def write_published(
+    path: str | os.PathLike[str],
+    dataset: Dataset,
+    catalogue: Catalogue,
+    areas: Areas | None = None,
+    confidence: float = 0.95,
+    *,
+    deflators: Mapping[str, float] | None = None,
+    base_period: str | Period | None = None,
+    suppress_below: int | None = None,
+    part_rows: int | None = None,
+) -> Path:
+    """Write ``compute(dataset, catalogue, areas, confidence, deflators=...,
+    base_period=...).published(suppress_below)`` to ``path`` as CSV, the bytes of
+    :meth:`Results.write` whatever the name (a Parquet file is written in one run by the
+    command), computing the indicators in parts of about ``part_rows`` input rows, each
+    while the part before is written.
+
+    The parts are computed alone, so a problem in the data (a negative count, an unknown
+    area, a missing deflator) is found by the first part that has it; the one run is then
+    done instead, whose error names every instance in the whole dataset. Without
+    ``areas``, the areas are those of the data: a part lacking one of them would leave its
+    rows out, so such a dataset is computed in one run.
+    """
+    whole = _coded(dataset)
+
+    def one_run() -> Path:
+        results = compute(whole, catalogue, areas, confidence, deflators=deflators,
+                          base_period=base_period)  # fmt: skip
+        return results.published(suppress_below).write(path)
+
+    size = PART_ROWS if part_rows is None else part_rows
+    rows = _part_rows(whole.frame, catalogue, size, every_area=areas is None)
+    if len(rows) < 2:
+        return one_run()
+
+    def part_csv(part: tuple[Catalogue, np.ndarray]) -> pd.DataFrame:
+        chosen, positions = part
+        results = compute(Dataset(frame=whole.frame.iloc[positions], source=whole.source),
+                          chosen, areas, confidence, deflators=deflators,
+                          base_period=base_period)  # fmt: skip
+        return results.published(suppress_below)._csv_frame()
+
+    def chunks() -> Iterator[memoryview]:
+        for number, frame in enumerate(map_ahead(part_csv, rows, workers=1)):
+            written = csv_chunks(frame, float_format="%.12g")
+            header = next(written)
+            if not number:
+                yield header
+            yield from written
+
+    try:
+        return write_chunks_atomic(path, chunks())
+    except OutputError:
+        raise
+    except (OutcomesError, ValueError):  # found by a part: the one run's error says it all
+        return one_run()
+
+
+def _part_rows(
+    frame: pd.DataFrame, catalogue: Catalogue, part_rows: int, *, every_area: bool
+) -> list[tuple[Catalogue, np.ndarray]]:
+    """The parts: consecutive indicators of ``catalogue`` with about ``part_rows`` rows of
+    their items in ``frame`` (categoricals), each with the positions of those rows; a part
+    with no rows is left out, as its indicators have no results. One part (the whole
+    catalogue, no positions) when the dataset is not split: under two parts' worth of rows,
+    or ``every_area`` and a part lacking one of the areas of the data."""
+    item = frame["item"].cat.codes.to_numpy()
+    names = frame["item"].cat.categories
+    counts = np.bincount(item[item >= 0], minlength=len(names))
+    if len(frame) < 2 * part_rows:
+        return [(catalogue, np.empty(0, dtype=np.intp))]
+    position = {str(name): code for code, name in enumerate(names)}
+    groups: list[list[str]] = [[]]
+    filled = 0
+    for indicator in catalogue:
+        if filled >= part_rows:
+            groups.append([])
+            filled = 0
+        groups[-1].append(indicator.id)
+        filled += sum(int(counts[position[name]]) for name in indicator.items if name in position)
+    area = frame["area"].cat.codes.to_numpy()
+    listed = np.bincount(area[area >= 0], minlength=len(frame["area"].cat.categories)) > 0
+    scotland = frame["area"].cat.categories == SCOTLAND
+    parts = []
+    for ids in groups:
+        chosen = catalogue.select(ids)
+        wanted = np.append(names.isin(list(chosen.items)), False)  # code -1: no item
+        positions = np.flatnonzero(wanted[item])
+        if not len(positions):
+            continue
+        if every_area:
+            codes = area[positions]
+            present = np.bincount(codes[codes >= 0], minlength=len(listed)) > 0
+            if ((listed != present) & ~scotland).any():
+                return [(catalogue, np.empty(0, dtype=np.intp))]
+        parts.append((chosen, positions))
+    return parts
