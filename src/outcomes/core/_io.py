@@ -299,7 +299,7 @@ def csv_chunks(
     def lines(start: int) -> memoryview:
         part = frame.iloc[start : start + rows]
         if part.shape[1] > 1:
-            return _string_bytes(_csv_lines(part, float_format, tables))
+            return _csv_lines(part, float_format, tables)
         column = _csv_column(part.iloc[:, 0], float_format)
         # A row of one empty cell is written "" so that it is not read as no row at all.
         column = _pc().if_else(_pc().equal(column, ""), '""', column)
@@ -365,22 +365,31 @@ def _string_bytes(strings: Any) -> memoryview:
 
 def _csv_lines(
     part: pd.DataFrame, float_format: str | None, tables: dict[int, NDArray[np.uint32]]
-) -> Any:
-    """The rows of ``part`` (two columns or more) as CSV lines, an Arrow string array.
+) -> memoryview:
+    """The rows of ``part`` (two columns or more) as CSV lines, one after the other.
 
     Most columns are written as rows of characters (:class:`_Cells`): every row of a run
     of such columns is one row of a matrix, its cells side by side with a ``,`` before
     each but the first, and the characters of all the lines are gathered at once
     (:func:`_without_nul`). A column whose cells cannot be (long or mixed texts, numbers in
-    another format) is an Arrow array of its cells, joined to the runs beside it.
+    another format) is an Arrow array of its cells, joined to the runs beside it; but a
+    last column of texts that is mostly empty (the results' notes) is written empty in its
+    run, and its few texts put in their lines afterwards (:func:`_sparse_texts`).
     ``tables`` holds the texts of the categorical columns, by position.
     """
+    import numpy as np
     import pyarrow as pa
 
+    last = part.shape[1] - 1
     pieces: list[Any] = []  # each an Arrow array of cells, or a list of _Cells (a run)
+    sparse: tuple[NDArray[np.intp], list[bytes]] | None = None
     for position in range(part.shape[1]):
         series = part.iloc[:, position]
         cells = _fixed_cells(series, float_format, tables.get(position))
+        if cells is None and position == last:
+            sparse = _sparse_texts(series)
+            if sparse is not None:  # each cell empty here, its text put in afterwards
+                cells = _table_cells(_text_table([b""]), np.zeros(len(series), dtype=np.intp))
         if cells is None:
             pieces.append(_csv_column(series, float_format))
         elif pieces and isinstance(pieces[-1], list):
@@ -392,11 +401,54 @@ def _csv_lines(
                if isinstance(piece, list) else piece
                for index, piece in enumerate(pieces)]  # fmt: skip
     if len(strings) == 1 and ends_fixed:
-        return strings[0]
-    joined = _pc().binary_join_element_wise(*strings, ",")
-    if not ends_fixed:
-        joined = _pc().binary_join_element_wise(joined, "", "\n")
-    return pa.array(joined, pa.string())
+        lines = strings[0]
+    else:
+        joined = _pc().binary_join_element_wise(*strings, ",")
+        if not ends_fixed:
+            joined = _pc().binary_join_element_wise(joined, "", "\n")
+        lines = pa.array(joined, pa.string())
+    if sparse is None:
+        return _string_bytes(lines)
+    return _before_newlines(lines, *sparse)
+
+
+#: A last column of texts is written as :func:`_sparse_texts` when at most this share of
+#: its cells are not empty.
+_SPARSE_SHARE = 1 / 8
+
+
+def _sparse_texts(series: pd.Series) -> tuple[NDArray[np.intp], list[bytes]] | None:
+    """The rows of a column of texts whose cells are not empty, and those cells (UTF-8),
+    when they are few (:data:`_SPARSE_SHARE`); else None."""
+    import numpy as np
+
+    coded = _text_codes(series)
+    if coded is None:
+        return None
+    codes, texts = coded
+    cells = [text.encode("utf-8") for text in texts]
+    shown = np.array([bool(cell) for cell in cells] + [False])  # code -1: missing, empty
+    rows = np.flatnonzero(shown[codes])
+    if len(rows) > _SPARSE_SHARE * len(codes):
+        return None
+    return rows, [cells[code] for code in codes[rows].tolist()]
+
+
+def _before_newlines(lines: Any, rows: NDArray[np.intp], cells: list[bytes]) -> memoryview:
+    """The characters of ``lines`` (an Arrow string array, each line ending ``\n``), with
+    each of ``cells`` put before the newline of its line in ``rows`` (ascending)."""
+    import numpy as np
+
+    characters = _string_bytes(lines)
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+    ends = offsets[lines.offset + 1 : lines.offset + len(lines) + 1] - offsets[lines.offset] - 1
+    pieces: list[bytes | memoryview] = []
+    start = 0
+    for end, cell in zip(ends[rows].tolist(), cells, strict=True):
+        pieces += (characters[start:end], cell)
+        start = end
+    pieces.append(characters[start:])
+    return memoryview(b"".join(pieces))
 
 
 def _run_lines(run: list[_Cells], *, newline: bool) -> Any:
