@@ -175,6 +175,11 @@ def _read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
 PARQUET_SUFFIX = ".parquet"
 # Bytes read at a time when looking over a CSV file before Arrow reads it.
 _SCAN_BYTES = 1 << 24
+#: Bytes of the file Arrow parses at a time: each block is a chunk of every column, with
+#: its own dictionary of texts, and the chunks' dictionaries are unified when the table
+#: becomes a frame. Arrow's 1 MiB made 445 chunks of a 445 MiB file, whose unifying took
+#: 1.8 s; at 16 MiB, 28 chunks, 0.5 s, the two cores still parsing a block each.
+_ARROW_BLOCK_BYTES = 1 << 24
 
 
 def _read_tidy(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, NDArray[np.int64] | None]:
@@ -224,6 +229,7 @@ def _read_plain_csv(path: str | os.PathLike[str]) -> pd.DataFrame | None:  # noq
     try:
         table = pa_csv.read_csv(
             path,
+            read_options=pa_csv.ReadOptions(block_size=_ARROW_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, text), strings_can_be_null=False,
