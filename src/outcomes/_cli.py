@@ -502,9 +502,9 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
             written = published.write(arguments.out)
     else:  # CSV, a part of the indicators at a time, each written as the next is computed
         written = write_published(arguments.out, dataset, catalogue, areas,
-                                  arguments.confidence, deflators=deflators,
-                                  base_period=arguments.base_period,
-                                  suppress_below=arguments.suppress_below)  # fmt: skip
+                                  suppress_below=arguments.suppress_below,
+                                  confidence=arguments.confidence, deflators=deflators,
+                                  base_period=arguments.base_period)  # fmt: skip
     if written is not None and not arguments.quiet:
         print(f"wrote {written}", file=sys.stderr)
     if unused_items and not arguments.quiet:

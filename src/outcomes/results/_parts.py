@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -31,23 +32,29 @@ from outcomes.vocabulary import SCOTLAND
 PART_ROWS = 1 << 20
 
 
+class ComputeOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`compute` that :func:`write_published` passes on."""
+
+    confidence: float
+    deflators: Mapping[str, float] | None
+    base_period: str | Period | None
+
+
 def write_published(
     path: str | os.PathLike[str],
     dataset: Dataset,
     catalogue: Catalogue,
     areas: Areas | None = None,
-    confidence: float = 0.95,
     *,
-    deflators: Mapping[str, float] | None = None,
-    base_period: str | Period | None = None,
     suppress_below: int | None = None,
     part_rows: int | None = None,
+    **options: Unpack[ComputeOptions],
 ) -> Path:
-    """Write ``compute(dataset, catalogue, areas, confidence, deflators=...,
-    base_period=...).published(suppress_below)`` to ``path`` as CSV, the bytes of
+    """Write ``compute(dataset, catalogue, areas, **options).published(suppress_below)``
+    to ``path`` as CSV, the bytes of
     :meth:`Results.write` whatever the name (a Parquet file is written in one run by the
-    command), computing the indicators in parts of about ``part_rows`` input rows, each
-    while the part before is written.
+    command), computing the indicators in parts of about ``part_rows`` input rows
+    (:data:`PART_ROWS` when None), each while the part before is written.
 
     The parts are computed alone, so a problem in the data (a negative count, an unknown
     area, a missing deflator) is found by the first part that has it; the one run is then
@@ -58,24 +65,20 @@ def write_published(
     whole = _coded(dataset)
 
     def one_run() -> Path:
-        results = compute(whole, catalogue, areas, confidence, deflators=deflators,
-                          base_period=base_period)  # fmt: skip
-        return results.published(suppress_below).write(path)
+        return compute(whole, catalogue, areas, **options).published(suppress_below).write(path)
 
     size = PART_ROWS if part_rows is None else part_rows
-    rows = _part_rows(whole.frame, catalogue, size, every_area=areas is None)
-    if len(rows) < 2:
+    parts = _part_rows(whole.frame, catalogue, size, every_area=areas is None)
+    if len(parts) < 2:
         return one_run()
 
     def part_csv(part: tuple[Catalogue, np.ndarray]) -> pd.DataFrame:
         chosen, positions = part
-        results = compute(Dataset(frame=whole.frame.iloc[positions], source=whole.source),
-                          chosen, areas, confidence, deflators=deflators,
-                          base_period=base_period)  # fmt: skip
-        return results.published(suppress_below)._csv_frame()
+        rows_of = Dataset(frame=whole.frame.iloc[positions], source=whole.source)
+        return compute(rows_of, chosen, areas, **options).published(suppress_below)._csv_frame()
 
     def chunks() -> Iterator[memoryview]:
-        for number, frame in enumerate(map_ahead(part_csv, rows, workers=1)):
+        for number, frame in enumerate(map_ahead(part_csv, parts, workers=1)):
             written = csv_chunks(frame, float_format="%.12g")
             header = next(written)
             if not number:
