@@ -81,3 +81,20 @@ def test_a_read_dataset_computes_from_its_codes_as_from_its_text() -> None:
     pd.testing.assert_frame_equal(outcomes.compute(rewrapped, catalogue, areas).frame, from_codes)
     assert periods == rewrapped.periods
     assert listed == rewrapped.areas
+
+
+def test_the_items_no_indicator_uses_are_found_from_the_codes(tmp_path: Path) -> None:
+    """The compute command lists unused items before computing: from the checked codes, so
+    that a national dataset's text frame (gigabytes at 14M rows) is never made for it."""
+    from outcomes.core._resources import bundled_path
+    from outcomes.results._compute import unused_items
+
+    text = pd.read_csv(bundled_path("example") / "data.csv", dtype=str, keep_default_na=False)
+    extra = text.iloc[[0]].assign(item="old_return_item")
+    path = tmp_path / "data.csv"
+    pd.concat([text, extra]).to_csv(path, index=False)
+    read = outcomes.read_dataset(path)
+    found = unused_items(read, outcomes.load_catalogue())
+    assert read._frame is None  # no text frame made
+    assert found == ("old_return_item",)
+    assert found == unused_items(outcomes.Dataset(frame=read.frame), outcomes.load_catalogue())

@@ -140,9 +140,11 @@ def compute(
 
 
 def unused_items(dataset: Dataset, catalogue: Catalogue) -> tuple[str, ...]:
-    """The items of ``dataset`` that no indicator of ``catalogue`` uses, sorted."""
+    """The items of ``dataset`` that no indicator of ``catalogue`` uses, sorted (from the
+    checked codes when the dataset has them: its text frame is not made for this)."""
     used = {name for i in catalogue for name in i.items}
-    return tuple(sorted(set(dataset.frame["item"].unique().tolist()) - used))
+    present = dataset._text_columns()["item"].unique().tolist()
+    return tuple(sorted({str(name) for name in present} - used))
 
 
 def _refuse_negative_amounts(dataset: Dataset, catalogue: Catalogue) -> None:
