@@ -80,7 +80,7 @@ def stage_pipeline(folder: Path) -> dict[str, Any]:
     timed("write_parquet", lambda: held["published"].write(out / "results.parquet"))
     held.clear()
     # What the command does for a CSV: compute, publish and write a part at a time.
-    from outcomes.results._parts import write_published
+    from outcomes.results._in_parts import write_published
 
     timed("in_parts", lambda: write_published(out / "parts.csv", dataset, catalogue, areas))
     timed("read_parquet", lambda: outcomes.read_dataset(folder / "data.parquet"))

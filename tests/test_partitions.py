@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 import outcomes
-import outcomes.results._parts as parts_module
+import outcomes.results._in_parts as parts_module
 from outcomes._cli import main
-from outcomes.results._parts import _part_rows, write_published
+from outcomes.results._in_parts import _part_rows, write_published
 from tests.report_examples import EXAMPLE, example
 
 

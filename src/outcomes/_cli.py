@@ -477,7 +477,7 @@ def _compute(arguments: argparse.Namespace, stdout: TextIO) -> int:
         _keep_freed_memory()
     from outcomes.results._compute import compute
     from outcomes.results._compute import unused_items as _unused_items
-    from outcomes.results._parts import write_published
+    from outcomes.results._in_parts import write_published
     from outcomes.returns._tidy import read_areas, read_dataset
 
     deflators = _deflators(arguments)
