@@ -435,7 +435,7 @@ def _sparse_texts(series: pd.Series) -> tuple[NDArray[np.intp], list[bytes]] | N
 
 
 def _before_newlines(lines: Any, rows: NDArray[np.intp], cells: list[bytes]) -> memoryview:
-    """The characters of ``lines`` (an Arrow string array, each line ending ``\n``), with
+    """The characters of ``lines`` (an Arrow string array, each line ending ``\\n``), with
     each of ``cells`` put before the newline of its line in ``rows`` (ascending)."""
     import numpy as np
 
