@@ -101,11 +101,12 @@ def _part_rows(
     with no rows is left out, as its indicators have no results. One part (the whole
     catalogue, no positions) when the dataset is not split: under two parts' worth of rows,
     or ``every_area`` and a part lacking one of the areas of the data."""
+    unsplit = [(catalogue, np.empty(0, dtype=np.intp))]
+    if len(frame) < 2 * part_rows:
+        return unsplit
     item = frame["item"].cat.codes.to_numpy()
     names = frame["item"].cat.categories
     counts = np.bincount(item[item >= 0], minlength=len(names))
-    if len(frame) < 2 * part_rows:
-        return [(catalogue, np.empty(0, dtype=np.intp))]
     position = {str(name): code for code, name in enumerate(names)}
     groups: list[list[str]] = [[]]
     filled = 0
@@ -129,6 +130,6 @@ def _part_rows(
             codes = area[positions]
             present = np.bincount(codes[codes >= 0], minlength=len(listed)) > 0
             if ((listed != present) & ~scotland).any():
-                return [(catalogue, np.empty(0, dtype=np.intp))]
+                return unsplit
         parts.append((chosen, positions))
     return parts
