@@ -281,7 +281,6 @@ def csv_chunks(
     formatted as a whole: text cells once per distinct value, numbers with ``"%.12g"``
     vectorised (cells near a rounding tie or needing an exponent by Python's own ``%``),
     so the bytes are those of formatting cell by cell (:func:`_csv_lines`)."""
-    import pandas as pd
     import pyarrow as pa  # type: ignore[import-untyped]
 
     header = [_csv_field(neutralise_formula(str(column))) for column in frame.columns]
@@ -291,16 +290,15 @@ def csv_chunks(
     if not frame.shape[1]:
         yield memoryview(b"\n" * len(frame))
         return
-    # A categorical's texts are the same in every chunk: made into rows of characters once.
-    tables = {position: _text_table([*_text_cells(frame.dtypes.iloc[position].categories), ""])
-              for position in range(frame.shape[1])
-              if isinstance(frame.dtypes.iloc[position], pd.CategoricalDtype)}  # fmt: skip
+    # Each column is looked at once (its kind, its texts numbered): a chunk is then slices
+    # of arrays, not a Series of every column made afresh and inspected again.
+    columns = [_Column(frame.iloc[:, position], float_format)
+               for position in range(frame.shape[1])] if frame.shape[1] > 1 else []  # fmt: skip
 
     def lines(start: int) -> memoryview:
-        part = frame.iloc[start : start + rows]
-        if part.shape[1] > 1:
-            return _csv_lines(part, float_format, tables)
-        column = _csv_column(part.iloc[:, 0], float_format)
+        if columns:
+            return _csv_lines(columns, slice(start, start + rows))
+        column = _csv_column(frame.iloc[start : start + rows, 0], float_format)
         # A row of one empty cell is written "" so that it is not read as no row at all.
         column = _pc().if_else(_pc().equal(column, ""), '""', column)
         joined = _pc().binary_join_element_wise(column, "", "\n")
@@ -363,10 +361,8 @@ def _string_bytes(strings: Any) -> memoryview:
     return memoryview(strings.buffers()[2])[first:last]
 
 
-def _csv_lines(
-    part: pd.DataFrame, float_format: str | None, tables: dict[int, NDArray[np.uint32]]
-) -> memoryview:
-    """The rows of ``part`` (two columns or more) as CSV lines, one after the other.
+def _csv_lines(columns: list[_Column], rows: slice) -> memoryview:
+    """The ``rows`` of a frame's ``columns`` (two or more) as CSV lines, one after the other.
 
     Most columns are written as rows of characters (:class:`_Cells`): every row of a run
     of such columns is one row of a matrix, its cells side by side with a ``,`` before
@@ -374,24 +370,20 @@ def _csv_lines(
     (:func:`_without_nul`). A column whose cells cannot be (long or mixed texts, numbers in
     another format) is an Arrow array of its cells, joined to the runs beside it; but a
     last column of texts that is mostly empty (the results' notes) is written empty in its
-    run, and its few texts put in their lines afterwards (:func:`_sparse_texts`).
-    ``tables`` holds the texts of the categorical columns, by position.
+    run, and its few texts put in their lines afterwards (:meth:`_Column.sparse`).
     """
-    import numpy as np
     import pyarrow as pa
 
-    last = part.shape[1] - 1
     pieces: list[Any] = []  # each an Arrow array of cells, or a list of _Cells (a run)
     sparse: tuple[NDArray[np.intp], list[bytes]] | None = None
-    for position in range(part.shape[1]):
-        series = part.iloc[:, position]
-        cells = _fixed_cells(series, float_format, tables.get(position))
-        if cells is None and position == last:
-            sparse = _sparse_texts(series)
+    for position, column in enumerate(columns):
+        cells = column.fixed(rows)
+        if cells is None and position == len(columns) - 1:
+            sparse = column.sparse(rows)
             if sparse is not None:  # each cell empty here, its text put in afterwards
-                cells = _table_cells(_text_table([b""]), np.zeros(len(series), dtype=np.intp))
+                cells = _Cells(len(range(*rows.indices(column.length))), 1, _leave_empty)
         if cells is None:
-            pieces.append(_csv_column(series, float_format))
+            pieces.append(column.arrow(rows))
         elif pieces and isinstance(pieces[-1], list):
             pieces[-1].append(cells)
         else:
@@ -412,26 +404,130 @@ def _csv_lines(
     return _before_newlines(lines, *sparse)
 
 
-#: A last column of texts is written as :func:`_sparse_texts` when at most this share of
-#: its cells are not empty.
+def _leave_empty(rows: NDArray[np.uint32]) -> None:
+    """Write nothing: the rows are zeros, no characters (an empty cell)."""
+
+
+#: A last column of texts is written as :meth:`_Column.sparse` when at most this share of
+#: its cells in a chunk are not empty.
 _SPARSE_SHARE = 1 / 8
 
 
-def _sparse_texts(series: pd.Series) -> tuple[NDArray[np.intp], list[bytes]] | None:
-    """The rows of a column of texts whose cells are not empty, and those cells (UTF-8),
-    when they are few (:data:`_SPARSE_SHARE`); else None."""
+class _Column:
+    """One column of a frame being written as CSV, looked at once: its kind, its numbers
+    as an array, its texts numbered (:func:`_text_codes`) and made into rows of characters
+    (:func:`_text_table`). Each chunk's cells are then made from slices of those arrays,
+    as the same text :func:`_csv_column` gives cell by cell.
+
+    A column of mixed cells, or of numbers in a format other than ``%.12g``, is handed to
+    :func:`_csv_column` a chunk at a time, as it always was.
+    """
+
+    def __init__(self, series: pd.Series, float_format: str | None) -> None:
+        import numpy as np
+        from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
+
+        self.series = series
+        self.length = len(series)
+        self.float_format = float_format
+        #: The cells of a slice of rows as rows of characters, or None (then :meth:`arrow`).
+        self.fixed: Callable[[slice], _Cells | None] = _no_cells
+        self.codes: NDArray[Any] | None = None  # for texts: each cell's, -1 when missing
+        self.texts: list[str] = []
+        self.table: NDArray[np.uint32] = np.zeros((0, 1), dtype=np.uint32)
+        values = series.array
+        if is_bool_dtype(series):
+            self.fixed = functools.partial(_bool_cells, values)
+        elif is_integer_dtype(series):
+            self.fixed = functools.partial(_whole_number_cells, values)
+        elif is_numeric_dtype(series):
+            if float_format == "%.12g":
+                self.fixed = functools.partial(_float_cells, values)
+        else:
+            coded = _text_codes(series)
+            if coded is not None:
+                codes, self.texts = coded
+                self.codes = codes.astype(_code_type(len(self.texts)), copy=False)
+                self.table = _text_table([*self.texts, ""])
+                if len(self.table):
+                    self.fixed = self._table_rows
+
+    def _table_rows(self, rows: slice) -> _Cells | None:
+        import numpy as np
+
+        assert self.codes is not None
+        codes = self.codes[rows]
+        return _table_cells(self.table, np.where(codes < 0, len(self.texts), codes))
+
+    def arrow(self, rows: slice) -> Any:
+        """The cells of a slice of rows as an Arrow array of strings."""
+        import numpy as np
+        import pyarrow as pa
+
+        if self.codes is None:
+            return _csv_column(self.series.iloc[rows], self.float_format)
+        codes = self.codes[rows]
+        return _pc().take(pa.array([*self.texts, ""], pa.string()),
+                          pa.array(np.where(codes < 0, len(self.texts), codes)))  # fmt: skip
+
+    def sparse(self, rows: slice) -> tuple[NDArray[np.intp], list[bytes]] | None:
+        """For a column of texts, the rows in the slice whose cells are not empty and
+        those cells (UTF-8), when they are few (:data:`_SPARSE_SHARE`); else None."""
+        import numpy as np
+
+        if self.codes is None:
+            return None
+        cells, shown = self._encoded
+        codes = self.codes[rows]
+        found = np.flatnonzero(shown[codes])
+        if len(found) > _SPARSE_SHARE * len(codes):
+            return None
+        return found, [cells[code] for code in codes[found].tolist()]
+
+    @functools.cached_property
+    def _encoded(self) -> tuple[list[bytes], NDArray[np.bool_]]:
+        """Each text as UTF-8, and whether it is not empty (one more, False, for code -1)."""
+        import numpy as np
+
+        cells = [text.encode("utf-8") for text in self.texts]
+        return cells, np.array([bool(cell) for cell in cells] + [False])
+
+
+def _no_cells(rows: slice) -> None:
+    return None
+
+
+def _code_type(count: int) -> Any:
+    """The narrowest signed integers that number ``count`` texts and -1."""
     import numpy as np
 
-    coded = _text_codes(series)
-    if coded is None:
-        return None
-    codes, texts = coded
-    cells = [text.encode("utf-8") for text in texts]
-    shown = np.array([bool(cell) for cell in cells] + [False])  # code -1: missing, empty
-    rows = np.flatnonzero(shown[codes])
-    if len(rows) > _SPARSE_SHARE * len(codes):
-        return None
-    return rows, [cells[code] for code in codes[rows].tolist()]
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
+def _bool_cells(values: Any, rows: slice) -> _Cells | None:
+    import numpy as np
+
+    chunk = values[rows]
+    missing = np.asarray(chunk.isna(), dtype=bool)
+    codes = np.where(missing, 2, chunk.to_numpy(dtype=bool, na_value=False).astype(np.int8))
+    return _table_cells(_text_table([b"false", b"true", b""]), codes)
+
+
+def _whole_number_cells(values: Any, rows: slice) -> _Cells | None:
+    import numpy as np
+
+    chunk = values[rows]
+    missing = np.asarray(chunk.isna(), dtype=bool)
+    whole = chunk.to_numpy(dtype=np.int64, na_value=0)
+    if not ((whole > -(10**12)) & (whole < 10**12)).all():
+        return None  # beyond the twelve digits _digit_cells writes
+    return _digit_cells(np.abs(whole), None, 0, whole < 0, blank=missing)
+
+
+def _float_cells(values: Any, rows: slice) -> _Cells | None:
+    import numpy as np
+
+    return _number_cells(values[rows].to_numpy(dtype=np.float64, na_value=np.nan))
 
 
 def _before_newlines(lines: Any, rows: NDArray[np.intp], cells: list[bytes]) -> memoryview:
@@ -517,47 +613,6 @@ class _Cells:
 _TEXT_ROW_BYTES = 63
 
 
-def _fixed_cells(
-    series: pd.Series, float_format: str | None, table: NDArray[np.uint32] | None
-) -> _Cells | None:
-    """The cells of ``series`` as :class:`_Cells` (the same text as :func:`_csv_column`),
-    or None when they are not written that way. ``table``: a categorical's texts as
-    :func:`_text_table` rows."""
-    import numpy as np
-    import pandas as pd
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-    if is_bool_dtype(series) or is_numeric_dtype(series):
-        return _fixed_number_cells(series, float_format)
-    if table is not None and isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
-        return _table_cells(table, np.where(codes < 0, len(table) - 1, codes))
-    coded = _text_codes(series)
-    if coded is None:
-        return None
-    codes, texts = coded
-    return _table_cells(_text_table([*texts, ""]), np.where(codes < 0, len(texts), codes))
-
-
-def _fixed_number_cells(series: pd.Series, float_format: str | None) -> _Cells | None:
-    """:func:`_fixed_cells` of booleans, whole numbers and other numbers."""
-    import numpy as np
-    from pandas.api.types import is_bool_dtype, is_integer_dtype
-
-    missing = series.isna().to_numpy()
-    if is_bool_dtype(series):
-        codes = np.where(missing, 2, series.fillna(False).to_numpy(dtype=bool).astype(np.int8))
-        return _table_cells(_text_table([b"false", b"true", b""]), codes)
-    if is_integer_dtype(series):
-        whole = series.to_numpy(dtype=np.int64, na_value=0)
-        if not ((whole > -(10**12)) & (whole < 10**12)).all():
-            return None  # beyond the twelve digits _digit_cells writes
-        return _digit_cells(np.abs(whole), None, 0, whole < 0, blank=missing)
-    if float_format != "%.12g":
-        return None
-    return _number_cells(series.to_numpy(dtype=np.float64, na_value=np.nan))
-
-
 def _text_codes(series: pd.Series) -> tuple[NDArray[np.intp], list[str]] | None:
     """Each cell's code (-1 when missing) and the CSV cell of each distinct text, for a
     column of texts (categorical or not); None for a column of anything else."""
@@ -600,8 +655,14 @@ def _table_cells(table: NDArray[np.uint32], codes: NDArray[Any]) -> _Cells | Non
         return None
 
     def write(out: NDArray[np.uint32]) -> None:
-        for slot in range(table.shape[1]):
-            out[:, slot] = table[:, slot][codes]
+        import numpy as np
+
+        if len(table) == 1:
+            out[:] = table[0]
+            return
+        # Each cell's slots copied whole, as one item of their width: one pass, not one a slot.
+        whole = np.dtype((np.void, table.itemsize * table.shape[1]))
+        out.view(whole)[:, 0] = table.view(whole)[:, 0][codes]
 
     return _Cells(len(codes), table.shape[1], write)
 
@@ -789,7 +850,20 @@ def _digit_cells(
     given, given_texts = texts if texts is not None else (None, [])
     slots = max(used, -(-(1 + max(map(len, given_texts), default=0)) // 4))
 
-    def write(rows: NDArray[np.uint32]) -> None:
+    def write(out: NDArray[np.uint32]) -> None:
+        import numpy as np
+
+        # Written in rows of their own, then copied into ``out`` at once: a chunk's rows of
+        # every column are too many to stay in the processor's cache, and a pass over them
+        # for each group of digits was a third slower.
+        if out.flags.c_contiguous:
+            _write_digits(out)
+            return
+        rows = np.zeros((count, slots), dtype=np.uint32)
+        _write_digits(rows)
+        out[...] = rows
+
+    def _write_digits(rows: NDArray[np.uint32]) -> None:
         import numpy as np
 
         table = _digit_groups()
