@@ -4,9 +4,11 @@ computed apart and concatenated in catalogue order give the one run's results, b
 
 from __future__ import annotations
 
+import collections
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,6 +98,21 @@ def test_writing_in_parts_gives_the_one_runs_published_csv_byte_for_byte(
     written = write_published(tmp_path / "results.csv", given.data, given.catalogue, areas,
                               part_rows=part_rows, **chosen)  # type: ignore[arg-type]  # fmt: skip
     assert written.read_bytes() == _one_run(given.data, areas, **dict(chosen))
+
+
+@pytest.mark.parametrize("part_rows", [1, 2_000, 8_000])
+def test_each_part_holds_the_rows_of_its_items_in_order_a_shared_item_in_every_part_using_it(
+    part_rows: int,
+) -> None:
+    given = example()
+    frame = _categorical(given.data.frame)
+    parts = _part_rows(frame, given.catalogue, part_rows, every_area=False)
+    uses = collections.Counter(item for chosen, _ in parts for item in chosen.items)
+    assert max(uses.values()) > 1  # a denominator shared by indicators of two parts
+    for chosen, positions in parts:
+        wanted = frame["item"].isin(list(chosen.items)).to_numpy()
+        assert positions.tolist() == np.flatnonzero(wanted).tolist()
+    assert [i for chosen, _ in parts for i in chosen.ids] == list(given.catalogue.ids)
 
 
 def test_a_dataset_without_areas_missing_an_area_from_a_part_is_computed_in_one_run(

@@ -119,14 +119,30 @@ def _part_rows(
             filled = 0
         groups[-1].append(indicator.id)
         filled += sum(int(counts[position[name]]) for name in indicator.items if name in position)
+    # The rows of every part from one stable sort of the rows by their item's bucket: a
+    # part's items in a bucket of its own, an item of two parts or more (a shared
+    # denominator) in one of its own. One pass over the rows, not one a part.
+    chosen = [catalogue.select(ids) for ids in groups]
+    uses = np.array([names.isin(list(selected.items)) for selected in chosen])  # part × item
+    shared = np.flatnonzero(uses.sum(axis=0) > 1)
+    bucket_of = np.full(len(names) + 1, -1, dtype=np.int32)  # code -1: no item, no bucket
+    bucket_of[:-1][uses.any(axis=0)] = np.argmax(uses, axis=0)[uses.any(axis=0)]
+    bucket_of[shared] = len(chosen) + np.arange(len(shared), dtype=np.int32)
+    bucket = bucket_of[item]
+    order = np.argsort(bucket, kind="stable")
+    ends = np.cumsum(np.bincount(bucket + 1, minlength=len(chosen) + len(shared) + 1))
+
+    def rows_of(number: int) -> np.ndarray:
+        buckets = [number, *(len(chosen) + np.flatnonzero(uses[number, shared])).tolist()]
+        found = [order[ends[b] : ends[b + 1]] for b in buckets]
+        return found[0] if len(found) == 1 else np.sort(np.concatenate(found))
+
     area = frame["area"].cat.codes.to_numpy()
     listed = np.bincount(area[area >= 0], minlength=len(frame["area"].cat.categories)) > 0
     scotland = frame["area"].cat.categories == SCOTLAND
     parts = []
-    for ids in groups:
-        chosen = catalogue.select(ids)
-        wanted = np.append(names.isin(list(chosen.items)), False)  # code -1: no item
-        positions = np.flatnonzero(wanted[item])
+    for number, selected in enumerate(chosen):
+        positions = rows_of(number)
         if not len(positions):
             continue
         if every_area:
@@ -134,5 +150,5 @@ def _part_rows(
             present = np.bincount(codes[codes >= 0], minlength=len(listed)) > 0
             if ((listed != present) & ~scotland).any():
                 return unsplit
-        parts.append((chosen, positions))
+        parts.append((selected, positions))
     return parts
