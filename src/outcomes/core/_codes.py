@@ -29,7 +29,7 @@ def factorized(column: pd.Series) -> tuple[NDArray[np.intp], list[object]]:
     """Each cell's code and the distinct values (a missing cell: code -1), from a
     categorical's own codes without looking at a cell."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), list(column.cat.categories)
+        return column.array.codes.astype(np.intp), column.cat.categories.tolist()
     codes, uniques = pd.factorize(column)
     return codes.astype(np.intp, copy=False), list(uniques)
 

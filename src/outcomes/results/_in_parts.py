@@ -105,7 +105,7 @@ def _part_rows(
     unsplit = [(catalogue, np.empty(0, dtype=np.intp))]
     if len(frame) < 2 * part_rows:
         return unsplit
-    item = frame["item"].cat.codes.to_numpy()
+    item = frame["item"].array.codes
     names = frame["item"].cat.categories
     counts = np.bincount(item[item >= 0], minlength=len(names))
     position = {str(name): code for code, name in enumerate(names)}
@@ -125,9 +125,11 @@ def _part_rows(
     chosen = [catalogue.select(ids) for ids in groups]
     uses = np.array([names.isin(list(selected.items)) for selected in chosen])  # part × item
     shared = np.flatnonzero(uses.sum(axis=0) > 1)
-    bucket_of = np.full(len(names) + 1, -1, dtype=np.int32)  # code -1: no item, no bucket
+    # Small integers: numpy sorts them stably by radix sort (int32: by merging, 0.5 s).
+    small = np.int16 if len(chosen) + len(shared) < 2**15 else np.int32
+    bucket_of = np.full(len(names) + 1, -1, dtype=small)  # code -1: no item, no bucket
     bucket_of[:-1][uses.any(axis=0)] = np.argmax(uses, axis=0)[uses.any(axis=0)]
-    bucket_of[shared] = len(chosen) + np.arange(len(shared), dtype=np.int32)
+    bucket_of[shared] = len(chosen) + np.arange(len(shared), dtype=small)
     bucket = bucket_of[item]
     order = np.argsort(bucket, kind="stable")
     ends = np.cumsum(np.bincount(bucket + 1, minlength=len(chosen) + len(shared) + 1))
@@ -137,7 +139,7 @@ def _part_rows(
         found = [order[ends[b] : ends[b + 1]] for b in buckets]
         return found[0] if len(found) == 1 else np.sort(np.concatenate(found))
 
-    area = frame["area"].cat.codes.to_numpy()
+    area = frame["area"].array.codes
     listed = np.bincount(area[area >= 0], minlength=len(frame["area"].cat.categories)) > 0
     scotland = frame["area"].cat.categories == SCOTLAND
     parts = []

@@ -267,10 +267,10 @@ def _texts(column: pd.Series) -> tuple[Codes, list[str]]:
 
     if isinstance(column.dtype, pd.CategoricalDtype):
         if infer_dtype(column.cat.categories, skipna=True) in ("string", "empty"):
-            categories = [_cell(value) for value in column.cat.categories]
+            categories = [_cell(value) for value in column.cat.categories.tolist()]
             # The categorical's own codes (int8 to int32), not widened: at 14M rows each
             # column's copy as intp was 112 MB of fresh memory.
-            return column.cat.codes.to_numpy(), categories
+            return column.array.codes, categories
         column = column.astype(object)
     if infer_dtype(column, skipna=True) not in ("string", "empty"):
         column = pd.Series([_cell(value) for value in column], dtype=object)
@@ -285,13 +285,37 @@ def _cleaned(column: pd.Series, clean: Callable[[str], str]) -> tuple[Codes, NDA
     import pandas as pd
 
     codes, texts = _texts(column)
-    cleaned = np.array([clean(text) for text in texts] + [clean("")], dtype=object)
+    cleaned = np.array([*texts, clean("")], dtype=object)
+    # A text of letters, digits and . _ + - alone is clean as it is (no space to squeeze,
+    # no marker to undo): at national scale, 200,000 distinct values are not cleaned one by
+    # one in Python. Flags are lowered too, so each is cleaned.
+    plain = _plain_texts(texts) if clean is _clean_cell else np.zeros(len(texts), dtype=bool)
+    for position in np.flatnonzero(~plain).tolist():
+        cleaned[position] = clean(texts[position])
     remap, distinct = pd.factorize(cleaned)
     count = len(texts)
     if np.array_equal(remap[:count], np.arange(count)) and (not len(codes) or codes.min() >= 0):
-        # Cleaning changed no text into another (the usual case): the codes stand.
-        return codes, np.asarray(distinct, dtype=object)
+        # Cleaning changed no text into another (the usual case): the codes stand, and
+        # the texts are theirs (without the empty text added for a missing cell: none is).
+        return codes, np.asarray(distinct[:count], dtype=object)
     return remap[codes].astype(np.intp, copy=False), np.asarray(distinct, dtype=object)
+
+
+#: Texts that :func:`_clean_cell` leaves as they are (a subset: some others are left too).
+_PLAIN_TEXT = r"^[0-9A-Za-z._+-]*$"
+
+
+def _plain_texts(texts: list[str]) -> NDArray[np.bool_]:
+    """Whether each text is one :func:`_clean_cell` leaves as it is (:data:`_PLAIN_TEXT`),
+    told for all at once by Arrow."""
+    import numpy as np
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    if not texts:
+        return np.zeros(0, dtype=bool)
+    found = pc.match_substring_regex(pa.array(texts, type=pa.string()), _PLAIN_TEXT)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _clean_cell(text: str) -> str:
@@ -310,8 +334,8 @@ def _parsed_values(texts: NDArray[np.object_]) -> tuple[NDArray[np.float64], lis
     """The numbers of distinct cleaned value texts (NaN where not read) and the positions
     that are not plain numbers within range, which :func:`parse_number` reads one by one."""
     import numpy as np
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     strings = pa.array(texts, type=pa.string())
     plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_CELL), False)
@@ -411,10 +435,11 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
         else:
             codes[column], texts[column] = np.zeros(size, np.intp), np.array([""], dtype=object)
     # A row whose every cell is empty is no row (a spreadsheet's blank line).
-    blank = np.ones(size, dtype=bool)
+    blank: NDArray[np.bool_] | None = np.ones(size, dtype=bool)
     for column in TIDY_COLUMNS:
-        blank &= (texts[column] == "")[codes[column]]
-    if blank.any():
+        empty_cells = None if blank is None else _rows_where(texts[column] == "", codes[column])
+        blank = None if blank is None or empty_cells is None else blank & empty_cells
+    if blank is not None and blank.any():
         codes = {column: code[~blank] for column, code in codes.items()}
         numbers = numbers[~blank]
 
@@ -423,9 +448,9 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
         return where, texts[column][codes[column][where]].tolist()
 
     def located(
-        mask: NDArray[np.bool_], column: str, problem: DataProblem, hint: str | list[str]
+        mask: NDArray[np.bool_] | None, column: str, problem: DataProblem, hint: str | list[str]
     ) -> list[DataProblemRow]:
-        if not mask.any():
+        if mask is None or not mask.any():
             return []
         where, values = cells(column, mask)
         areas, periods, items = (cells(name, mask)[1] for name in ("area", "period", "item"))
@@ -454,31 +479,37 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
             kinds_of[position] = kind_list.index(kind) + 1
             hints_of[position] = why
     value_codes = codes["value"]
-    kinds = kinds_of[value_codes]
+    kinds = kinds_of[value_codes] if kinds_of.any() else None  # None: every value read
     for number, problem in enumerate(kind_list, start=1):
-        mask = kinds == number
-        if mask.any():
+        mask = _rows_where(kinds_of == number, value_codes)
+        if mask is not None and mask.any():
             where = np.flatnonzero(mask)
             value_hints = [hints_of[code] for code in value_codes[where].tolist()]
             problems += located(mask, "value", problem, value_hints)
     values = numbers_of[value_codes]
     # Empty as read, not as typed: Excel's text marker alone (') is an empty cell too.
-    empty = np.isnan(values) & (kinds == 0)
+    empty = np.isnan(values) if kinds is None else np.isnan(values) & (kinds == 0)
     flag_texts = texts["flag"]
-    not_collected = (flag_texts == "not_collected")[codes["flag"]]
-    problems += located(empty & ~not_collected, "value", DataProblem.EMPTY_VALUE,
+    not_collected = _rows_where(flag_texts == "not_collected", codes["flag"])
+    problems += located(empty if not_collected is None else empty & ~not_collected, "value",
+                        DataProblem.EMPTY_VALUE,
                         "give a value, or flag the cell not_collected")  # fmt: skip
-    problems += located(~empty & not_collected, "flag", DataProblem.VALUE_NOT_COLLECTED,
+    problems += located(None if not_collected is None else ~empty & not_collected, "flag",
+                        DataProblem.VALUE_NOT_COLLECTED,
                         "empty the value, or remove the not_collected flag")  # fmt: skip
     known_flag = np.array([text in ("", *FLAGS) for text in flag_texts], dtype=bool)
-    problems += located(~known_flag[codes["flag"]], "flag", DataProblem.UNKNOWN_FLAG,
-                        "use one of: " + ", ".join(FLAGS))  # fmt: skip
-    problems += located((texts["area"] == "")[codes["area"]], "area", DataProblem.UNKNOWN_AREA,
-                        "name the area")  # fmt: skip
-    problems += located((texts["item"] == "")[codes["item"]], "item", DataProblem.UNKNOWN_ITEM,
-                        "name the data item")  # fmt: skip
+    problems += located(_rows_where(~known_flag, codes["flag"]), "flag",
+                        DataProblem.UNKNOWN_FLAG, "use one of: " + ", ".join(FLAGS))  # fmt: skip
+    problems += located(_rows_where(texts["area"] == "", codes["area"]), "area",
+                        DataProblem.UNKNOWN_AREA, "name the area")  # fmt: skip
+    problems += located(_rows_where(texts["item"] == "", codes["item"]), "item",
+                        DataProblem.UNKNOWN_ITEM, "name the data item")  # fmt: skip
     period_errors: dict[int, str] = {}
+    # Only the labels of some row: the empty text added for missing cells may be unused.
+    used = _counts(codes["period"], len(texts["period"])) > 0
     for code, label in enumerate(texts["period"].tolist()):
+        if not used[code]:
+            continue
         try:
             parse_period(label)
         except PeriodError as error:
@@ -505,16 +536,37 @@ def check_columns(  # noqa: PLR0912 - the checks in the row-by-row order
             for first in first_of[duplicated].tolist()
         ]
         problems += located(duplicated, "item", DataProblem.DUPLICATE_ROW, duplicate_hints)
-    result = pd.DataFrame(
-        {
-            column: _categorical(codes[column], texts[column])
-            for column in ("area", "period", "item")
-        }
-    )
-    result["value"] = values
-    result["flag"] = _categorical(codes["flag"], flag_texts)
+    built: dict[str, pd.Categorical | NDArray[np.float64]] = {"value": values}
+    for column in TIDY_COLUMNS:
+        if column != "value":
+            built[column] = _categorical(codes[column], texts[column])
+    # The values not copied into the frame: at 14M rows, 112 MB.
+    result = pd.DataFrame({column: built[column] for column in TIDY_COLUMNS}, copy=False)
     result.columns = pd.Index(list(TIDY_COLUMNS), dtype=object)
     return CheckedColumns(frame=result, rows=numbers, problems=tuple(problems))
+
+
+def _rows_where(chosen: NDArray[np.bool_], codes: Codes) -> NDArray[np.bool_] | None:
+    """Whether each row's text is one of those ``chosen`` (a flag per distinct text of the
+    column, ``codes`` each row's); None when none is chosen, without a pass over the rows:
+    at 14M rows each pass is tens of milliseconds, and most checks find nothing."""
+    return chosen[codes] if chosen.any() else None
+
+
+def _counts(codes: Codes, size: int) -> NDArray[np.intp]:
+    """How many times each code 0 to ``size - 1`` occurs (``np.bincount``), a block of
+    codes at a time: bincount widens its input to 64-bit integers, and 14M narrow codes
+    widened at once were 112 MB of fresh memory, which took longer than the counting."""
+    import numpy as np
+
+    counts = np.zeros(size, dtype=np.intp)
+    for start in range(0, len(codes), _COUNT_BLOCK):
+        counts += np.bincount(codes[start : start + _COUNT_BLOCK], minlength=size)
+    return counts
+
+
+#: Codes counted at a time by :func:`_counts`.
+_COUNT_BLOCK = 1 << 18
 
 
 def _all_distinct(key: NDArray[np.int64]) -> bool:
@@ -538,7 +590,7 @@ def as_text(column: pd.Series) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    texts = np.asarray(column.cat.categories, dtype=object)[column.cat.codes.to_numpy()]
+    texts = np.asarray(column.cat.categories, dtype=object)[column.array.codes]
     return pd.Series(texts, index=column.index, dtype=object)
 
 
@@ -547,9 +599,13 @@ def _categorical(codes: Codes, texts: NDArray[np.object_]) -> pd.Categorical:
     import numpy as np
     import pandas as pd
 
-    used = np.flatnonzero(np.bincount(codes, minlength=len(texts)))  # no unused category
+    used = np.flatnonzero(_counts(codes, len(texts)))  # no unused category
     order = used[np.argsort(texts[used].astype(str), kind="stable")]
+    categories = pd.Index(texts[order].tolist(), dtype=object)
+    if (order == np.arange(len(order))).all():
+        # The texts used are the first ones, already in order (a file sorted by area, its
+        # periods in time order): the codes stand, and 14M of them are not renumbered.
+        return pd.Categorical.from_codes(codes, categories=categories)
     rank = np.full(len(texts), -1, dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
-    categories = pd.Index(texts[order].tolist(), dtype=object)
     return pd.Categorical.from_codes(rank[codes], categories=categories)
