@@ -474,14 +474,7 @@ class _Column:
                 self.codes = codes.astype(_code_type(len(self.texts)), copy=False)
                 self.table = _text_table([*self.texts, ""])
                 if len(self.table):
-                    self.fixed = self._table_rows
-
-    def _table_rows(self, rows: slice) -> _Cells | None:
-        import numpy as np
-
-        assert self.codes is not None
-        codes = self.codes[rows]
-        return _table_cells(self.table, np.where(codes < 0, len(self.texts), codes))
+                    self.fixed = functools.partial(_coded_cells, self.table, self.codes)
 
     def arrow(self, rows: slice) -> Any:
         """The cells of a slice of rows as an Arrow array of strings."""
@@ -519,6 +512,14 @@ class _Column:
 
 def _no_cells(rows: slice) -> None:
     return None
+
+
+def _coded_cells(table: NDArray[np.uint32], codes: NDArray[Any], rows: slice) -> _Cells | None:
+    """Cells of texts, each a row of ``table`` (the last: a missing cell's) by its code."""
+    import numpy as np
+
+    chosen = codes[rows]
+    return _table_cells(table, np.where(chosen < 0, len(table) - 1, chosen))
 
 
 def _code_type(count: int) -> Any:

@@ -98,10 +98,10 @@ def _part_rows(
 ) -> list[tuple[Catalogue, np.ndarray]]:
     """The parts: consecutive indicators of ``catalogue`` with about ``part_rows`` rows of
     their items in ``frame`` (categoricals; the first part, a quarter of that), each with
-    the positions of those rows; a part
-    with no rows is left out, as its indicators have no results. One part (the whole
-    catalogue, no positions) when the dataset is not split: under two parts' worth of rows,
-    or ``every_area`` and a part lacking one of the areas of the data."""
+    the positions of those rows in order; a part with no rows is left out, as its
+    indicators have no results. One part (the whole catalogue, no positions) when the
+    dataset is not split: under two parts' worth of rows, or ``every_area`` and a part
+    lacking one of the areas of the data."""
     unsplit = [(catalogue, np.empty(0, dtype=np.intp))]
     if len(frame) < 2 * part_rows:
         return unsplit
@@ -128,7 +128,8 @@ def _part_rows(
     # Small integers: numpy sorts them stably by radix sort (int32: by merging, 0.5 s).
     small = np.int16 if len(chosen) + len(shared) < 2**15 else np.int32
     bucket_of = np.full(len(names) + 1, -1, dtype=small)  # code -1: no item, no bucket
-    bucket_of[:-1][uses.any(axis=0)] = np.argmax(uses, axis=0)[uses.any(axis=0)]
+    used = uses.any(axis=0)
+    bucket_of[:-1][used] = np.argmax(uses, axis=0)[used]
     bucket_of[shared] = len(chosen) + np.arange(len(shared), dtype=small)
     bucket = bucket_of[item]
     order = np.argsort(bucket, kind="stable")
