@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import outcomes
-from outcomes.report._render import render_pdf
+from outcomes.report._render import _collection_paused, render_pdf
 from tests.programs import program
 from tests.report_examples import example_report, small_report
 
@@ -163,3 +164,26 @@ def test_chart_text_is_whole_in_the_pdf_text() -> None:
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     for label in ("Start label: 2024-25", "Middle label, 12.5%", "End: 3.9% worse", "after"):
         assert label in text
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collecting", "paused by the caller"])
+def test_a_pdf_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        pdf = render_pdf("<p>One page.</p>")
+        assert pdf.startswith(b"%PDF")
+        assert gc.isenabled() is enabled
+        seen: list[bool] = []
+
+        def fail_while_paused() -> None:
+            with _collection_paused():
+                seen.append(gc.isenabled())
+                raise RuntimeError("WeasyPrint failed")
+
+        with pytest.raises(RuntimeError):
+            fail_while_paused()
+        assert seen == [False]  # paused while WeasyPrint works
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

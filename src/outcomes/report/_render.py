@@ -8,9 +8,11 @@ autoescaped, and Markdown escapes every text through the ``md`` filter.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,11 +123,27 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     from outcomes.report._weasyprint import install
 
     install(weasyprint)  # the charts' text drawn as whole runs (a third of the time)
-    document = weasyprint.HTML(string=html, base_url=base_url)
     # PDF/UA-1: a tagged PDF (headings, tables, figures as structure) that screen readers
     # and reflow can use; the same HTML gives the same bytes (no timestamps are written).
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    with _collection_paused():
+        document = weasyprint.HTML(string=html, base_url=base_url)
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     return pdf
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while WeasyPrint lays out and draws: it
+    makes hundreds of thousands of objects, and the collections they set off, each looking
+    over every object alive, took a sixth of a PDF's time (Fife's: 4.2 s, 3.6 s paused;
+    3 MiB more at the peak). Collection resumes after, unless it was paused before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def output_names(slug: str, period: Period, formats: Sequence[str]) -> dict[str, str]:
