@@ -306,31 +306,34 @@ def write_reports(
         try:
             if isinstance(given, OutcomesError):
                 raise given
-            report = AnnualReport.build(
-                results, area, year, assessment=given, areas=area_list, burden=burden
-            )
-            paths = []
-            for kind, name in names[area].items():
-                output = render_report(report, kind, templates=templates)
-                target = Path(directory) / name
-                if isinstance(output, bytes):
-                    paths.append(write_bytes_atomic(target, output))
-                else:
-                    paths.append(write_text_atomic(target, output))
-            tables = annex_tables(report) if annex else {}
-            for kind in ANNEX_FORMATS if annex else ():
-                output = _annex(report, kind, templates=templates, tables=tables)
-                target = Path(directory) / report.annex.replace(".html", f".{kind}")
-                if isinstance(output, bytes):
-                    paths.append(write_bytes_atomic(target, output))
-                else:
-                    paths.append(write_text_atomic(target, output))
+            with _collection_paused():  # an area at a time; its garbage collected after
+                report = AnnualReport.build(
+                    results, area, year, assessment=given, areas=area_list, burden=burden
+                )
+                paths = [
+                    _write_output(Path(directory) / name,
+                                  render_report(report, kind, templates=templates))
+                    for kind, name in names[area].items()
+                ]  # fmt: skip
+                tables = annex_tables(report) if annex else {}
+                paths += [
+                    _write_output(Path(directory) / report.annex.replace(".html", f".{kind}"),
+                                  _annex(report, kind, templates=templates, tables=tables))
+                    for kind in (ANNEX_FORMATS if annex else ())
+                ]  # fmt: skip
             written[area] = tuple(paths)
         except OutcomesError as error:
             failed[area] = str(error)
         if progress is not None:
             progress(done, len(chosen), area)
     return ReportBatch(written=written, failed=failed)
+
+
+def _write_output(target: Path, output: str | bytes) -> Path:
+    """Write a rendered report or annex atomically: bytes as they are, text as UTF-8."""
+    if isinstance(output, bytes):
+        return write_bytes_atomic(target, output)
+    return write_text_atomic(target, output)
 
 
 def _unique_output_names(
