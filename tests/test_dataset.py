@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import outcomes
 from outcomes import DatasetSpec, load_catalogue
@@ -98,3 +99,17 @@ def test_the_items_no_indicator_uses_are_found_from_the_codes(tmp_path: Path) ->
     assert read._frame is None  # no text frame made
     assert found == ("old_return_item",)
     assert found == unused_items(outcomes.Dataset(frame=read.frame), outcomes.load_catalogue())
+
+
+def test_a_text_that_is_not_valid_unicode_is_checked_like_any_other() -> None:
+    """A frame made in Python may hold a lone surrogate, which Arrow cannot take: the
+    checks that look at texts all at once pass it to Python rather than fail."""
+    row = {"area": "Fife", "period": "2024-25", "item": "x", "value": "1", "flag": ""}
+    odd = "A\ud800"
+    read = outcomes.Dataset.from_frame(pd.DataFrame([{**row, "area": odd}], dtype=object))
+    assert read.frame["area"].tolist() == [odd]
+    with pytest.raises(outcomes.errors.ValidationError) as raised:
+        outcomes.Dataset.from_frame(pd.DataFrame([{**row, "value": odd}], dtype=object))
+    (problem,) = raised.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "value", odd)
+    assert problem.problem is outcomes.errors.DataProblem.NOT_A_NUMBER

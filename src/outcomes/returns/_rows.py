@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -309,13 +309,32 @@ def _plain_texts(texts: list[str]) -> NDArray[np.bool_]:
     """Whether each text is one :func:`_clean_cell` leaves as it is (:data:`_PLAIN_TEXT`),
     told for all at once by Arrow."""
     import numpy as np
-    import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     if not texts:
         return np.zeros(0, dtype=bool)
-    found = pc.match_substring_regex(pa.array(texts, type=pa.string()), _PLAIN_TEXT)
+    found = pc.match_substring_regex(_arrow_strings(texts), _PLAIN_TEXT)
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _arrow_strings(texts: Sequence[str]) -> Any:
+    """The texts as an Arrow array, a text that is not valid Unicode (a lone surrogate, from
+    a frame made in Python) as a line break: that matches no pattern of this module, so the
+    text is looked at in Python like any other unusual text."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(texts, type=pa.string())
+    except UnicodeEncodeError:
+        return pa.array([text if _encodable(text) else "\n" for text in texts], pa.string())
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _clean_cell(text: str) -> str:
@@ -337,7 +356,7 @@ def _parsed_values(texts: NDArray[np.object_]) -> tuple[NDArray[np.float64], lis
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    strings = pa.array(texts, type=pa.string())
+    strings = _arrow_strings(list(texts))
     plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_CELL), False)
     numbers = pc.cast(pc.if_else(plain, strings, "0"), pa.float64()).to_numpy(zero_copy_only=False)
     numbers = np.array(numbers, dtype=np.float64)
