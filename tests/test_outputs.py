@@ -592,3 +592,26 @@ def test_stale_temporary_files_of_the_target_are_removed_on_the_next_write(
     assert young.exists()
     assert other.exists()
     assert unlike.exists()
+
+
+def test_a_large_file_is_handed_to_the_disk_as_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every WRITEBACK_BYTES written, the system is asked to start writing them
+    (posix_fadvise, called for real where there is one); the file is the chunks, whole and
+    in order."""
+    import outcomes.core._io as io_module
+
+    asked: list[tuple[int, int]] = []
+    real = io_module._start_writeback
+
+    def start_writeback(handle: int, offset: int, length: int) -> None:
+        asked.append((offset, length))
+        real(handle, offset, length)
+
+    monkeypatch.setattr(io_module, "WRITEBACK_BYTES", 10)
+    monkeypatch.setattr(io_module, "_start_writeback", start_writeback)
+    chunks: list[bytes | memoryview] = [b"a" * 4, memoryview(b"b" * 7), b"c" * 12, b"d" * 3]
+    path = io_module.write_chunks_atomic(tmp_path / "big.csv", iter(chunks))
+    assert path.read_bytes() == b"".join(bytes(chunk) for chunk in chunks)
+    assert asked == [(0, 11), (11, 12)]  # 4 + 7 bytes, then 12; the last 3 left as they are
