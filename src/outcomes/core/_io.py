@@ -478,14 +478,9 @@ class _Column:
 
     def arrow(self, rows: slice) -> Any:
         """The cells of a slice of rows as an Arrow array of strings."""
-        import numpy as np
-        import pyarrow as pa
-
         if self.codes is None:
             return _csv_column(self.series.iloc[rows], self.float_format)
-        codes = self.codes[rows]
-        return _pc().take(pa.array([*self.texts, ""], pa.string()),
-                          pa.array(np.where(codes < 0, len(self.texts), codes)))  # fmt: skip
+        return _coded_texts(self.texts, self.codes[rows])
 
     def sparse(self, rows: slice) -> tuple[NDArray[np.intp], list[bytes]] | None:
         """For a column of texts, the rows in the slice whose cells are not empty and
@@ -721,6 +716,14 @@ def _csv_column(series: pd.Series, float_format: str | None) -> Any:
         known = {value: _csv_field(_text_cell(value)) for value in series.dropna().unique()}
         return pa.array([known.get(value, "") for value in series], pa.string())
     codes, texts = coded
+    return _coded_texts(texts, codes)
+
+
+def _coded_texts(texts: list[str], codes: NDArray[Any]) -> Any:
+    """The cells of a column of texts as an Arrow array: each code's text (-1: empty)."""
+    import numpy as np
+    import pyarrow as pa
+
     return _pc().take(pa.array([*texts, ""], pa.string()),
                       pa.array(np.where(codes < 0, len(texts), codes)))  # fmt: skip
 
